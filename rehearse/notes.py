@@ -1,0 +1,234 @@
+"""Talking points from a Markdown notes file.
+
+Headings are slides (sections), numbered items (``1.`` or ``1)``) are points. A point keeps
+the number written in the file; indented continuation lines and sub-bullets belong to it.
+Budgets such as ``(1:30)``, ``[90s]`` or ``[2 min]`` on a heading or a point are read and
+stripped. Optional YAML front matter: ``title``, ``language``, ``target``, ``fillers``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from rehearse.errors import InputError, NotesError
+from rehearse.models import Notes, Point, Section
+from rehearse.textnorm import detect_language
+
+log = logging.getLogger(__name__)
+
+_UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0}
+_UNIT_WORDS = (
+    ("h", r"h|hr|hrs|hour|hours|godz"),
+    ("m", r"m|min|mins|minute|minutes|minut|minuty"),
+    ("s", r"s|sec|secs|second|seconds|sek|sekund"),
+)
+_NUM = r"\d+(?:[.,]\d+)?"
+_COMPOUND = re.compile(
+    "".join(rf"(?:(?P<{k}>{_NUM})\s*(?:{words})(?![a-z])\s*)?" for k, words in _UNIT_WORDS), re.I
+)
+_CLOCK = re.compile(r"(\d+):([0-5]\d)(?::([0-5]\d))?")
+_BUDGET = re.compile(
+    r"\s*[(\[]\s*(\d+:[0-5]\d(?::[0-5]\d)?|(?:\d+(?:[.,]\d+)?\s*[a-z]+\s*){1,3})\s*[)\]]", re.I
+)
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"( *)(\d{1,4})[.)](?:\s+(.*))?$")
+_BULLET = re.compile(r" *[-*+]\s+(.*)$")
+_FENCE = re.compile(r" *(```|~~~)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``"10m"``, ``"10 min"``, ``"90s"``, ``"1:30"``, ``"1h5m"``, ``"1.5m"``."""
+    value = str(text).strip()
+    clock = _CLOCK.fullmatch(value)
+    if clock:
+        a, b, c = clock.groups()
+        return float(int(a) * 3600 + int(b) * 60 + int(c)) if c else float(int(a) * 60 + int(b))
+    parts = _COMPOUND.fullmatch(value)
+    if value and parts and any(parts.groupdict().values()):
+        return sum(float(v.replace(",", ".")) * _UNIT[k] for k, v in parts.groupdict().items() if v)
+    raise InputError(f"bad duration {text!r}: use e.g. 90s, 10m, 1h5m or 1:30")
+
+
+def _budget(text: str) -> tuple[str, float | None]:
+    """``text`` without its budget, and the budget in seconds (None if there is none)."""
+    for match in _BUDGET.finditer(text):
+        try:
+            seconds = parse_duration(match.group(1))
+        except InputError:
+            continue
+        return (text[: match.start()] + text[match.end() :]).strip(), seconds
+    return text.strip(), None
+
+
+def _clean(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _front_matter(text: str) -> tuple[dict, str, int]:
+    """(front matter, body, number of lines the front matter took)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 0
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            try:
+                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
+            except yaml.YAMLError as exc:
+                raise NotesError(f"bad YAML front matter: {exc}".splitlines()[0]) from None
+            if not isinstance(meta, dict):
+                raise NotesError("front matter must be a YAML mapping (key: value)")
+            return meta, "\n".join(lines[i + 1 :]), i + 1
+    return {}, text, 0
+
+
+@dataclass
+class _Draft:
+    number: int
+    indent: int
+    line: int
+    section: str
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Parser:
+    points: list[Point] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    current: _Draft | None = None
+    blank: bool = False
+    seen: set[tuple[str, int]] = field(default_factory=set)
+
+    def feed(self, line: str, lineno: int) -> None:
+        if not line.strip():
+            self.blank = True
+            return
+        heading = _HEADING.match(line)
+        item = _ITEM.match(line)
+        if heading and not line.startswith(" "):
+            self.close()
+            title, budget = _budget(_clean(heading.group(2)))
+            self.sections.append(Section(title=title, level=len(heading.group(1)), budget=budget))
+        elif item and (self.current is None or len(item.group(1)) <= self.current.indent + 1):
+            self.close()
+            section = self.sections[-1].title if self.sections else ""
+            self.current = _Draft(int(item.group(2)), len(item.group(1)), lineno, section)
+            self.current.lines.append(item.group(3) or "")
+        elif self.current is not None and self._continues(line):
+            bullet = _BULLET.match(line)
+            self.current.lines.append(
+                bullet.group(1) if bullet else item.group(3) if item else line
+            )
+        else:
+            self.close()
+        self.blank = False
+
+    def _continues(self, line: str) -> bool:
+        indented = line.startswith(" ")
+        return indented or not self.blank or bool(_BULLET.match(line))
+
+    def close(self) -> None:
+        draft, self.current = self.current, None
+        if draft is None:
+            return
+        first, budget = _budget(_clean(draft.lines[0]))
+        text = " ".join(t for t in [first, *(_clean(x) for x in draft.lines[1:])] if t)
+        if not text:
+            self.warnings.append(f"line {draft.line}: point {draft.number} is empty; ignored")
+            return
+        key = (draft.section, draft.number)
+        if key in self.seen:
+            where = f" in section {draft.section!r}" if draft.section else ""
+            self.warnings.append(f"line {draft.line}: point number {draft.number} repeats{where}")
+        self.seen.add(key)
+        self.points.append(
+            Point(
+                index=len(self.points),
+                number=draft.number,
+                text=text,
+                section=draft.section,
+                budget=budget,
+                line=draft.line,
+            )
+        )
+
+
+def _body_lines(body: str) -> list[str]:
+    """Lines with HTML comments blanked (line numbers kept) and fenced code blanked."""
+    body = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    lines, fence = [], None
+    for line in body.split("\n"):
+        marker = _FENCE.match(line)
+        if fence is None and marker:
+            fence = marker.group(1)
+            lines.append("")
+        elif fence is not None:
+            if marker and marker.group(1) == fence:
+                fence = None
+            lines.append("")
+        else:
+            lines.append(line)
+    return lines
+
+
+def _meta_duration(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return parse_duration(str(value))
+
+
+def parse_notes(text: str, path: str = "") -> Notes:
+    """Parse Markdown notes; NotesError if there is no numbered point."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    meta, body, offset = _front_matter(text)
+    parser = _Parser()
+    for lineno, line in enumerate(_body_lines(body), start=offset + 1):
+        parser.feed(line.rstrip(), lineno)
+    parser.close()
+    name = Path(path).name if path else "the notes"
+    if not parser.points:
+        raise NotesError(f"{name}: no numbered talking points (write them as '1. ...' lines)")
+    fillers = meta.get("fillers") or ()
+    if isinstance(fillers, str):
+        fillers = [f.strip() for f in fillers.split(",")]
+    language = meta.get("language") or detect_language(" ".join(p.text for p in parser.points))
+    title = meta.get("title") or (parser.sections[0].title if parser.sections else "")
+    return Notes(
+        path=str(path),
+        title=str(title or (Path(path).stem if path else "talk")),
+        points=tuple(parser.points),
+        sections=tuple(parser.sections),
+        language=str(language).lower() if language else None,
+        target=_meta_duration(meta.get("target")),
+        fillers=tuple(str(f) for f in fillers if str(f).strip()),
+        warnings=tuple(parser.warnings),
+    )
+
+
+def load_notes(path: str | Path) -> Notes:
+    """Read and parse a notes file; InputError if it cannot be read."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"notes file not found: {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1250", errors="replace")
+        log.warning("%s is not UTF-8; read it as Windows-1250", path)
+    return parse_notes(text, str(path))

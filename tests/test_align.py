@@ -1,0 +1,153 @@
+"""Alignment of notes to transcripts: the three fixture rehearsals, synthetic reorderings,
+and one real Whisper run end to end."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rehearse.align import AlignOptions, align
+from rehearse.models import Coverage, Segment, Transcript, Word, from_json
+from rehearse.notes import load_notes, parse_notes
+
+DATA = Path(__file__).parent / "data"
+NOTES = load_notes(Path(__file__).parent.parent / "notes/kilka-zdan-o-sobie.md")
+
+
+def _inversions(order: dict[int, int]) -> list[tuple[int, int]]:
+    return [(a, b) for a in order for b in order if a < b and order[a] > order[b]]
+
+
+def _fixture(name: str) -> tuple[dict, Coverage]:
+    truth = json.loads((DATA / "truth" / f"{name}.truth.json").read_text())
+    transcript = from_json(Transcript, (DATA / "transcripts" / f"{name}.json").read_text())
+    return truth, align(NOTES, transcript)
+
+
+@pytest.mark.parametrize("name", ["pl-full", "pl-skips", "pl-reorder"])
+def test_fixture_rehearsals(name):
+    truth, coverage = _fixture(name)
+    by_number = {c.number: c for c in coverage.points}
+    said = {p["point"]: p for p in truth["points"]}
+    assert {n for n, c in by_number.items() if c.status != "missed"} == set(said)
+    assert {n for n, c in by_number.items() if c.status == "missed"} == set(truth["missed"])
+    errors = [abs(by_number[n].start - p["start"]) for n, p in said.items()]
+    assert sum(errors) / len(errors) <= 1.5
+    assert sum(e <= 2.0 for e in errors) >= 0.7 * len(errors) and max(errors) <= 4.5
+    flagged = {n for n, c in by_number.items() if c.out_of_order}
+    inversions = _inversions({n: p["order"] for n, p in said.items()})
+    assert all(a in flagged or b in flagged for a, b in inversions)
+    assert flagged <= {n for pair in inversions for n in pair}
+    assert [c.order for c in coverage.points if c.order] != []
+    assert sorted(c.order for c in coverage.points if c.order) == list(range(1, len(said) + 1))
+
+
+def test_swaps_flag_one_member_each():
+    _, coverage = _fixture("pl-reorder")
+    flagged = {c.number for c in coverage.points if c.out_of_order}
+    assert len(flagged & {7, 8}) == 1 and len(flagged & {11, 12}) == 1
+
+
+def test_points_are_in_notes_order_with_spans():
+    _, coverage = _fixture("pl-skips")
+    assert [c.index for c in coverage.points] == list(range(len(NOTES.points)))
+    for c in coverage.points:
+        if c.status == "missed":
+            assert (c.start, c.end, c.quote, c.score) == (None, None, "", 0.0)
+        else:
+            assert c.start < c.end and c.quote and 0 < c.score <= 100
+
+
+def _speak(texts: list[str], pause: float = 0.8) -> Transcript:
+    words, segments, t = [], [], 0.0
+    for text in texts:
+        seg = []
+        for w in text.split():
+            seg.append(Word(w, t, t + 0.3, 0.9))
+            t += 0.4
+        segments.append(Segment(seg[0].start, seg[-1].end, text, tuple(seg)))
+        words += seg
+        t += pause
+    return Transcript("pl", t, "synthetic", "none", tuple(segments))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10_000))
+def test_shuffled_points_are_found_and_moves_flagged(seed):
+    rng = random.Random(seed)
+    order = list(range(len(NOTES.points)))
+    for _ in range(rng.randint(0, 2)):
+        i, j = rng.randrange(len(order)), rng.randrange(len(order))
+        order.insert(j, order.pop(i))
+    coverage = align(NOTES, _speak([NOTES.points[i].text for i in order]))
+    assert all(c.status != "missed" for c in coverage.points)
+    said_at = {NOTES.points[i].number: pos for pos, i in enumerate(order)}
+    flagged = {c.number for c in coverage.points if c.out_of_order}
+    inversions = _inversions(said_at)
+    assert all(a in flagged or b in flagged for a, b in inversions)
+    if not inversions:
+        assert not flagged
+
+
+def test_unrelated_speech_is_all_missed_and_adlib():
+    text = "The quick brown fox jumps over the lazy dog while the farmer sleeps in the sun."
+    coverage = align(NOTES, _speak([text] * 3))
+    assert all(c.status == "missed" for c in coverage.points)
+    assert len(coverage.adlibs) == 1 and coverage.adlibs[0].end - coverage.adlibs[0].start >= 10
+
+
+def test_adlib_between_points_is_reported():
+    notes = parse_notes(
+        "1. Printing began in Mainz when Gutenberg built a press with movable metal type\n"
+        "2. The printed bible spread quickly across European universities and monasteries\n",
+        "t.md",
+    )
+    aside = (
+        "by the way my cat knocked a coffee over this morning so I am running slightly late "
+        "and I apologise to everyone who waited outside in the rain for so long"
+    )
+    transcript = _speak([notes.points[0].text, aside, notes.points[1].text])
+    coverage = align(notes, transcript, AlignOptions(adlib=8.0))
+    assert [c.status != "missed" for c in coverage.points] == [True, True]
+    assert len(coverage.adlibs) == 1
+    assert "coffee" in coverage.adlibs[0].text
+    assert coverage.points[1].start >= coverage.adlibs[0].end
+
+
+def test_keyword_point_found_when_expanded():
+    notes = parse_notes("1. Intro about me\n2. hobbies: running, mountains\n3. Thanks\n", "t.md")
+    transcript = _speak(
+        [
+            "Let me start with a short intro about me and what I do at work every day",
+            "Outside work I love running and every summer I go hiking in the mountains",
+            "Thanks a lot for listening",
+        ]
+    )
+    coverage = align(notes, transcript)
+    assert [c.status != "missed" for c in coverage.points] == [True, True, True]
+    assert abs(coverage.points[1].start - transcript.segments[1].start) < 1.0
+
+
+@pytest.mark.slow
+def test_real_whisper_end_to_end(tmp_path):
+    from rehearse.transcribe import TranscribeOptions, transcribe
+
+    notes = parse_notes(
+        "---\nlanguage: en\n---\n"
+        "1. My fellow Americans: ask not what your country can do for you\n"
+        "2. We choose to go to the moon in this decade and do the other things\n",
+        "jfk.md",
+    )
+    result = transcribe(DATA / "jfk.flac", TranscribeOptions(language=notes.language))
+    coverage = align(notes, result.transcript)
+    status = [c.status for c in coverage.points]
+    assert status == ["covered", "missed"]
+    first_word = result.transcript.words[0]
+    assert abs(coverage.points[0].start - first_word.start) < 1.0
+    assert "country" in coverage.points[0].quote.lower()
+    assert not any(c.out_of_order for c in coverage.points)
