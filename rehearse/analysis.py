@@ -1,0 +1,160 @@
+"""The pipeline: notes -> transcribe -> align -> pacing -> one Analysis for the report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from rehearse.align import AlignOptions, align
+from rehearse.fillers import filler_prompt
+from rehearse.models import (
+    Analysis,
+    Coverage,
+    Notes,
+    Pacing,
+    PointReport,
+    RecordingInfo,
+    Summary,
+    TalkInfo,
+    TranscriptionInfo,
+)
+from rehearse.notes import load_notes
+from rehearse.pacing import PacingOptions, measure_pacing
+from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
+
+log = logging.getLogger(__name__)
+
+DEMO_RECORDING = "pl-skips.mp3"
+DEMO_NOTES = "kilka-zdan-o-sobie.md"
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """Options of every stage; ``keep_fillers`` prompts Whisper to keep hesitations."""
+
+    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    align: AlignOptions = field(default_factory=AlignOptions)
+    pacing: PacingOptions = field(default_factory=PacingOptions)
+    keep_fillers: bool = False
+
+
+def analyze(
+    recording: str | Path,
+    notes_path: str | Path,
+    options: AnalyzeOptions | None = None,
+    *,
+    progress: Callable[[float, float], None] | None = None,
+) -> Analysis:
+    """Transcribe ``recording`` (cached), align it to the notes and measure its pacing."""
+    options = options or AnalyzeOptions()
+    notes = load_notes(notes_path)
+    for warning in notes.warnings:
+        log.warning("%s: %s", notes.path, warning)
+    result = transcribe(recording, _transcribe_options(notes, options), progress=progress)
+    transcript = result.transcript
+    coverage = align(notes, transcript, options.align)
+    pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
+    return build_analysis(notes, Path(recording), result, coverage, pacing)
+
+
+def demo_files() -> tuple[Path, Path]:
+    """The bundled sample rehearsal and its notes (recording, notes)."""
+    data = Path(str(resources.files("rehearse") / "data"))
+    return data / DEMO_RECORDING, data / DEMO_NOTES
+
+
+def _transcribe_options(notes: Notes, options: AnalyzeOptions) -> TranscribeOptions:
+    chosen = options.transcribe
+    language = chosen.language or notes.language
+    prompt = chosen.initial_prompt
+    if prompt is None and options.keep_fillers:
+        prompt = filler_prompt(language)
+    return replace(chosen, language=language, initial_prompt=prompt)
+
+
+def _pacing_options(notes: Notes, options: AnalyzeOptions) -> PacingOptions:
+    chosen = options.pacing
+    fillers = tuple(dict.fromkeys((*notes.fillers, *chosen.fillers)))
+    return replace(chosen, target=chosen.target or notes.target, fillers=fillers)
+
+
+def build_analysis(
+    notes: Notes,
+    recording: Path,
+    result: TranscribeResult,
+    coverage: Coverage,
+    pacing: Pacing,
+) -> Analysis:
+    """Join the stages' outputs into the report's contract."""
+    transcript = result.transcript
+    points = point_reports(notes, coverage, pacing)
+    duration = pacing.duration or transcript.duration
+    said = sum(p.status != "missed" for p in points)
+    return Analysis(
+        talk=TalkInfo(
+            title=notes.title,
+            notes=notes.path,
+            language=notes.language or transcript.language,
+            target=pacing.target,
+        ),
+        recording=RecordingInfo(path=str(recording), duration=duration, sha256=result.sha256),
+        transcription=TranscriptionInfo(
+            engine=transcript.engine,
+            model=transcript.model,
+            language=transcript.language,
+            cached=result.cached,
+            seconds=round(result.seconds, 2),
+        ),
+        points=points,
+        adlibs=coverage.adlibs,
+        pacing=pacing,
+        summary=Summary(
+            coverage=said / len(points) if points else 0.0,
+            duration=duration,
+            skipped=tuple(p.number for p in points if p.status == "missed"),
+            out_of_order=tuple(p.number for p in points if p.out_of_order),
+            target=pacing.target,
+        ),
+        created=datetime.now().astimezone().isoformat(timespec="seconds"),
+        transcript=transcript,
+    )
+
+
+def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[PointReport, ...]:
+    """Each point of the notes with its coverage and timing, in notes order."""
+    covered = {c.index: c for c in coverage.points}
+    timed = {p.index: p for p in pacing.points}
+    reports = []
+    for point in notes.points:
+        cov = covered[point.index]
+        timing = timed.get(point.index)
+        said = cov.status != "missed" and cov.start is not None
+        budget = timing.budget if timing and timing.budget is not None else point.budget
+        reports.append(
+            PointReport(
+                number=point.number,
+                section=point.section,
+                text=point.text,
+                status=cov.status,
+                out_of_order=cov.out_of_order,
+                score=cov.score,
+                start=cov.start,
+                end=cov.end,
+                duration=_duration(cov.start, cov.end, timing) if said else None,
+                budget=budget,
+                quote=cov.quote,
+                verbatim=cov.verbatim,
+                order=cov.order,
+            )
+        )
+    return tuple(reports)
+
+
+def _duration(start, end, timing) -> float | None:
+    if timing is not None and timing.start is not None:
+        return timing.duration
+    return end - start if start is not None and end is not None else None

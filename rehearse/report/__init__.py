@@ -1,0 +1,188 @@
+"""Write an Analysis as a report folder: analysis.json, report.html, report.md, charts, captions.
+
+Each format is a writer in ``WRITERS``; ``render`` runs them into a folder and
+``write_report`` makes a new folder per rehearsal, atomically, never overwriting one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from rehearse.errors import InputError, OutputError
+from rehearse.models import SCHEMA_VERSION, Analysis, from_dict, to_json
+
+log = logging.getLogger(__name__)
+
+Charts = Mapping[str, bytes]
+Writer = Callable[[Analysis, Charts, Path], None]
+
+ANALYSIS_FILE = "analysis.json"
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file and a rename, so a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_json(analysis: Analysis, charts: Charts, folder: Path) -> None:
+    _write(folder / ANALYSIS_FILE, to_json(analysis) + "\n")
+
+
+def write_charts(analysis: Analysis, charts: Charts, folder: Path) -> None:
+    for name, png in charts.items():
+        _write(folder / name, png)
+
+
+def write_html(analysis: Analysis, charts: Charts, folder: Path) -> None:
+    from rehearse.report.html import render_html
+
+    _write(folder / "report.html", render_html(analysis, charts))
+
+
+def write_markdown(analysis: Analysis, charts: Charts, folder: Path) -> None:
+    from rehearse.report.markdown import render_markdown
+
+    _write(folder / "report.md", render_markdown(analysis, charts))
+
+
+def write_captions(analysis: Analysis, charts: Charts, folder: Path) -> None:
+    """transcript.srt / .vtt with each cue tagged by its point, e.g. '[3]'."""
+    try:
+        from rehearse.captions import to_srt, to_vtt
+    except ImportError:
+        log.warning("rehearse.captions is not available; no transcript.srt/.vtt written")
+        return
+    from rehearse.report.view import segment_labels
+
+    labels = segment_labels(analysis)
+    _write(folder / "transcript.srt", to_srt(analysis.transcript, labels=labels))
+    _write(folder / "transcript.vtt", to_vtt(analysis.transcript, labels=labels))
+
+
+WRITERS: dict[str, Writer] = {
+    "json": write_json,
+    "charts": write_charts,
+    "html": write_html,
+    "markdown": write_markdown,
+    "captions": write_captions,
+}
+
+
+def render(analysis: Analysis, folder: str | Path, *, formats: Iterable[str] | None = None) -> Path:
+    """Write the report files into ``folder`` (made if missing), replacing files of the same name.
+
+    ``formats`` picks writers from ``WRITERS`` (default: all).
+    """
+    from rehearse.report.charts import charts
+
+    folder = Path(folder)
+    chosen = list(WRITERS) if formats is None else list(formats)
+    unknown = [f for f in chosen if f not in WRITERS]
+    if unknown:
+        raise InputError(f"unknown report format {unknown[0]!r}; known: {', '.join(WRITERS)}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        images = charts(analysis)
+        for name in chosen:
+            WRITERS[name](analysis, images, folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
+    return folder
+
+
+def write_report(analysis: Analysis, out_root: str | Path) -> Path:
+    """A new folder ``<out_root>/<talk-slug>/<YYYYmmdd-HHMMSS>-<recording-stem>/`` with the report.
+
+    The report is written to a hidden temporary folder and renamed into place, so a failure
+    leaves nothing behind; an existing folder gets a ``-2``, ``-3``... suffix instead.
+    """
+    parent = Path(out_root) / slugify(analysis.talk.title)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {out_root}: {_reason(exc)}") from None
+    try:
+        render(analysis, tmp)
+        tmp.chmod(0o755)
+        return _move_into_place(tmp, parent, folder_name(analysis))
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(tmp: Path, parent: Path, name: str) -> Path:
+    for n in range(1, 1000):
+        final = parent / (name if n == 1 else f"{name}-{n}")
+        if final.exists():
+            continue
+        try:
+            tmp.rename(final)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if final.exists():
+                continue
+            raise OutputError(f"cannot write the report to {final}: {_reason(exc)}") from None
+        return final
+    raise OutputError(f"too many reports named {name} in {parent}")
+
+
+def folder_name(analysis: Analysis) -> str:
+    """'<YYYYmmdd-HHMMSS>-<recording-stem>' from the analysis time and recording."""
+    try:
+        when = datetime.fromisoformat(analysis.created)
+    except ValueError:
+        when = datetime.now()
+    stem = slugify(Path(analysis.recording.path).stem, fallback="recording")
+    return f"{when:%Y%m%d-%H%M%S}-{stem}"
+
+
+def slugify(text: str, *, fallback: str = "talk") -> str:
+    """'Kilka zdań o sobie' -> 'kilka-zdan-o-sobie' (ASCII, lower case, at most 60 chars)."""
+    text = text.replace("ł", "l").replace("Ł", "L")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or fallback
+
+
+def load_analysis(path: str | Path) -> Analysis:
+    """Read an analysis.json (or the folder holding one); InputError if it is not one."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / ANALYSIS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"analysis not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read analysis {path}: {_reason(exc)}") from None
+    if not isinstance(data, dict) or "points" not in data or "schema" not in data:
+        raise InputError(f"{path} is not a rehearse analysis.json")
+    if data["schema"] > SCHEMA_VERSION:
+        raise InputError(
+            f"{path} has schema {data['schema']}, newer than this rehearse reads "
+            f"({SCHEMA_VERSION}); upgrade rehearse"
+        )
+    try:
+        return from_dict(Analysis, data)
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise InputError(f"{path} is not a valid analysis: {exc}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

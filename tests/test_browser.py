@@ -1,0 +1,100 @@
+"""report.html in a real headless Chromium: every chart loads, nothing is fetched, phones fit."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rehearse.align import align
+from rehearse.analysis import build_analysis, demo_files
+from rehearse.models import Transcript, from_json
+from rehearse.notes import load_notes
+from rehearse.pacing import PacingOptions, measure_pacing
+from rehearse.report import write_report
+from rehearse.transcribe import TranscribeResult
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+        reason="headless Chromium not installed (Debian packages chromium and chromium-driver)",
+    ),
+]
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (dev extra)")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> Path:
+    """A real report: the bundled notes, a fixture transcript, real align and pacing."""
+    recording, notes_path = demo_files()
+    notes = load_notes(notes_path)
+    data = Path(__file__).parent / "data" / "transcripts" / "pl-skips.json"
+    transcript = from_json(Transcript, data.read_text(encoding="utf-8"))
+    coverage = align(notes, transcript)
+    pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=180.0))
+    sha = hashlib.sha256(recording.read_bytes()).hexdigest()
+    result = TranscribeResult(transcript, cached=True, seconds=0.0, sha256=sha)
+    analysis = build_analysis(notes, recording, result, coverage, pacing)
+    return write_report(analysis, tmp_path_factory.mktemp("reports")) / "report.html"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument("--window-size=1200,900")
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+
+
+def test_report_loads_every_image_and_fetches_nothing(browser, page, tmp_path):
+    browser.set_window_size(1200, 900)
+    browser.get(page.as_uri())
+    widths = browser.execute_script(
+        "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
+    )
+    assert len(widths) == 3 and all(w > 0 for w in widths), widths
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !n.startsWith('data:'))"
+    )
+    assert fetched == []
+    assert "Kilka zdań o sobie" in browser.title
+    shot = tmp_path / "report.png"
+    assert browser.save_screenshot(str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+
+
+def test_report_fits_a_phone(browser, page, tmp_path):
+    browser.set_window_size(390, 844)
+    browser.get(page.as_uri())
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    header = browser.execute_script(
+        "return getComputedStyle(document.querySelector('thead')).display"
+    )
+    assert header == "none"  # the points table turns into cards
+    assert browser.save_screenshot(str(tmp_path / "phone.png"))

@@ -1,0 +1,285 @@
+"""The report folder, built from fixture transcripts through the real align and pacing stages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+import warnings
+from pathlib import Path
+
+import pytest
+from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
+from typer.testing import CliRunner
+
+from rehearse.align import align
+from rehearse.analysis import build_analysis, demo_files
+from rehearse.cli import app
+from rehearse.errors import InputError, OutputError
+from rehearse.models import SCHEMA_VERSION, Analysis, Transcript, from_json, to_dict
+from rehearse.notes import load_notes, parse_notes
+from rehearse.pacing import PacingOptions, measure_pacing
+from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, write_report
+from rehearse.report.charts import charts
+from rehearse.report.markdown import escape_md
+from rehearse.report.view import segment_labels
+from rehearse.transcribe import TranscribeResult
+
+DATA = Path(__file__).parent / "data"
+PNG = b"\x89PNG\r\n\x1a\n"
+RECORDING, NOTES = demo_files()
+
+
+def make_analysis(notes, name: str = "pl-skips", target: float | None = None) -> Analysis:
+    transcript = from_json(Transcript, (DATA / "transcripts" / f"{name}.json").read_text())
+    coverage = align(notes, transcript)
+    pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=target))
+    sha = hashlib.sha256(RECORDING.read_bytes()).hexdigest()
+    result = TranscribeResult(transcript, cached=True, seconds=0.1, sha256=sha)
+    return build_analysis(notes, Path(f"rehearsals/{name}.mp3"), result, coverage, pacing)
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return make_analysis(load_notes(NOTES), target=180.0)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Analysis:
+    """Notes full of markup, in a talk whose title is markup too."""
+    text = NOTES.read_text(encoding="utf-8").replace(
+        "# Kilka zdań o sobie", "# O mnie <script>alert('title')</script> | pipe_u_"
+    )
+    point = "12. ML <script>alert(1)</script> <b>a_b</b> | #"
+    text = re.sub(r"^12\. .*$", point, text, flags=re.M)
+    return make_analysis(parse_notes(text, "notes/hostile.md"))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(PNG)
+    return struct.unpack(">II", data[16:24])
+
+
+# --- the folder -----------------------------------------------------------------
+
+
+def test_report_folder_holds_every_file(analysis, tmp_path):
+    folder = write_report(analysis, tmp_path)
+    assert folder.parent == tmp_path / "kilka-zdan-o-sobie"
+    assert re.fullmatch(r"\d{8}-\d{6}-pl-skips", folder.name)
+    for name in ("coverage.png", "pacing.png", "budget.png"):
+        assert (folder / name).read_bytes().startswith(PNG), name
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and "Kilka zdań o sobie" in html
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert "![Coverage per point](coverage.png)" in markdown
+    assert [p.name for p in tmp_path.rglob(".partial-*")] == []
+    srt = (folder / "transcript.srt").read_text(encoding="utf-8")
+    assert srt.startswith("1\n00:00:00,000 --> ") and "\n[1] " in srt
+    assert (folder / "transcript.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+
+
+def test_transcript_segments_are_tagged_by_point(analysis):
+    labels = segment_labels(analysis)
+    segments = analysis.transcript.segments
+    assert labels[0] == "[1]" and "[14]" in labels.values()
+    for i, tag in labels.items():
+        if tag == "[ad-lib]":
+            continue
+        point = next(p for p in analysis.points if f"[{p.number}]" == tag)
+        assert point.start - 1 <= (segments[i].start + segments[i].end) / 2 <= point.end + 1
+    skipped = {f"[{n}]" for n in analysis.summary.skipped}
+    assert not skipped & set(labels.values())
+
+
+def test_analysis_json_is_the_lossless_contract(analysis, tmp_path):
+    folder = write_report(analysis, tmp_path)
+    data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+    assert data["schema"] == SCHEMA_VERSION
+    assert data == to_dict(analysis)
+    assert load_analysis(folder / "analysis.json") == analysis
+    assert load_analysis(folder) == analysis
+    assert [p["number"] for p in data["points"]] == list(range(1, 15))
+    point = data["points"][0]
+    for key in (
+        "number",
+        "section",
+        "text",
+        "status",
+        "out_of_order",
+        "score",
+        "start",
+        "end",
+        "duration",
+        "budget",
+        "quote",
+    ):
+        assert key in point
+    assert all({"start", "duration"} <= set(p) for p in data["pacing"]["pauses"])
+    assert {"wpm", "speaking_time", "pauses", "fillers"} <= set(data["pacing"])
+    assert {"coverage", "duration", "skipped"} <= set(data["summary"])
+    assert 0.0 <= data["summary"]["coverage"] <= 1.0
+    assert data["recording"]["sha256"] == hashlib.sha256(RECORDING.read_bytes()).hexdigest()
+
+
+def test_same_rehearsal_twice_gets_a_new_folder(analysis, tmp_path):
+    first = write_report(analysis, tmp_path)
+    before = {p.name: p.read_bytes() for p in first.iterdir()}
+    second = write_report(analysis, tmp_path)
+    assert second != first and second.name.startswith(first.name)
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+
+
+def test_failed_render_leaves_no_half_report(analysis, tmp_path, monkeypatch):
+    def broken(analysis, charts, folder):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(WRITERS, "broken", broken)
+    with pytest.raises(OutputError, match="No space left"):
+        write_report(analysis, tmp_path)
+    assert list((tmp_path / "kilka-zdan-o-sobie").iterdir()) == []
+
+
+def test_unwritable_output_is_one_output_error(analysis, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="cannot write the report"):
+        write_report(analysis, blocker / "reports")
+
+
+def test_folder_name_and_slug(analysis):
+    assert folder_name(analysis).endswith("-pl-skips")
+    assert slugify("Kilka zdań o sobie") == "kilka-zdan-o-sobie"
+    assert slugify("Łódź: żółć & ŻÓŁW!") == "lodz-zolc-zolw"
+    assert slugify("???") == "talk"
+
+
+# --- escaping -------------------------------------------------------------------
+
+
+def test_html_escapes_user_text(hostile, tmp_path):
+    html = render_html_file(hostile, tmp_path)
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;a_b&lt;/b&gt;" in html and "<b>a_b" not in html
+
+
+def test_html_is_self_contained(analysis, tmp_path):
+    html = render_html_file(analysis, tmp_path)
+    sources = re.findall(r'\ssrc="([^"]*)"', html)
+    assert len(sources) == 3 and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not re.search(r"<link|@import|url\(|https?://", html)
+    assert 'name="viewport"' in html and "@media (max-width" in html
+
+
+def test_markdown_escapes_user_text(hostile, tmp_path):
+    render(hostile, tmp_path, formats=["charts", "markdown"])
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in markdown
+    assert r"ML \<script\>alert(1)\</script\> \<b\>a\_b\</b\> \| #" in markdown
+    assert r"\| pipe\_u\_" in markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("a *b* _c_ `d`", r"a \*b\* \_c\_ \`d\`"),
+        ("1. not a list", r"1\. not a list"),
+        ("# not a heading", r"\# not a heading"),
+        ("- not a bullet", r"\- not a bullet"),
+        ("a | b\nc", r"a \| b c"),
+        ("<b>&amp;</b>", r"\<b\>\&amp;\</b\>"),
+        ("plain (text), 2.5 + 1", "plain (text), 2.5 + 1"),
+    ],
+)
+def test_escape_md(text, escaped):
+    assert escape_md(text) == escaped
+
+
+def render_html_file(analysis: Analysis, folder: Path) -> str:
+    render(analysis, folder, formats=["charts", "html"])
+    return (folder / "report.html").read_text(encoding="utf-8")
+
+
+# --- charts ---------------------------------------------------------------------
+
+
+def test_polish_glyphs_are_in_the_chart_font():
+    font = FT2Font(font_manager.findfont("DejaVu Sans", fallback_to_default=False))
+    for char in "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ…⇅–":
+        assert font.get_char_index(ord(char)), char
+
+
+def test_charts_render_polish_without_missing_glyphs(analysis):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        images = charts(analysis)
+    assert set(images) == {"coverage.png", "pacing.png", "budget.png"}
+
+
+def test_budget_chart_only_with_a_plan():
+    images = charts(make_analysis(load_notes(NOTES)))
+    assert set(images) == {"coverage.png", "pacing.png"}
+
+
+def test_chart_height_grows_with_the_number_of_points(analysis):
+    many = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(1, 41))
+    big = make_analysis(parse_notes(f"# Długa lista\n\n{many}\n", "notes/long.md"), target=600.0)
+    small_images, big_images = charts(analysis), charts(big)
+    for name in ("coverage.png", "pacing.png", "budget.png"):
+        small_w, small_h = png_size(small_images[name])
+        big_w, big_h = png_size(big_images[name])
+        assert big_w == small_w
+        # every extra row gets as much room as the first ones: 40 labels stay legible
+        assert (big_h - small_h) / (40 - 14) >= 40, name
+
+
+# --- loading and re-rendering -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "analysis not found"),
+        ("{not json", "cannot read analysis"),
+        ('{"hello": 1}', "is not a rehearse analysis"),
+        ('{"schema": 99, "points": []}', "newer than this rehearse reads"),
+    ],
+)
+def test_load_analysis_rejects_bad_files(tmp_path, content, message):
+    path = tmp_path / "analysis.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(InputError, match=message):
+        load_analysis(path)
+
+
+def test_report_command_rerenders_in_place(analysis, tmp_path):
+    folder = write_report(analysis, tmp_path)
+    saved = (folder / "analysis.json").read_bytes()
+    (folder / "report.html").unlink()
+    (folder / "coverage.png").unlink()
+    result = CliRunner().invoke(app, ["report", str(folder / "analysis.json")])
+    assert result.exit_code == 0, result.output
+    assert (folder / "report.html").stat().st_size > 0
+    assert (folder / "coverage.png").read_bytes().startswith(PNG)
+    assert (folder / "analysis.json").read_bytes() == saved
+    assert "Report:" in result.stdout and "10 of 14" not in result.stderr
+
+
+def test_report_command_into_another_folder(analysis, tmp_path):
+    folder = write_report(analysis, tmp_path / "a")
+    other = tmp_path / "b"
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
+    assert result.exit_code == 0, result.output
+    assert load_analysis(other) == analysis
+    assert (other / "report.md").stat().st_size > 0 and (other / "pacing.png").exists()
+
+
+def test_report_command_bad_file_is_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["report", str(tmp_path / "missing.json")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "analysis not found" in result.stderr
