@@ -25,7 +25,7 @@ import wave
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_RECORDING = HERE / "data" / "pl-full.ogg"
+DEFAULT_RECORDING = HERE / "cases" / "pl-full.ogg"
 TARGET_RTF = 0.25
 TARGET_RSS_MB = 600
 
