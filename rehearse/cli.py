@@ -35,17 +35,23 @@ Recording = Annotated[
     Path, typer.Argument(help="Rehearsal recording (wav, mp3, m4a, ogg, flac, webm, mp4...).")
 ]
 NotesOpt = Annotated[
-    Path, typer.Option("--notes", "-n", help="Talking points: a Markdown file with numbered points.")
+    Path,
+    typer.Option("--notes", "-n", help="Talking points: a Markdown file with numbered points."),
 ]
 Engine = Annotated[str, typer.Option(help="Transcription engine: faster (default) or openai.")]
 Model = Annotated[
     str, typer.Option(help="Whisper size name (tiny, base, small, ...) or a local model path.")
 ]
 Language = Annotated[
-    str | None, typer.Option("--language", "-l", help="Spoken language (pl, en...); default: from the notes.")
+    str | None,
+    typer.Option("--language", "-l", help="Spoken language (pl, en...); default: from the notes."),
 ]
-Vad = Annotated[bool, typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter.")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Transcribe again even if a cached transcript exists.")]
+Vad = Annotated[
+    bool, typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter.")
+]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Transcribe again even if a cached transcript exists.")
+]
 LanguageCheck = Annotated[
     bool,
     typer.Option(
@@ -58,8 +64,12 @@ KeepFillers = Annotated[
     typer.Option("--keep-fillers/--no-keep-fillers", help="Prompt Whisper to keep um/yyy fillers."),
 ]
 Target = Annotated[str | None, typer.Option(help="Target talk length, e.g. 10m, 90s, 1:30.")]
-Fillers = Annotated[list[str] | None, typer.Option("--filler", help="Extra filler word (repeatable).")]
-PauseOpt = Annotated[float, typer.Option("--pause", help="Shortest silence reported as a pause, in seconds.")]
+Fillers = Annotated[
+    list[str] | None, typer.Option("--filler", help="Extra filler word (repeatable).")
+]
+PauseOpt = Annotated[
+    float, typer.Option("--pause", help="Shortest silence reported as a pause, in seconds.")
+]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
