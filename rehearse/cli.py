@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from rehearse import __version__
 from rehearse.errors import RehearseError
+from rehearse.report import view
 
 app = typer.Typer(
     name="rehearse",
@@ -242,8 +243,6 @@ def _print_summary(analysis) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from rehearse.report import view
-
     points = analysis.points
     said = sum(p.status != "missed" for p in points)
     rows = [
@@ -318,8 +317,6 @@ def pacing(
 def _print_pacing(analysis) -> None:
     """The per-point timing table, then the headline numbers."""
     from rich.table import Table
-
-    from rehearse.report import view
 
     pacing = analysis.pacing
     texts = {p.number: p.text for p in analysis.points}
@@ -488,12 +485,6 @@ NotesArg = Annotated[
 ]
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-
-
 @command
 def points(notes: NotesArg) -> None:
     """Show the talking points parsed from a notes file, with budgets and warnings.
@@ -506,13 +497,17 @@ def points(notes: NotesArg) -> None:
 
     parsed = load_notes(notes)
     table = Table(title=f"{escape(parsed.title)} ({parsed.language or 'language unknown'})")
-    for name in ("#", "section", "budget", "words", "point"):
-        table.add_column(name, justify="right" if name in ("#", "budget", "words") else "left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("section", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("budget", justify="right", no_wrap=True, min_width=6)
+    table.add_column("words", justify="right", no_wrap=True, min_width=5)
+    table.add_column(
+        "point", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 50)
+    )
     for p in parsed.points:
-        text = p.text if len(p.text) <= 70 else p.text[:69] + "…"
-        budget = _clock(p.budget) if p.budget else ""
+        budget = view.clock(p.budget) if p.budget else ""
         words = str(len(p.text.split()))
-        table.add_row(str(p.number), escape(p.section), budget, words, escape(text))
+        table.add_row(str(p.number), escape(p.section), budget, words, escape(p.text))
     console.print(table)
     for warning in parsed.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
@@ -557,8 +552,8 @@ def coverage(
     for p in found.points:
         status = f"[{colour[p.status]}]{p.status}[/]"
         status += " [magenta]↕ order[/]" if p.out_of_order else ""
-        table.add_row(str(p.number), status, f"{p.score:.0f}", _clock(p.start), escape(p.quote))
+        table.add_row(str(p.number), status, f"{p.score:.0f}", view.clock(p.start), escape(p.quote))
     console.print(table)
     for a in found.adlibs:
-        span = f"{_clock(a.start)}-{_clock(a.end)}"
+        span = f"{view.clock(a.start)}-{view.clock(a.end)}"
         console.print(f"ad-lib {span}: {escape(a.text[:80])}", highlight=False)
