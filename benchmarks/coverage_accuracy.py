@@ -35,6 +35,8 @@ class Tally:
     inversions: int = 0
     inversions_flagged: int = 0
     false_flags: int = 0
+    adlibs: int = 0
+    adlibs_found: int = 0
     start_errors: list[float] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -55,7 +57,8 @@ class Tally:
             f"calls {self.calls}  said found {self.found}/{self.said}  "
             f"skips missed {self.skipped_missed}/{self.skipped}  "
             f"reorders flagged {self.inversions_flagged}/{self.inversions} "
-            f"(false flags {self.false_flags})  start err mean {mean:.2f}s max {worst:.2f}s"
+            f"(false flags {self.false_flags})  ad-libs found {self.adlibs_found}/{self.adlibs}  "
+            f"start err mean {mean:.2f}s max {worst:.2f}s (>2s: {sum(e > 2.0 for e in errors)})"
         )
 
 
@@ -97,6 +100,11 @@ def score_case(truth: dict, notes: Notes, coverage: Coverage) -> Tally:
                 involved |= {a, b}
                 flagged = by_number[a].out_of_order or by_number[b].out_of_order
                 tally.inversions_flagged += flagged
+    for span in truth.get("adlib_spans", []):
+        tally.adlibs += 1
+        tally.adlibs_found += any(
+            a.start < span["end"] and span["start"] < a.end for a in coverage.adlibs
+        )
     tally.false_flags = sum(c.out_of_order and n not in involved for n, c in by_number.items())
     return tally
 
