@@ -40,6 +40,7 @@ from rehearse.models import (
     Transcript,
     Word,
 )
+from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,6 @@ PACE_BANDS: dict[str, tuple[float, float]] = {"en": (120.0, 160.0), "pl": (85.0,
 ARTICULATION_GAP = 0.25  # s; gaps this long are pauses for the articulation rate
 FILLER_GAP = 0.4  # s; a gap this long sets a word off like a comma does
 SERIES_STEP = 5.0  # s between points of the rolling wpm series
-WORD_BASE, WORD_PER_LETTER = 0.3, 0.1  # s; longest plausible word = base + per letter
 
 _VOWELS = {"pl": "aeiouyąęó", "en": "aeiouy"}
 
@@ -109,35 +109,6 @@ def measure_pacing(
 
 
 # --- words -------------------------------------------------------------------
-
-
-def spoken_words(transcript: Transcript) -> list[Word]:
-    """The transcript's words with letters or digits, in time order, implausible lengths cut."""
-    words, opens = [], []
-    for segment in transcript.segments:
-        for i, word in enumerate(segment.words):
-            if any(c.isalnum() for c in word.text):
-                words.append(word)
-                opens.append(i == 0)
-    order = sorted(range(len(words)), key=lambda i: words[i].start)
-    words, opens = [words[i] for i in order], [opens[i] for i in order]
-    out = []
-    for i, word in enumerate(words):
-        before = word.start - words[i - 1].end if i else word.start
-        after = words[i + 1].start - word.end if i + 1 < len(words) else 0.0
-        out.append(_trim(word, at_start=opens[i] or before >= after, language=transcript.language))
-    return out
-
-
-def _trim(word: Word, *, at_start: bool, language: str | None) -> Word:
-    """Cut a word longer than its letters allow; hesitations may be long and are kept."""
-    letters = sum(c.isalnum() for c in word.text)
-    longest = WORD_BASE + WORD_PER_LETTER * letters
-    if word.end - word.start <= longest or fillerlib.is_hesitation(word.text, language):
-        return word
-    if at_start:
-        return Word(word.text, round(word.end - longest, 3), word.end, word.probability)
-    return Word(word.text, word.start, round(word.start + longest, 3), word.probability)
 
 
 def syllables(word: str, language: str | None) -> int:

@@ -25,9 +25,9 @@ from rehearse.pacing import (
     PacingOptions,
     measure_pacing,
     point_budgets,
-    spoken_words,
     syllables,
 )
+from rehearse.timing import spoken_words
 
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "tests" / "data"
