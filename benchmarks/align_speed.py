@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rehearse.align import align
+from rehearse.models import Notes, Point, Segment, Transcript, Word, from_json
+from rehearse.textnorm import split_words
 
-from rehearse.align import align  # noqa: E402
-from rehearse.models import Notes, Point, Segment, Transcript, Word, from_json  # noqa: E402
-from rehearse.textnorm import split_words  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def vocabulary() -> list[str]:

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/coverage_accuracy.py DIR... [--transcripts DIR] [--verbose]
 
-Every NAME.truth.json in the folders is a case (format: /work/shared/rehearsals/README.md).
+Every NAME.truth.json in the folders is a case (format: benchmarks/cases/README.md).
 Its notes file (the truth's ``notes``) is looked up beside it, then in DIR/../notes and
 ./notes; its transcript in --transcripts, then DIR/transcripts/NAME.json; failing both the
 recording is transcribed (cached by rehearse.transcribe).
@@ -18,8 +18,6 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rehearse.align import AlignOptions, align
 from rehearse.models import Coverage, Notes, Transcript, from_json

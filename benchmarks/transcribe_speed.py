@@ -64,7 +64,6 @@ def run_child(engine: str, args: argparse.Namespace) -> dict:
 
 def measure(args: argparse.Namespace) -> dict:
     """In the child: warm up, then time one uncached transcription of the whole recording."""
-    sys.path.insert(0, str(HERE.parent))
     from rehearse.audio import SAMPLE_RATE, load_audio
     from rehearse.transcribe import TranscribeOptions, transcribe
 

@@ -1,24 +1,34 @@
-"""Which points were said, where, and in what order: one global alignment of notes to speech.
+"""Which of the notes' points were said, where, and in what order.
 
-1. Both sides are normalised (textnorm); every point token is compared with every transcript
-   token once (rapidfuzz ``cdist`` over the two vocabularies), giving a token-similarity matrix.
-2. For each point, a window of about 1.5x its length slides over the transcript; the window
-   score is the IDF-weighted share of the point's tokens found in it (soft matches count).
-   A point's *strength* is its peak score measured against its own background (the median
-   window score), so short points that match anything a little do not look said.
-3. The best few peaks of each point are candidates. A weighted longest-increasing-subsequence
-   (notes order vs time, spans may not overlap) picks the in-order chain; points left out are
-   then placed in the remaining free speech if their evidence is strong, and flagged out of order.
-4. Boundaries come from the sequence: the speech between two assigned points is split where
-   the words stop resembling the earlier point and start resembling the later one (preferring
-   pauses); long unmatched stretches are ad-libs.
+1. Words: both sides are normalised (textnorm: folded lemmas, numbers spelled out) and
+   every point word is compared with every transcript word once (rapidfuzz ``cdist`` over
+   the two vocabularies). Point words weigh by how rare they are across the points;
+   function words do not count.
+2. Units: the transcript is cut at sentence ends, pauses and Whisper segment edges. A
+   point starts and ends on unit edges.
+3. Assignment: a Viterbi pass gives every unit to one point or to "off script". A unit's
+   emission for a point is the point's word evidence in it minus what the point finds in
+   ordinary speech, so short points made of common words do not win everywhere. Moving
+   on to the next point is cheap, skipping points costs more, going back in the notes
+   more still; any switch is cheaper at a pause or sentence end.
+4. Checks, then again: a point keeps one contiguous run, and a run must be real evidence
+   (its point's words heard there clearly more than in other stretches as long, and not
+   just the rest of a near-duplicate's delivery). Failing runs are forbidden and the
+   pass runs again.
+5. Near-duplicates: a point still missed may take the edge of a similar point's run when
+   that point does not need it and the missed one explains it much better.
+6. Boundaries: between adjacent runs, the cut moves to the strongest break between the
+   first run's last matching word and the second run's first; stretches of ``adlib``
+   seconds holding nothing of their run's point are cut off as ad-libs.
+7. Order: points outside the longest in-order chain are out of order.
 """
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import logging
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -27,440 +37,666 @@ from rapidfuzz import fuzz, process
 
 from rehearse.models import Adlib, Coverage, Notes, PointCoverage, Transcript, Word
 from rehearse.textnorm import is_stopword, split_words, word_forms
+from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class AlignOptions:
-    """Thresholds on a point's strength (0-1, peak over its own background)."""
+    """``covered``: share of a point's weighted words heard for "covered" (less is
+    "partial"); ``verbatim``: the same share for a word-for-word delivery; ``adlib``:
+    shortest off-script stretch reported (s); ``quote_words``: longest quote."""
 
-    covered: float = 0.45
-    partial: float = 0.2
-    reordered: float = 0.28
-    adlib: float = 10.0
+    covered: float = 0.4
     verbatim: float = 0.75
-    quote_words: int = 18
+    adlib: float = 10.0
+    quote_words: int = 24
 
 
-_FLOOR = 55.0  # token ratio below this is no match at all
-_CANDIDATES = 4
-_SLACK = 0.15
-_SCALE = 250
-_HIT = 0.6 * _SCALE  # a token this similar counts as found
+_FLOOR = 62  # rapidfuzz ratio below which two words are unrelated
+_SCALE = 200  # similarities are stored as 0.._SCALE in uint8
+_HIT = 0.5  # similarity (0-1) from which a point word counts as heard
+_SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
+
+# Viterbi costs, in units of one clearly heard average point word.
+_SWITCH = 0.6  # any change of point or to/from off script
+_SKIP = 0.5  # jumping forward over one or more points
+_SKIP_EACH = 0.05  # ... and per point jumped over
+_BACK = 1.0  # going back in the notes
+_ADLIB = 0.8  # going off script
+_BASE_RATE = 0.03  # evidence per content word a point must beat to hold a unit
+_OFF_RATE = 0.06  # what off-script speech costs per content word
+_UNIT_MAX = 30  # tokens; longer units are split at their largest gap
+_PASSES = 12
+_TIE = 0.5  # s; breaks this close count as equally strong
+
+# Evidence checks.
+_MIN_RECALL = 0.12
+_MARGIN = 0.08  # recall over the point's background (90th percentile elsewhere)
+_EDGE_UNITS = 8  # longest edge a near-duplicate may take, in units
+_QUIET = 0.15  # emission below which a unit says nothing of its point
+_TWIN = 0.5  # share of a point's words another point has that makes them near-duplicates
+_SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a near-duplicate taking its edge
+_ALONE = 0.25  # lift over the background at which one heard word is enough
+_NEEDED = 0.12  # a neighbour's recall gain that makes a stretch its own
+_SPECIFIC = 0.15  # recall a point must have over its neighbour's stretch to keep its own
 
 
-@dataclass
-class _Tokens:
-    """Normalised tokens of one side: forms per token, canonical form, owner word index."""
+@dataclass(frozen=True)
+class _Speech:
+    """The transcript as tokens: forms, owner word, content flag; and its units."""
 
+    words: list[Word]
     forms: list[tuple[str, ...]]
-    owner: list[int]
+    owner: np.ndarray  # token -> word index
+    content: np.ndarray  # token is not a function word
+    units: np.ndarray  # unit start token indexes (plus the end)
+    cue: np.ndarray  # how natural a switch is at each unit start (0-1)
 
-    @classmethod
-    def of_words(cls, words: list[str], language: str | None) -> _Tokens:
-        forms, owner = [], []
-        for i, text in enumerate(words):
-            for word in split_words(text):
-                for token in word_forms(word, language):
-                    forms.append(token)
-                    owner.append(i)
-        return cls(forms, owner)
+
+@dataclass(frozen=True)
+class _Evidence:
+    """Per point: its content token ids, their weights; per point and token: the hit."""
+
+    ids: list[np.ndarray]
+    weights: list[np.ndarray]
+    sim: np.ndarray  # unique point token x transcript token, 0.._SCALE
+    hit: np.ndarray  # point x transcript token: weighted best similarity
 
 
 @dataclass
-class _Candidate:
+class _Run:
     point: int
-    strength: float
-    recall: float
-    first: int  # token positions of the matched span (inclusive)
+    first: int  # unit indexes, inclusive
     last: int
-    hits: int = 1  # point tokens found in the span
-    needed: int = 1  # hits that make the evidence more than one lucky word
-
-    @property
-    def core(self) -> tuple[float, float]:
-        """The span without its outer 15 % on each side: what may not overlap another point."""
-        slack = _SLACK * (self.last - self.first)
-        return self.first + slack, self.last - slack
+    gain: float = 0.0
 
 
-@dataclass
-class _Placed:
-    point: int
-    cand: _Candidate
-    in_order: bool
-    start_word: int = 0
-    end_word: int = 0
+def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = None) -> Coverage:
+    """Coverage of every point of ``notes`` in ``transcript``, in notes order."""
+    options = options or AlignOptions()
+    language = notes.language or transcript.language
+    speech = _speech(transcript, language)
+    if not notes.points or not speech.forms:
+        return _empty(notes, speech)
+    evidence = _evidence(notes, speech, language)
+    runs = _assign(speech, evidence, len(notes.points))
+    silent = _unmatched(runs, speech, evidence, options.adlib)
+    _trim(runs, silent)
+    return _coverage(notes, speech, evidence, runs, silent, options)
 
 
-def _similarity(points: list[_Tokens], speech: _Tokens) -> tuple[np.ndarray, list[list[int]]]:
-    """(U, ids): U[u, k] = similarity of unique point token u to transcript token k, as
-    0-250 (uint8, to keep a 200-point x 9,000-word matrix small); ids[p] = point p's token ids."""
-    unique: dict[tuple[str, ...], int] = {}
-    ids = [[unique.setdefault(f, len(unique)) for f in pt.forms] for pt in points]
-    p_forms = sorted({f for forms in unique for f in forms})
-    t_forms = sorted({f for forms in speech.forms for f in forms})
-    if not unique or not speech.forms:
-        return np.zeros((len(unique), len(speech.forms)), np.uint8), ids
-    matrix = process.cdist(
-        p_forms, t_forms, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=_FLOOR
+# --- tokens and units ----------------------------------------------------------------
+
+
+def _speech(transcript: Transcript, language: str | None) -> _Speech:
+    words = spoken_words(transcript)
+    opens = {(w.start, w.text) for s in transcript.segments for w in s.words[:1]}
+    forms, owner, content, word_first = [], [], [], []
+    for i, word in enumerate(words):
+        word_first.append(len(forms))
+        for part in split_words(word.text):
+            for token in word_forms(part, language):
+                forms.append(token)
+                owner.append(i)
+                content.append(not any(is_stopword(f, language) for f in token))
+    word_first.append(len(forms))
+    starts, cues = [0], [1.0]
+    for i in range(1, len(words)):
+        cue = _cue(words[i - 1], words[i], (words[i].start, words[i].text) in opens)
+        if cue > 0 and word_first[i] > starts[-1] and word_first[i] < len(forms):
+            starts.append(word_first[i])
+            cues.append(cue)
+    units, cue_list = _split_long(starts, cues, len(forms), owner, words)
+    return _Speech(
+        words,
+        forms,
+        np.array(owner, dtype=np.int32),
+        np.array(content, dtype=bool),
+        np.array(units, dtype=np.int32),
+        np.array(cue_list, dtype=np.float32),
     )
-    short_p = np.array([len(f) <= 3 for f in p_forms])
-    short_t = np.array([len(f) <= 3 for f in t_forms])
-    matrix[np.logical_or.outer(short_p, short_t) & (matrix < 100)] = 0
+
+
+def _cue(before: Word, after: Word, segment_start: bool) -> float:
+    """How much cheaper a point boundary is between two words: 0 (mid-phrase) to 1.
+
+    Grows with the pause (a listener hears a new thought after a long one), and is
+    raised at sentence ends and Whisper segment edges.
+    """
+    gap = max(0.0, after.start - before.end)
+    cue = 1.0 - math.exp(-gap / 0.8) if gap >= 0.2 else 0.0
+    if _SENTENCE_END.search(before.text.strip()):
+        cue = max(cue, 0.4 + 0.6 * cue)
+    elif segment_start:
+        cue = max(cue, 0.2 + 0.8 * cue)
+    return cue
+
+
+def _split_long(starts, cues, end, owner, words) -> tuple[list[int], list[float]]:
+    """Unit starts (plus ``end``) and cues, long units split at their widest word gap."""
+    out, out_cues = [], []
+    for k, first in enumerate(starts):
+        last = starts[k + 1] if k + 1 < len(starts) else end
+        pieces = [(first, last, cues[k])]
+        while pieces:
+            a, b, cue = pieces.pop(0)
+            if b - a <= _UNIT_MAX:
+                out.append(a)
+                out_cues.append(cue)
+                continue
+            cut = max(
+                range(a + 4, b - 3),
+                key=lambda t: (
+                    (owner[t] != owner[t - 1])
+                    * (words[owner[t]].start - words[owner[t - 1]].end + 1e-3)
+                ),
+            )
+            pieces[:0] = [(a, cut, cue), (cut, b, 0.1)]
+    return [*out, end], out_cues
+
+
+# --- evidence --------------------------------------------------------------------------
+
+
+def _point_tokens(text: str, language: str | None) -> list[tuple[str, ...]]:
+    tokens = [t for w in split_words(text) for t in word_forms(w, language)]
+    content = [t for t in tokens if not any(is_stopword(f, language) for f in t)]
+    return list(dict.fromkeys(content or tokens))
+
+
+def _evidence(notes: Notes, speech: _Speech, language: str | None) -> _Evidence:
+    per_point = [_point_tokens(p.text, language) for p in notes.points]
+    unique: dict[tuple[str, ...], int] = {}
+    ids = [
+        np.array([unique.setdefault(t, len(unique)) for t in pt], dtype=np.int32)
+        for pt in per_point
+    ]
+    df = Counter(t[-1] for pt in per_point for t in set(pt))
+    n = len(per_point)
+    idf = {t: math.log(1.0 + n / df[t[-1]]) for t in unique}
+    mean_idf = sum(idf.values()) / max(1, len(idf))
+    weights = [np.array([idf[t] / mean_idf for t in pt], dtype=np.float32) for pt in per_point]
+    sim = _similarity(list(unique), speech.forms)
+    hit = np.zeros((n, len(speech.forms)), dtype=np.float32)
+    for k in range(n):
+        if len(ids[k]):
+            scaled = sim[ids[k]].astype(np.float32) * (weights[k][:, None] / _SCALE)
+            hit[k] = scaled.max(axis=0)
+    hit[:, ~speech.content] *= 0.0
+    return _Evidence(ids, weights, sim, hit)
+
+
+def _similarity(point_tokens: list[tuple[str, ...]], speech: list[tuple[str, ...]]) -> np.ndarray:
+    """Unique point token x transcript token similarity, 0.._SCALE (best pair of forms)."""
+    p_forms = sorted({f for t in point_tokens for f in t})
+    t_forms = sorted({f for t in speech for f in t})
+    ratio = process.cdist(p_forms, t_forms, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
+    short = np.logical_or.outer(
+        np.array([len(f) <= 3 for f in p_forms]), np.array([len(f) <= 3 for f in t_forms])
+    )
+    ratio[short & (ratio < 100)] = 0
+    scaled = np.clip((ratio.astype(np.float32) - _FLOOR) / (100 - _FLOOR), 0, 1) * _SCALE
+    scaled = scaled.astype(np.uint8)
     p_index = {f: i for i, f in enumerate(p_forms)}
     t_index = {f: i for i, f in enumerate(t_forms)}
-    rows = np.zeros((len(unique), len(t_forms)), np.uint8)
-    for forms, u in unique.items():
-        rows[u] = matrix[[p_index[f] for f in forms]].max(axis=0)
-    width = max(len(f) for f in speech.forms)
-    cols = np.array([[t_index[f[min(i, len(f) - 1)]] for i in range(width)] for f in speech.forms])
-    rows = np.clip((rows.astype(np.float32) - _FLOOR) / (100.0 - _FLOOR) * _SCALE, 0, _SCALE)
-    rows = rows.astype(np.uint8)
-    return rows[:, cols].max(axis=2), ids
+    rows = np.stack([scaled[[p_index[f] for f in t]].max(axis=0) for t in point_tokens])
+    width = max(len(t) for t in speech)
+    cols = np.array([[t_index[t[min(i, len(t) - 1)]] for i in range(width)] for t in speech])
+    return rows[:, cols].max(axis=2)
 
 
-def _weights(
-    ids: list[list[int]], points: list[_Tokens], speech: _Tokens, language: str | None
-) -> np.ndarray:
-    """IDF weight per unique point token over points and transcript chunks; stopwords light."""
-    n_unique = 1 + max((max(x) for x in ids if x), default=-1)
-    canon = [""] * n_unique
-    for pt, row in zip(points, ids, strict=True):
-        for forms, u in zip(pt.forms, row, strict=True):
-            canon[u] = forms[-1] if len(forms) > 1 else forms[0]
-    docs = [
-        set(forms[0] for forms in pt.forms) | {forms[-1] for forms in pt.forms} for pt in points
-    ]
-    chunk = 40
-    for i in range(0, len(speech.forms), chunk):
-        docs.append({f for forms in speech.forms[i : i + chunk] for f in forms})
-    df = Counter(f for doc in docs for f in doc)
-    weights = np.ones(n_unique, np.float32)
-    for u, token in enumerate(canon):
-        idf = math.log((len(docs) + 1) / (df[token] + 1)) + 1.0
-        weights[u] = idf * (0.15 if is_stopword(token, language) else 1.0)
-    return weights
+def _recall(evidence: _Evidence, point: int, first: int, last: int) -> float:
+    """Weighted share of ``point``'s words heard in tokens ``first..last-1``."""
+    ids, weights = evidence.ids[point], evidence.weights[point]
+    if last <= first or not len(ids):
+        return 0.0
+    best = evidence.sim[ids, first:last].max(axis=1).astype(np.float32) / _SCALE
+    return float((weights * best).sum() / weights.sum())
 
 
-def _sliding_max(x: np.ndarray, width: int) -> np.ndarray:
-    """out[:, j] = max(x[:, j : j + width]) (zero beyond the end)."""
-    n = x.shape[1]
-    out = np.concatenate([x, np.zeros((x.shape[0], width), x.dtype)], axis=1)
-    k = 1
-    while 2 * k <= width:
-        np.maximum(out[:, :-k], out[:, k:], out=out[:, :-k])
-        k *= 2
-    return np.maximum(out[:, :n], out[:, width - k : width - k + n])
+def _heard(evidence: _Evidence, point: int, first: int, last: int) -> int:
+    """How many distinct words of ``point`` are clearly heard in tokens ``first..last-1``."""
+    ids = evidence.ids[point]
+    if last <= first or not len(ids):
+        return 0
+    return int((evidence.sim[ids, first:last].max(axis=1) >= _HIT * _SCALE).sum())
 
 
-def _window(n_tokens: int) -> int:
-    return max(6, round(1.2 * n_tokens) + 4)
+def _background(evidence: _Evidence, point: int, first: int, last: int, total: int) -> float:
+    """The point's recall in other stretches as long as this one (90th percentile)."""
+    length = max(1, last - first)
+    starts = np.arange(0, max(1, total - length + 1), max(1, length // 2))
+    starts = starts[(starts + length <= first) | (starts >= last)]
+    if len(starts) < 3:
+        return 0.0
+    ids, weights = evidence.ids[point], evidence.weights[point]
+    if not len(ids):
+        return 0.0
+    rows = np.pad(evidence.sim[ids], ((0, 0), (0, 1)))
+    edges = np.stack([starts, np.minimum(starts + length, total)], axis=1).ravel()
+    best = np.maximum.reduceat(rows, edges, axis=1)[:, ::2].astype(np.float32) / _SCALE
+    recalls = (weights[:, None] * best).sum(axis=0) / weights.sum()
+    return float(np.percentile(recalls, 90))
 
 
-def _candidates(p: int, sim: np.ndarray, weights: np.ndarray, n_tokens: int) -> list[_Candidate]:
-    """The best few window peaks of one point whose matched spans do not overlap."""
-    width = _window(n_tokens)
-    score = weights @ _sliding_max(sim, width) / (_SCALE * (float(weights.sum()) or 1.0))
-    if score.size == 0:
-        return []
-    background = float(np.median(score))
-    spread = max(1.0 - background, 1e-6)
-    content = weights >= 0.5 * weights.max()
-    found: list[_Candidate] = []
-    seen = np.zeros(score.size, bool)
-    for j in np.argsort(-score, kind="stable")[: 40 * _CANDIDATES]:
-        if seen[j]:
-            continue
-        seen[max(0, j - width // 4) : j + width // 4 + 1] = True
-        span = _span(sim[:, j : j + width], weights, content)
-        if span is None:
-            continue
-        first, last, hits = j + span[0], j + span[1], span[2]
-        if any(min(last, c.last) - max(first, c.first) >= (last - first) / 2 for c in found):
-            continue
-        strength = (float(score[j]) - background) / spread
-        needed = min(2, int(content.sum()))
-        found.append(_Candidate(p, strength, float(score[j]), first, last, hits, needed))
-        if len(found) == _CANDIDATES:
+# --- assignment ------------------------------------------------------------------------
+
+
+def _emissions(speech: _Speech, evidence: _Evidence) -> np.ndarray:
+    """Point x unit: evidence in the unit minus what the point finds in ordinary speech."""
+    starts = speech.units[:-1]
+    sums = np.add.reduceat(evidence.hit, starts, axis=1)
+    content = np.add.reduceat(speech.content.astype(np.float32), starts)
+    rate = evidence.hit.sum(axis=1) / max(1.0, float(speech.content.sum()))
+    return sums - (rate + _BASE_RATE)[:, None] * content[None, :]
+
+
+def _assign(speech: _Speech, evidence: _Evidence, n: int) -> list[_Run]:
+    """Runs of units per point after the Viterbi pass and the evidence checks."""
+    emit = _emissions(speech, evidence)
+    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    off_emit = -_OFF_RATE * content
+    allowed = np.ones_like(emit, dtype=bool)
+    runs: list[_Run] = []
+    for _ in range(_PASSES):
+        path = _viterbi(np.where(allowed, emit, -np.inf), speech.cue, off_emit)
+        runs = _runs(path, emit)
+        rejected = _reject(runs, speech, evidence)
+        log.debug("pass: %d runs, %d rejected", len(runs), len(rejected))
+        if not rejected:
             break
-    return found
+        for run, everywhere in rejected:
+            if everywhere:
+                allowed[run.point] = False
+            else:
+                allowed[run.point, run.first : run.last + 1] = False
+    runs = _reclaim(runs, speech, evidence, emit, n)
+    _refine(runs, speech, evidence)
+    return runs
 
 
-def _span(
-    block: np.ndarray, weights: np.ndarray, content: np.ndarray
-) -> tuple[int, int, int] | None:
-    """The shortest stretch of a window holding most of the point's matched weight."""
-    hit = block.max(axis=1) >= _HIT
-    use = hit & content if (hit & content).any() else hit
-    n_content = int(content.sum())
-    if use.sum() < (1 if n_content < 4 else 2 if n_content < 10 else 3):
+def _reclaim(runs: list[_Run], speech: _Speech, evidence: _Evidence, emit, n: int) -> list[_Run]:
+    """Give a missed point the edge of a near-duplicate point's run when that point does
+    not need it and it is real evidence of the missed one (two similar points said
+    separately, often out of order)."""
+    tokens, total = speech.units, len(speech.forms)
+    for point in sorted(set(range(n)) - {r.point for r in runs}):
+        twins = [
+            r for r in runs if r.last > r.first and _overlap(evidence, point, r.point) >= _TWIN
+        ]
+        options = [
+            (gain, run, edge, rest)
+            for run in twins
+            for edge, rest in _edges(run, emit[point])
+            if (gain := _spare(evidence, run, point, edge, rest, tokens, total)) is not None
+        ]
+        if options:
+            _, run, edge, rest = max(options, key=lambda o: o[0])
+            run.first, run.last = rest
+            new = _Run(point, *edge, float(emit[point, edge[0] : edge[1] + 1].sum()))
+            runs = sorted([*runs, new], key=lambda r: r.first)
+    return runs
+
+
+def _overlap(evidence: _Evidence, point: int, other: int) -> float:
+    """Weighted share of ``point``'s words that ``other`` contains too."""
+    ids, weights = evidence.ids[point], evidence.weights[point]
+    shared = np.isin(ids, evidence.ids[other])
+    return float((weights * shared).sum() / max(weights.sum(), 1e-9))
+
+
+def _spare(evidence: _Evidence, run: _Run, point: int, edge, rest, tokens, total) -> float | None:
+    """How much better ``point`` explains ``edge`` than ``run``'s own point does, net of
+    what that point loses without it; None unless ``edge`` is real evidence of ``point``,
+    ``run``'s point is still said in ``rest`` and its loss is small next to the gain."""
+    a, b = int(tokens[edge[0]]), int(tokens[edge[1] + 1])
+    c, d = int(tokens[rest[0]]), int(tokens[rest[1] + 1])
+    e, f = int(tokens[run.first]), int(tokens[run.last + 1])
+    if not (_said(evidence, point, a, b, total) and _said(evidence, run.point, c, d, total)):
         return None
-    pos = block.argmax(axis=1)[use]
-    w = weights[use]
-    order = np.argsort(pos, kind="stable")
-    pos, w = pos[order], w[order]
-    cum = np.concatenate([[0.0], np.cumsum(w)])
-    inside = cum[None, 1:] - cum[:-1, None]
-    length = pos[None, :] - pos[:, None]
-    ok = (inside >= 0.7 * cum[-1]) & (length >= 0)
-    length = np.where(ok, length, np.iinfo(np.int64).max)
-    i, k = np.unravel_index(int(np.argmin(length)), length.shape)
-    return int(pos[i]), int(pos[k]), int(k - i + 1)
+    loss = _recall(evidence, run.point, e, f) - _recall(evidence, run.point, c, d)
+    better = _recall(evidence, point, a, b) - _recall(evidence, run.point, a, b)
+    return better - loss if loss <= _SPARE + _SPARE_GAIN * better else None
 
 
-class _MaxTree:
-    """Fenwick tree of prefix maxima over point indexes."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.tree: list[tuple[float, int]] = [(-math.inf, -1)] * (n + 1)
-
-    def update(self, i: int, value: tuple[float, int]) -> None:
-        i += 1
-        while i <= self.n:
-            if value > self.tree[i]:
-                self.tree[i] = value
-            i += i & -i
-
-    def query(self, i: int) -> tuple[float, int]:
-        """Max over indexes < i."""
-        best = (-math.inf, -1)
-        while i > 0:
-            best = max(best, self.tree[i])
-            i -= i & -i
-        return best
+def _edges(run: _Run, emit: np.ndarray):
+    """Leading and trailing stretches of ``run`` with positive emission, shortest first,
+    each with the rest of the run."""
+    for size in range(1, min(run.last - run.first + 1, _EDGE_UNITS + 1)):
+        head = (run.first, run.first + size - 1)
+        tail = (run.last - size + 1, run.last)
+        if emit[head[0] : head[1] + 1].sum() > 0:
+            yield head, (head[1] + 1, run.last)
+        if emit[tail[0] : tail[1] + 1].sum() > 0:
+            yield tail, (run.first, tail[0] - 1)
 
 
-def _chain(cands: list[_Candidate], n_points: int, threshold: float) -> list[_Candidate]:
-    """Heaviest chain increasing in both notes order and time, spans not overlapping."""
-    nodes = sorted((c for c in cands if c.strength > threshold), key=lambda c: c.core[0])
-    tree, pending = _MaxTree(n_points), []
-    best: list[float] = []
-    back: list[int] = []
-    for i, node in enumerate(nodes):
-        while pending and pending[0][0] < node.core[0]:
-            _, j = heapq.heappop(pending)
-            tree.update(nodes[j].point, (best[j], j))
-        prev_score, prev = tree.query(node.point)
-        gain = node.strength - threshold
-        best.append(gain + max(prev_score, 0.0))
-        back.append(prev if prev_score > 0 else -1)
-        heapq.heappush(pending, (node.core[1], i))
-    if not nodes:
-        return []
-    i = int(np.argmax(best))
-    chain = []
-    while i >= 0:
-        chain.append(nodes[i])
-        i = back[i]
-    return chain[::-1]
-
-
-def _overlaps(c: _Candidate, placed: list[_Placed]) -> bool:
-    lo, hi = c.core
-    return any(lo <= q.cand.core[1] and q.cand.core[0] <= hi for q in placed)
-
-
-def _assign(cands: list[list[_Candidate]], options: AlignOptions) -> list[_Placed]:
-    chain = _chain([c for cs in cands for c in cs], len(cands), options.partial)
-    placed = [_Placed(c.point, c, True) for c in chain]
-    in_chain = {c.point for c in chain}
-    rest = sorted(
-        (c for cs in cands for c in cs if c.point not in in_chain),
-        key=lambda c: -c.strength,
-    )
-    for c in rest:
-        if c.strength < options.reordered or c.hits < c.needed:
+def _refine(runs: list[_Run], speech: _Speech, evidence: _Evidence) -> None:
+    """Move each boundary between two adjacent runs to the strongest break (longest pause,
+    sentence end) between the first run's last heard word and the second's first; on a
+    near-tie (within _TIE), the later one: a speaker elaborates after a point's own words."""
+    for left, right in itertools.pairwise(runs):
+        if right.first != left.last + 1:
             continue
-        if any(q.point == c.point for q in placed):
+        last = max(
+            (
+                u
+                for u in range(left.first, left.last + 1)
+                if _unit_hears(speech, evidence, left.point, u)
+            ),
+            default=left.first,
+        )
+        first = min(
+            (
+                u
+                for u in range(right.first, right.last + 1)
+                if _unit_hears(speech, evidence, right.point, u)
+            ),
+            default=right.last,
+        )
+        if first <= last + 1:
             continue
-        if not _overlaps(c, placed):
-            placed.append(_Placed(c.point, c, _consistent(c, placed)))
-    return sorted(placed, key=lambda q: q.cand.first)
+        breaks = {u: _break(speech, u) for u in range(last + 1, first + 1)}
+        strongest = max(breaks.values())
+        cut = max(u for u, b in breaks.items() if b >= strongest - _TIE)
+        left.last, right.first = cut - 1, cut
 
 
-def _consistent(c: _Candidate, placed: list[_Placed]) -> bool:
-    """Whether a candidate sits between its notes-order neighbours in the chain."""
-    before = [q.cand.last for q in placed if q.in_order and q.point < c.point]
-    after = [q.cand.first for q in placed if q.in_order and q.point > c.point]
-    return (not before or max(before) < c.first) and (not after or min(after) > c.last)
+def _unit_hears(speech: _Speech, evidence: _Evidence, point: int, unit: int) -> bool:
+    a, b = int(speech.units[unit]), int(speech.units[unit + 1])
+    return _heard(evidence, point, a, b) > 0
 
 
-def _affinity(sim: np.ndarray, ids: list[int], weights: np.ndarray, gap: range) -> np.ndarray:
-    """Per transcript token of ``gap``: how strongly it belongs to a point (0-1)."""
-    w = weights[ids] / max(float(weights[ids].max()), 1e-6) / _SCALE
-    return (sim[ids, gap.start : gap.stop] * w[:, None]).max(axis=0, initial=0.0)
+def _break(speech: _Speech, unit: int) -> float:
+    """How strong a break precedes ``unit``: the pause in seconds, plus for a sentence end."""
+    first = int(speech.owner[speech.units[unit]])
+    if first == 0:
+        return 0.0
+    before, after = speech.words[first - 1], speech.words[first]
+    sentence = 0.5 if _SENTENCE_END.search(before.text.strip()) else 0.0
+    return after.start - before.end + sentence
 
 
-def _split(gap: range, left: np.ndarray, right: np.ndarray, pause: np.ndarray) -> int:
-    """Where in ``gap`` (token positions) the later point starts."""
-    if not len(gap):
-        return gap.start
-    diff = left - right
-    to_left = np.concatenate([[0.0], np.cumsum(diff)])
-    to_right = np.concatenate([np.cumsum(-diff[::-1])[::-1], [0.0]])
-    score = to_left + to_right + pause[gap.start : gap.stop + 1]
-    return gap.stop - int(np.argmax(score[::-1]))
+def _viterbi(emit: np.ndarray, cue: np.ndarray, off_emit: np.ndarray) -> np.ndarray:
+    """Best state per unit: point index k, or ``-1 - j`` for off script after point j - 1.
+
+    States: on point k (k = 0..n-1) and off script after point j - 1 (j = 0..n; j = 0 is
+    before any point). "Last point" l of a state: k when on k, j - 1 when off after j - 1.
+    """
+    n, units = emit.shape
+    on = np.full(n, -np.inf)
+    off = np.full(n + 1, -np.inf)
+    off[0] = 0.0
+    steps = np.arange(n + 1) * _SKIP_EACH
+    back_on = np.empty((units, n), dtype=np.int32)  # -1: stayed; else source slot i
+    slot_on = np.empty((units, n + 1), dtype=bool)  # slot i (last point i - 1) was "on"
+    back_off = np.empty((units, n + 1), dtype=bool)  # True: came from on point j - 1
+    for u in range(units):
+        switch = _SWITCH * (1.0 - 0.9 * float(cue[u]))
+        on_slot = np.concatenate(([-np.inf], on))
+        slot = np.maximum(on_slot, off)  # slot i: best state whose last point is i - 1
+        slot_on[u] = on_slot >= off
+        entry, source = _entries(slot, steps)
+        entry -= switch if u else 0.0
+        stay = on >= entry
+        back_on[u] = np.where(stay, -1, source)
+        new_on = np.where(stay, on, entry) + emit[:, u]
+        leave = np.concatenate(([-np.inf], on - switch - _ADLIB))
+        back_off[u] = leave > off
+        off = np.maximum(off, leave) + off_emit[u]
+        on = new_on
+    return _trace(on, off, back_on, slot_on, back_off)
 
 
-def align(notes: Notes, transcript: Transcript, options: AlignOptions = AlignOptions()) -> Coverage:
-    """Align the notes' points to the transcript; Coverage.points is in notes order."""
-    language = notes.language or transcript.language
-    words = list(transcript.words)
-    speech = _Tokens.of_words([w.text for w in words], language)
-    points = [_Tokens.of_words([p.text], language) for p in notes.points]
-    if not speech.forms or not notes.points:
-        return _result(notes, words, speech, [], [], options)
-    sim, ids = _similarity(points, speech)
-    weights = _weights(ids, points, speech, language)
-    cands = [
-        _candidates(p, sim[ids[p]], weights[ids[p]], len(ids[p])) if ids[p] else []
-        for p in range(len(points))
-    ]
-    placed = _assign(cands, options)
-    runs = _bound(placed, words, speech, sim, ids, weights, options.adlib)
-    return _result(notes, words, speech, placed, runs, options)
+def _entries(slot: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each point m, the best score of starting it from slot i (last point i - 1) and
+    that slot: the next point is free, a forward skip costs _SKIP (+ _SKIP_EACH per point
+    skipped), going back costs _BACK."""
+    n = len(slot) - 1
+    nxt = slot[:n]
+    ahead, ahead_at = _running_max(slot + steps)
+    skip = np.full(n, -np.inf)
+    skip_at = np.zeros(n, dtype=np.int64)
+    skip[1:] = ahead[: n - 1] - _SKIP - steps[1:n]
+    skip_at[1:] = ahead_at[: n - 1]
+    behind, behind_at = _running_max(slot[::-1])
+    behind, behind_at = behind[::-1], n - behind_at[::-1]
+    back = np.full(n, -np.inf)
+    back_at = np.zeros(n, dtype=np.int64)
+    back[: n - 1] = behind[2 : n + 1] - _BACK
+    back_at[: n - 1] = behind_at[2 : n + 1]
+    options = np.stack([nxt, skip, back])
+    best = options.argmax(axis=0)
+    cols = np.arange(n)
+    source = np.stack([cols, skip_at, back_at])[best, cols]
+    return options[best, cols], source
 
 
-def _pauses(words: list[Word], speech: _Tokens) -> np.ndarray:
-    """How good a boundary lies before token k: silence (s, capped) plus a bonus after a
-    sentence end; never inside a word. The last entry is after the last token."""
-    owner = speech.owner
-    starts = np.array([words[o].start for o in owner] + [math.inf])
-    ends = np.array([-math.inf] + [words[o].end for o in owner])
-    gap = np.clip(starts - ends, 0.0, 2.0)
-    gap[~np.isfinite(gap)] = 2.0
-    for k in range(1, len(owner)):
-        if owner[k] == owner[k - 1]:
-            gap[k] = -math.inf
-        elif words[owner[k - 1]].text.rstrip().endswith((".", "?", "!")):
-            gap[k] += 0.7
-    return gap
+def _running_max(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Running maximum of ``values`` and where it was reached."""
+    best = np.maximum.accumulate(values)
+    marks = np.where(values >= best, np.arange(len(values)), 0)
+    return best, np.maximum.accumulate(marks)
 
 
-def _bound(
-    placed: list[_Placed],
-    words: list[Word],
-    speech: _Tokens,
-    sim: np.ndarray,
-    ids: list[list[int]],
-    weights: np.ndarray,
-    adlib: float,
-) -> list[tuple[int, int]]:
-    """Token regions of placed points (each gap split between its neighbours) and ad-lib runs."""
-    pause = _pauses(words, speech)
-    n = len(speech.forms)
-    explained = _explained(sim, weights)
-    runs: list[tuple[int, int]] = []
-    bounds = [-1, *(x for q in placed for x in (q.cand.first, q.cand.last)), n]
-    prev: _Placed | None = None
-    for i, nxt in enumerate([*placed, None]):
-        gap = range(bounds[2 * i] + 1, bounds[2 * i + 1])
-        found = _adlibs(gap, explained, words, speech, adlib)
-        runs += found
-        left = _affinity(sim, ids[prev.point], weights, gap) if prev else np.zeros(len(gap))
-        right = _affinity(sim, ids[nxt.point], weights, gap) if nxt else np.zeros(len(gap))
-        k = _split(gap, left, right if nxt else -left, pause)
-        if found:
-            k = max(k, found[-1][1] + 1) if nxt else min(k, found[0][0])
-            if prev:
-                prev.end_word = min(k, found[0][0]) - 1
-        elif prev:
-            prev.end_word = k - 1
-        if nxt:
-            nxt.start_word = k
-        prev = nxt
+def _trace(on, off, back_on, slot_on, back_off) -> np.ndarray:
+    units = len(back_on)
+    path = np.empty(units, dtype=np.int32)
+    is_on = on.max(initial=-np.inf) >= off.max()
+    state = int(on.argmax()) if is_on else int(off.argmax())
+    for u in range(units - 1, -1, -1):
+        path[u] = state if is_on else -1 - state
+        if is_on:
+            source = back_on[u, state]
+            if source >= 0:
+                is_on = bool(slot_on[u, source])
+                state = source - 1 if is_on else source
+        elif back_off[u, state]:
+            state, is_on = state - 1, True
+    return path
+
+
+def _runs(path: np.ndarray, emit: np.ndarray) -> list[_Run]:
+    """Maximal stretches of units on one point, in time order, with their total emission."""
+    runs: list[_Run] = []
+    for u, state in enumerate(path.tolist()):
+        if state < 0:
+            continue
+        if runs and runs[-1].point == state and runs[-1].last == u - 1:
+            runs[-1].last = u
+        else:
+            runs.append(_Run(state, u, u))
+    for run in runs:
+        run.gain = float(emit[run.point, run.first : run.last + 1].sum())
     return runs
 
 
-def _explained(sim: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per transcript token: 1 if it resembles a content word of some point."""
-    content = weights >= np.median(weights) if weights.size else weights.astype(bool)
-    if not content.any():
-        return np.zeros(sim.shape[1])
-    return (sim[content] >= 0.7 * _SCALE).any(axis=0).astype(np.float32)
-
-
-def _adlibs(
-    gap: range, explained: np.ndarray, words: list[Word], speech: _Tokens, minimum: float
-) -> list[tuple[int, int]]:
-    """Runs of tokens in ``gap`` that resemble no point, lasting at least ``minimum`` seconds."""
-    if len(gap) < 8:
-        return []
-    part = explained[gap.start : gap.stop]
-    kernel = np.ones(9) / 9
-    density = np.convolve(part, kernel, mode="same")
-    quiet = density < 0.12
-    runs, start = [], None
-    for i, q in enumerate([*quiet, False]):
-        if q and start is None:
-            start = i
-        elif not q and start is not None:
-            a, b = gap.start + start, gap.start + i - 1
-            if words[speech.owner[b]].end - words[speech.owner[a]].start >= minimum:
-                runs.append((a, b))
-            start = None
-    return runs
-
-
-def _result(
-    notes: Notes,
-    words: list[Word],
-    speech: _Tokens,
-    placed: list[_Placed],
-    runs: list[tuple[int, int]],
-    options: AlignOptions,
-) -> Coverage:
-    by_point = {q.point: q for q in placed}
-    order = {q.point: i + 1 for i, q in enumerate(placed)}
-    out = []
-    for p, point in enumerate(notes.points):
-        q = by_point.get(p)
-        if q is None:
-            out.append(
-                PointCoverage(index=point.index, number=point.number, status="missed", score=0.0)
-            )
+def _reject(runs: list[_Run], speech: _Speech, evidence: _Evidence) -> list[tuple[_Run, bool]]:
+    """Runs to forbid, each with whether its point is to be forbidden everywhere."""
+    total = len(speech.forms)
+    tokens = speech.units
+    out: list[tuple[_Run, bool]] = []
+    best: dict[int, _Run] = {}
+    for run in runs:
+        if run.point not in best or run.gain > best[run.point].gain:
+            best[run.point] = run
+    out += [(r, False) for r in runs if best[r.point] is not r]
+    if out:
+        return out
+    for run in runs:
+        a, b = int(tokens[run.first]), int(tokens[run.last + 1])
+        if not _said(evidence, run.point, a, b, total):
+            out.append((run, True))
+    if out:
+        return [min(out, key=lambda item: item[0].gain)]
+    for left, right in itertools.pairwise(runs):
+        if right.first != left.last + 1:
             continue
-        s = q.cand.strength
-        status = "covered" if s >= options.covered else "partial"
-        first_word = speech.owner[q.start_word]
-        last_word = speech.owner[max(q.end_word, q.start_word)]
-        quote = _quote(words, speech, q, options.quote_words)
-        out.append(
+        for keep, drop in ((left, right), (right, left)):
+            if _absorbed(drop, keep, tokens, evidence):
+                return [(drop, True)]
+    return out
+
+
+def _said(evidence: _Evidence, point: int, a: int, b: int, total: int) -> bool:
+    """Whether tokens ``a..b-1`` are real evidence of ``point``: its words heard there
+    clearly more than in other stretches as long, and more than one of them unless the
+    one stands far above that background."""
+    recall = _recall(evidence, point, a, b)
+    lift = recall - _background(evidence, point, a, b, total)
+    heard = _heard(evidence, point, a, b)
+    enough = heard >= min(2, len(evidence.ids[point])) or (heard and lift >= _ALONE)
+    return recall >= _MIN_RECALL and lift >= _MARGIN and bool(enough)
+
+
+def _absorbed(drop: _Run, keep: _Run, tokens: np.ndarray, evidence: _Evidence) -> bool:
+    """Whether ``drop``'s stretch is really the rest of ``keep``'s delivery: ``keep``'s
+    point needs it, and ``drop``'s point is heard no better there than in ``keep``'s."""
+    ka, kb = int(tokens[keep.first]), int(tokens[keep.last + 1])
+    da, db = int(tokens[drop.first]), int(tokens[drop.last + 1])
+    union = (min(ka, da), max(kb, db))
+    gain = _recall(evidence, keep.point, *union) - _recall(evidence, keep.point, ka, kb)
+    own = _recall(evidence, drop.point, da, db) - _recall(evidence, drop.point, ka, kb)
+    return gain >= _NEEDED and own < _SPECIFIC
+
+
+# --- result ----------------------------------------------------------------------------
+
+
+def _coverage(notes, speech, evidence, runs, silent, options) -> Coverage:
+    tokens = speech.units
+    by_point = {run.point: run for run in runs}
+    in_order = _longest_chain([run.point for run in runs])
+    order = {run.point: i + 1 for i, run in enumerate(runs)}
+    points = []
+    for k, point in enumerate(notes.points):
+        run = by_point.get(k)
+        if run is None:
+            points.append(PointCoverage(k, point.number, "missed", 0.0))
+            continue
+        a, b = int(tokens[run.first]), int(tokens[run.last + 1])
+        recall = _recall(evidence, k, a, b)
+        first, last = int(speech.owner[a]), int(speech.owner[b - 1])
+        points.append(
             PointCoverage(
-                index=point.index,
+                index=k,
                 number=point.number,
-                status=status,
-                score=round(100 * min(1.0, max(0.0, s)), 1),
-                start=round(words[first_word].start, 2),
-                end=round(words[last_word].end, 2),
-                quote=quote,
-                out_of_order=not q.in_order,
-                verbatim=q.cand.recall >= options.verbatim,
-                order=order[p],
+                status="covered" if recall >= options.covered else "partial",
+                score=round(100 * recall, 1),
+                start=round(speech.words[first].start, 2),
+                end=round(speech.words[last].end, 2),
+                quote=_quote(speech, evidence, k, a, b, options.quote_words),
+                out_of_order=k not in in_order,
+                verbatim=recall >= options.verbatim,
+                order=order[k],
             )
         )
-    if not placed and words:
-        runs = (
-            [(0, len(speech.forms) - 1)] if words[-1].end - words[0].start >= options.adlib else []
-        )
-    adlibs = tuple(
-        Adlib(
-            start=round(words[speech.owner[a]].start, 2),
-            end=round(words[speech.owner[b]].end, 2),
-            text=" ".join(w.text.strip() for w in words[speech.owner[a] : speech.owner[b] + 1]),
-        )
-        for a, b in runs
-    )
-    return Coverage(points=tuple(out), adlibs=adlibs)
+    return Coverage(tuple(points), _adlibs(speech, runs, silent, options.adlib))
 
 
-def _quote(words: list[Word], speech: _Tokens, q: _Placed, limit: int) -> str:
-    """The matched words, continued into the point's region up to ``limit`` words."""
-    first = speech.owner[q.cand.first]
-    last = speech.owner[max(q.cand.last, q.end_word)]
-    chosen = [w.text.strip() for w in words[first : last + 1]]
-    text = " ".join(chosen[:limit])
-    return text + (" …" if len(chosen) > limit else "")
+def _longest_chain(points: list[int]) -> set[int]:
+    """The longest subsequence of ``points`` (in time order) that is in notes order."""
+    if not points:
+        return set()
+    length = [1] * len(points)
+    prev = [-1] * len(points)
+    for i, p in enumerate(points):
+        for j in range(i):
+            if points[j] < p and length[j] + 1 > length[i]:
+                length[i], prev[i] = length[j] + 1, j
+    i = max(range(len(points)), key=lambda x: (length[x], -x))
+    chain = set()
+    while i >= 0:
+        chain.add(points[i])
+        i = prev[i]
+    return chain
+
+
+def _quote(speech: _Speech, evidence: _Evidence, point: int, a: int, b: int, limit: int) -> str:
+    """The run's words around its densest evidence, at most ``limit`` words."""
+    first, last = int(speech.owner[a]), int(speech.owner[b - 1])
+    if last - first + 1 > limit:
+        per_word = np.zeros(last - first + 1, dtype=np.float32)
+        np.add.at(per_word, speech.owner[a:b] - first, evidence.hit[point, a:b])
+        window = np.convolve(per_word, np.ones(limit, dtype=np.float32), mode="valid")
+        first += int(window.argmax())
+        last = first + limit - 1
+    text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _unmatched(
+    runs: list[_Run], speech: _Speech, evidence: _Evidence, shortest: float
+) -> list[tuple[int, int]]:
+    """Stretches of units (first, last) inside runs, lasting ``shortest`` s or more, that
+    hold no more of the run's point than ordinary speech does."""
+    emit = _emissions(speech, evidence)
+    out = []
+    for run in runs:
+        u = run.first
+        while u <= run.last:
+            v = u
+            while v <= run.last and emit[run.point, v] < _QUIET:
+                v += 1
+            if v > u and _seconds(speech, u, v - 1) >= shortest:
+                out.append((u, v - 1))
+            u = v + 1
+    return out
+
+
+def _seconds(speech: _Speech, first: int, last: int) -> float:
+    a, b = speech.owner[speech.units[first]], speech.owner[speech.units[last + 1] - 1]
+    return speech.words[b].end - speech.words[a].start
+
+
+def _trim(runs: list[_Run], silent: list[tuple[int, int]]) -> None:
+    """Cut unmatched stretches off the ends of runs (they are ad-libs, not the point)."""
+    for run in runs:
+        for a, b in silent:
+            if a <= run.first <= b < run.last:
+                run.first = b + 1
+            elif run.first < a <= run.last <= b:
+                run.last = a - 1
+
+
+def _adlibs(speech, runs, silent, shortest: float) -> tuple[Adlib, ...]:
+    """Unmatched stretches, and stretches outside every run, of ``shortest`` s or more."""
+    owned = np.zeros(len(speech.units) - 1, dtype=bool)
+    for run in runs:
+        owned[run.first : run.last + 1] = True
+    spans = list(silent)
+    u = 0
+    while u < len(owned):
+        v = u
+        while not owned[u] and v + 1 < len(owned) and not owned[v + 1]:
+            v += 1
+        if not owned[u] and _seconds(speech, u, v) >= shortest:
+            spans.append((u, v))
+        u = v + 1
+    out = []
+    for a, b in _merge(spans):
+        first = speech.owner[speech.units[a]]
+        last = speech.owner[speech.units[b + 1] - 1]
+        text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
+        words = speech.words
+        out.append(Adlib(round(words[first].start, 2), round(words[last].end, 2), text))
+    return tuple(out)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _empty(notes: Notes, speech: _Speech) -> Coverage:
+    points = tuple(PointCoverage(k, p.number, "missed", 0.0) for k, p in enumerate(notes.points))
+    if len(speech.units) < 2:
+        return Coverage(points)
+    return Coverage(points, _adlibs(speech, [], [], 10.0))

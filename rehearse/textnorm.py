@@ -36,7 +36,9 @@ STOPWORDS = {
         mój moja moje mu my na nad nam nas nasz nasze natomiast nawet nic nie nich niego niej
         nim niż no o od oraz po pod podczas przez przy się sobie sobą są ta tak także tam te
         tego tej tem ten to tu tutaj ty tych tylko tym u w we więc wszystko z za ze że żeby
-        być mieć mój swój taki który ten sam on ona ono oni być""".split()  # noqa: SIM905
+        być mieć mój swój taki który ten sam on ona ono oni być też jednak czyli lub ponieważ
+        właśnie trochę teraz wtedy potem zawsze nigdy coś ktoś dziś dzisiaj wiele dużo można
+        trzeba mamy ma mam było będą chyba raczej tego""".split()  # noqa: SIM905
     ),
     "en": set(
         """a about above after again all also am an and any are as at be because been before
@@ -45,7 +47,9 @@ STOPWORDS = {
         itself just me more most my no nor not now of off on once only or other our ours out
         over own same she should so some such than that the their them then there these they
         this those through to too under until up very was we were what when where which while
-        who whom why will with would you your yours be have do""".split()  # noqa: SIM905
+        who whom why will with would you your yours be have do go going goes went gone get
+        got still also really just well much many thing things one way even ever never
+        always back let lot bit yes okay ok right here""".split()  # noqa: SIM905
     ),
 }
 

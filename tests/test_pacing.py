@@ -85,10 +85,16 @@ def test_point_times_and_wpm_against_truth(name):
     assert 3.0 < pacing.articulation_rate < 7.0
 
 
-@pytest.mark.xfail(
-    strict=False, reason="align's boundaries: keyword points 12-14 and pauses inside points"
+MID_POINT_PAUSE = pytest.mark.xfail(
+    strict=True,
+    reason="a long pause inside a point, before a sentence with none of the point's words, "
+    "reads as the boundary to the next point",
 )
-@pytest.mark.parametrize("name", SHARED + PAUSES)
+
+
+@pytest.mark.parametrize(
+    "name", [*SHARED, *(pytest.param(name, marks=MID_POINT_PAUSE) for name in PAUSES)]
+)
 def test_point_durations_with_real_align(name):
     notes, facts = notes_for(name), truth(name)
     words = transcript(name)
