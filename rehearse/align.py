@@ -61,7 +61,7 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
 
 # Viterbi costs, in units of one clearly heard average point word.
 _SWITCH = 0.6  # any change of point or to/from off script
-_SKIP = 0.5  # jumping forward over one or more points
+_SKIP = 0.35  # jumping forward over one or more points
 _SKIP_EACH = 0.05  # ... and per point jumped over
 _BACK = 1.0  # going back in the notes
 _ADLIB = 0.8  # going off script
@@ -103,6 +103,7 @@ class _Evidence:
     weights: list[np.ndarray]
     sim: np.ndarray  # unique point token x transcript token, 0.._SCALE
     hit: np.ndarray  # point x transcript token: weighted best similarity
+    rate: np.ndarray  # per point: its evidence per word of ordinary speech
 
 
 @dataclass
@@ -225,7 +226,27 @@ def _evidence(notes: Notes, speech: _Speech, language: str | None) -> _Evidence:
             scaled = sim[ids[k]].astype(np.float32) * (weights[k][:, None] / _SCALE)
             hit[k] = scaled.max(axis=0)
     hit[:, ~speech.content] *= 0.0
-    return _Evidence(ids, weights, sim, hit)
+    rate = _notes_rate(list(unique), ids, weights)
+    if rate is None:
+        rate = hit.sum(axis=1) / max(1.0, float(speech.content.sum()))
+    return _Evidence(ids, weights, sim, hit, rate)
+
+
+def _notes_rate(tokens: list[tuple[str, ...]], ids, weights) -> np.ndarray | None:
+    """Per point: the evidence it finds per word of the other points' text (median over
+    them), a background that does not depend on how long the recording is. None with
+    fewer than three points."""
+    n = len(ids)
+    if n < 3 or not tokens:
+        return None
+    sim = _similarity(tokens, tokens).astype(np.float32) / _SCALE
+    rate = np.zeros(n, dtype=np.float32)
+    for k in range(n):
+        if not len(ids[k]):
+            continue
+        hit = (sim[ids[k]] * weights[k][:, None]).max(axis=0)
+        rate[k] = np.median([hit[ids[j]].mean() for j in range(n) if j != k and len(ids[j])])
+    return rate
 
 
 def _similarity(point_tokens: list[tuple[str, ...]], speech: list[tuple[str, ...]]) -> np.ndarray:
@@ -289,8 +310,7 @@ def _emissions(speech: _Speech, evidence: _Evidence) -> np.ndarray:
     starts = speech.units[:-1]
     sums = np.add.reduceat(evidence.hit, starts, axis=1)
     content = np.add.reduceat(speech.content.astype(np.float32), starts)
-    rate = evidence.hit.sum(axis=1) / max(1.0, float(speech.content.sum()))
-    return sums - (rate + _BASE_RATE)[:, None] * content[None, :]
+    return sums - (evidence.rate + _BASE_RATE)[:, None] * content[None, :]
 
 
 def _assign(speech: _Speech, evidence: _Evidence, n: int) -> list[_Run]:

@@ -171,3 +171,16 @@ def test_benchmark_corpus_meets_the_bar():
     assert calls >= 0.95 * (overall.said + overall.skipped)
     assert overall.inversions_flagged == overall.inversions and overall.false_flags == 0
     assert sum(e <= 2.0 for e in overall.start_errors) >= 0.95 * len(overall.start_errors)
+
+
+@pytest.mark.slow
+def test_one_point_clip_with_real_whisper(data_dir):
+    """A recording of a single point (real Whisper on real audio): that point and no other,
+    even though a short recording gives little background to compare with."""
+    from rehearse.transcribe import TranscribeOptions, transcribe
+
+    result = transcribe(data_dir / "pl-point2.ogg", TranscribeOptions(language="pl"))
+    coverage = align(NOTES, result.transcript)
+    said = [c for c in coverage.points if c.status != "missed"]
+    assert [c.number for c in said] == [2]
+    assert said[0].status == "covered" and said[0].start < 1.5
