@@ -1,0 +1,63 @@
+"""The README is checked against the real tool (its commands, sample output, CI), and the
+code against ruff."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from rehearse.cli import app
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[tuple[str, str]]:
+    """(name, docstring) of every command, `models` subcommands included."""
+    out = []
+    for info in app.registered_commands:
+        out.append((info.name or info.callback.__name__, info.callback.__doc__ or ""))
+    for group in app.registered_groups:
+        for info in group.typer_instance.registered_commands:
+            out.append((f"{group.name} {info.name}", info.callback.__doc__ or ""))
+    return out
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme():
+    for name, doc in _commands():
+        assert doc.strip() and "Example: rehearse " in doc, name
+        assert f"rehearse {name.split()[0]}" in README, name
+
+
+def test_readme_points_output_is_real():
+    block = re.search(r"<!-- points-output -->\n```text\n(.*?)```", README, re.S).group(1)
+    result = CliRunner().invoke(
+        app, ["points", "notes/kilka-zdan-o-sobie.md"], env={"COLUMNS": "100"}
+    )
+    assert result.exit_code == 0
+    real = "\n".join(line.rstrip() for line in result.output.splitlines())
+    assert real.strip() == block.strip()
+
+
+def test_ci_runs_the_readme_test_command():
+    fence = re.search(r"```bash\n(.*?)```", README, re.S).group(1)
+    demo, tests = (line.split("#")[0].strip() for line in fence.strip().splitlines()[:2])
+    assert demo.endswith("rehearse demo") and "pytest" in tests
+    assert tests in (ROOT / ".ci" / "run").read_text()
+    assert (ROOT / "scripts" / "setup.sh").stat().st_mode & 0o111
+
+
+def test_the_code_is_ruff_clean():
+    import subprocess
+    import sys
+
+    for args in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "rehearse", "tests", "benchmarks"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
