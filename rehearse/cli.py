@@ -143,6 +143,36 @@ def command(fn: Callable) -> Callable:
     return app.command()(_handled(fn))
 
 
+def _transcribe_options(
+    engine: str, model: str, language: str | None, vad: bool, no_cache: bool, check: bool
+):
+    from rehearse.transcribe import TranscribeOptions
+
+    return TranscribeOptions(
+        engine=engine,
+        model=model,
+        language=language,
+        vad=vad,
+        cache=not no_cache,
+        check_language=check,
+    )
+
+
+def _analyze_options(
+    transcribe, target: str | None, fillers: list[str] | None, pause: float, keep_fillers: bool
+):
+    from rehearse.analysis import AnalyzeOptions
+    from rehearse.notes import parse_duration
+    from rehearse.pacing import PacingOptions
+
+    pacing = PacingOptions(
+        pause=pause,
+        target=parse_duration(target) if target else None,
+        fillers=tuple(fillers or ()),
+    )
+    return AnalyzeOptions(transcribe=transcribe, pacing=pacing, keep_fillers=keep_fillers)
+
+
 # --- analyze, report, demo ------------------------------------------------------
 
 
@@ -167,27 +197,8 @@ def analyze(
 
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
-    from rehearse.analysis import AnalyzeOptions
-    from rehearse.notes import parse_duration
-    from rehearse.pacing import PacingOptions
-    from rehearse.transcribe import TranscribeOptions
-
-    options = AnalyzeOptions(
-        transcribe=TranscribeOptions(
-            engine=engine,
-            model=model,
-            language=language,
-            vad=vad,
-            cache=not no_cache,
-            check_language=language_check,
-        ),
-        pacing=PacingOptions(
-            pause=pause,
-            target=parse_duration(target) if target else None,
-            fillers=tuple(filler or ()),
-        ),
-        keep_fillers=keep_fillers,
-    )
+    transcribe = _transcribe_options(engine, model, language, vad, no_cache, language_check)
+    options = _analyze_options(transcribe, target, filler, pause, keep_fillers)
     _analyze_and_report(recording, notes, options, out, open_report)
 
 
@@ -280,8 +291,13 @@ def _print_report_path(folder: Path, open_: bool) -> None:
 def pacing(
     recording: Recording,
     notes: NotesOpt,
+    engine: Engine = "faster",
+    model: Model = "base",
     language: Language = None,
+    vad: Vad = False,
     target: Target = None,
+    no_cache: NoCache = False,
+    language_check: LanguageCheck = True,
     keep_fillers: KeepFillers = False,
     filler: Fillers = None,
     pause: PauseOpt = 2.0,
@@ -291,21 +307,11 @@ def pacing(
 
     Example: rehearse pacing talk.m4a --notes notes/talk.md --target 10m --keep-fillers
     """
-    from rehearse.analysis import AnalyzeOptions, analyze
+    from rehearse.analysis import analyze
     from rehearse.models import to_json
-    from rehearse.notes import parse_duration
-    from rehearse.pacing import PacingOptions
-    from rehearse.transcribe import TranscribeOptions
 
-    options = AnalyzeOptions(
-        transcribe=TranscribeOptions(language=language),
-        pacing=PacingOptions(
-            pause=pause,
-            target=parse_duration(target) if target else None,
-            fillers=tuple(filler or ()),
-        ),
-        keep_fillers=keep_fillers,
-    )
+    transcribe = _transcribe_options(engine, model, language, vad, no_cache, language_check)
+    options = _analyze_options(transcribe, target, filler, pause, keep_fillers)
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     if as_json:
@@ -378,17 +384,9 @@ def transcribe(
     Example: rehearse transcribe talk.m4a --language pl -o reports/transcripts
     """
     from rehearse.captions import write_transcript
-    from rehearse.transcribe import TranscribeOptions
     from rehearse.transcribe import transcribe as run
 
-    options = TranscribeOptions(
-        engine=engine,
-        model=model,
-        language=language,
-        vad=vad,
-        cache=not no_cache,
-        check_language=language_check,
-    )
+    options = _transcribe_options(engine, model, language, vad, no_cache, language_check)
     with _progress("Transcribing") as update:
         result = run(recording, options, progress=update)
     t = result.transcript
@@ -517,8 +515,12 @@ def points(notes: NotesArg) -> None:
 def coverage(
     recording: Recording,
     notes: NotesOpt,
-    language: Language = None,
+    engine: Engine = "faster",
     model: Model = "base",
+    language: Language = None,
+    vad: Vad = False,
+    no_cache: NoCache = False,
+    language_check: LanguageCheck = True,
     as_json: AsJson = False,
 ) -> None:
     """Which points were said (covered / partial / missed), when, and out of order.
@@ -530,10 +532,11 @@ def coverage(
     from rehearse.align import align
     from rehearse.models import to_dict
     from rehearse.notes import load_notes
-    from rehearse.transcribe import TranscribeOptions, transcribe
+    from rehearse.transcribe import transcribe
 
     parsed = load_notes(notes)
-    options = TranscribeOptions(model=model, language=language or parsed.language)
+    language = language or parsed.language
+    options = _transcribe_options(engine, model, language, vad, no_cache, language_check)
     with _progress("Transcribing") as update:
         result = transcribe(recording, options, progress=update)
     found = align(parsed, result.transcript)
