@@ -333,7 +333,7 @@ def _print_pacing(analysis) -> None:
         said = p.start is not None
         table.add_row(
             str(p.number),
-            escape(view.shorten(texts.get(p.number, ""), 30)),
+            escape(view.shorten(texts.get(p.number, ""), max(12, console.width - 64))),
             view.clock(p.start),
             view.clock(p.duration) if said else "[red]skipped[/red]",
             view.clock(p.budget),
