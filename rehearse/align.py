@@ -76,7 +76,6 @@ _MIN_RECALL = 0.12
 _MARGIN = 0.08  # recall over the point's background (90th percentile elsewhere)
 _EDGE_UNITS = 8  # longest edge a near-duplicate may take, in units
 _QUIET = 0.15  # emission below which a unit says nothing of its point
-_TWIN = 0.5  # share of a point's words another point has that makes them near-duplicates
 _SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a near-duplicate taking its edge
 _ALONE = 0.25  # lift over the background at which one heard word is enough
 _NEEDED = 0.12  # a neighbour's recall gain that makes a stretch its own
@@ -338,17 +337,15 @@ def _assign(speech: _Speech, evidence: _Evidence, n: int) -> list[_Run]:
 
 
 def _reclaim(runs: list[_Run], speech: _Speech, evidence: _Evidence, emit, n: int) -> list[_Run]:
-    """Give a missed point the edge of a near-duplicate point's run when that point does
-    not need it and it is real evidence of the missed one (two similar points said
-    separately, often out of order)."""
+    """Give a missed point the edge of another point's run when that point does not need
+    it and the missed one explains it much better: a short point said out of place, or one
+    of two similar points said separately, which the assignment folded into a neighbour."""
     tokens, total = speech.units, len(speech.forms)
     for point in sorted(set(range(n)) - {r.point for r in runs}):
-        twins = [
-            r for r in runs if r.last > r.first and _overlap(evidence, point, r.point) >= _TWIN
-        ]
         options = [
             (gain, run, edge, rest)
-            for run in twins
+            for run in runs
+            if run.last > run.first
             for edge, rest in _edges(run, emit[point])
             if (gain := _spare(evidence, run, point, edge, rest, tokens, total)) is not None
         ]
@@ -360,13 +357,6 @@ def _reclaim(runs: list[_Run], speech: _Speech, evidence: _Evidence, emit, n: in
     return runs
 
 
-def _overlap(evidence: _Evidence, point: int, other: int) -> float:
-    """Weighted share of ``point``'s words that ``other`` contains too."""
-    ids, weights = evidence.ids[point], evidence.weights[point]
-    shared = np.isin(ids, evidence.ids[other])
-    return float((weights * shared).sum() / max(weights.sum(), 1e-9))
-
-
 def _spare(evidence: _Evidence, run: _Run, point: int, edge, rest, tokens, total) -> float | None:
     """How much better ``point`` explains ``edge`` than ``run``'s own point does, net of
     what that point loses without it; None unless ``edge`` is real evidence of ``point``,
@@ -374,11 +364,13 @@ def _spare(evidence: _Evidence, run: _Run, point: int, edge, rest, tokens, total
     a, b = int(tokens[edge[0]]), int(tokens[edge[1] + 1])
     c, d = int(tokens[rest[0]]), int(tokens[rest[1] + 1])
     e, f = int(tokens[run.first]), int(tokens[run.last + 1])
-    if not (_said(evidence, point, a, b, total) and _said(evidence, run.point, c, d, total)):
-        return None
     loss = _recall(evidence, run.point, e, f) - _recall(evidence, run.point, c, d)
     better = _recall(evidence, point, a, b) - _recall(evidence, run.point, a, b)
-    return better - loss if loss <= _SPARE + _SPARE_GAIN * better else None
+    if better <= 0 or loss > _SPARE + _SPARE_GAIN * better:
+        return None
+    if not (_said(evidence, point, a, b, total) and _said(evidence, run.point, c, d, total)):
+        return None
+    return better - loss
 
 
 def _edges(run: _Run, emit: np.ndarray):

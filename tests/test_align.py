@@ -76,7 +76,7 @@ def _speak(texts: list[str], pause: float = 0.8) -> Transcript:
     return Transcript("pl", t, "synthetic", "none", tuple(segments))
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.integers(0, 10_000))
 def test_shuffled_points_are_found_and_moves_flagged(seed):
     rng = random.Random(seed)
