@@ -200,14 +200,23 @@ def _split_long(starts, cues, end, owner, words) -> tuple[list[int], list[float]
 # --- evidence --------------------------------------------------------------------------
 
 
-def _point_tokens(text: str, language: str | None) -> list[tuple[str, ...]]:
-    tokens = [t for w in split_words(text) for t in word_forms(w, language)]
-    content = [t for t in tokens if not any(is_stopword(f, language) for f in t)]
-    return list(dict.fromkeys(content or tokens))
+def _point_tokens(notes: Notes, language: str | None) -> list[list[tuple[str, ...]]]:
+    """Each point's distinct content tokens; all its tokens when it has no content word, or
+    when function words are all that tell it from another point ("ask not what your
+    country can do for you" / "ask what you can do for your country")."""
+    every = [
+        [t for w in split_words(p.text) for t in word_forms(w, language)] for p in notes.points
+    ]
+    content = [[t for t in ts if not any(is_stopword(f, language) for f in t)] for ts in every]
+    seen = Counter(frozenset(c) for c in content)
+    return [
+        list(dict.fromkeys(c if c and seen[frozenset(c)] == 1 else ts))
+        for c, ts in zip(content, every, strict=True)
+    ]
 
 
 def _evidence(notes: Notes, speech: _Speech, language: str | None) -> _Evidence:
-    per_point = [_point_tokens(p.text, language) for p in notes.points]
+    per_point = _point_tokens(notes, language)
     unique: dict[tuple[str, ...], int] = {}
     ids = [
         np.array([unique.setdefault(t, len(unique)) for t in pt], dtype=np.int32)

@@ -184,3 +184,19 @@ def test_one_point_clip_with_real_whisper(data_dir):
     said = [c for c in coverage.points if c.status != "missed"]
     assert [c.number for c in said] == [2]
     assert said[0].status == "covered" and said[0].start < 1.5
+
+
+@pytest.mark.slow
+def test_points_told_apart_by_function_words_only(data_dir):
+    """Real English speech; two points with the same content words ("ask ... country") are
+    still two points, and a point never said is missed."""
+    from rehearse.transcribe import TranscribeOptions, transcribe
+
+    notes = parse_notes(
+        "# Inaugural\n1. Ask not what your country can do for you\n"
+        "2. Ask what you can do for your country\n3. The torch has been passed\n"
+    )
+    result = transcribe(data_dir / "jfk.flac", TranscribeOptions(language="en"))
+    first, second, third = align(notes, result.transcript).points
+    assert (first.status, second.status, third.status) == ("covered", "covered", "missed")
+    assert first.start < second.start and not (first.out_of_order or second.out_of_order)
