@@ -465,14 +465,10 @@ def models_install(
     console.print(f"base (faster engine): verified, {escape(str(folder))}", highlight=False)
     if not openai:
         return
-    try:
-        import torch  # noqa: F401
-    except ImportError:
+    if not weights.openai_installed():
         console.print("openai engine not installed (no torch): skipped its conversion")
         return
-    if force:
-        weights.convert_ct2(folder, weights.models_dir() / weights.OPENAI_BASE_DIR)
-    checkpoint = weights.base_openai() / "model.pt"
+    checkpoint = weights.base_openai(force=force) / "model.pt"
     console.print(f"base (openai engine): {escape(str(checkpoint))}", highlight=False)
 
 

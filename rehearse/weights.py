@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import importlib.util
 import json
 import logging
 import os
@@ -166,12 +167,18 @@ def base_ct2() -> Path:
     return folder
 
 
-def base_openai() -> Path:
-    """The offline base model as an openai-whisper checkpoint folder, converted on first use."""
+def base_openai(*, force: bool = False) -> Path:
+    """The offline base model as an openai-whisper checkpoint folder, converted on first use
+    (or again with ``force``)."""
     folder = models_dir() / OPENAI_BASE_DIR
-    if not (folder / "model.pt").exists():
+    if force or not (folder / "model.pt").exists():
         convert_ct2(base_ct2(), folder)
     return folder
+
+
+def openai_installed() -> bool:
+    """Whether the openai engine's runtime (torch) is importable."""
+    return importlib.util.find_spec("torch") is not None
 
 
 def install_base(
