@@ -75,8 +75,9 @@ _TIE = 0.5  # s; breaks this close count as equally strong
 _MIN_RECALL = 0.12
 _MARGIN = 0.08  # recall over the point's background (90th percentile elsewhere)
 _EDGE_UNITS = 8  # longest edge a near-duplicate may take, in units
-_QUIET = 0.15  # emission below which a unit says nothing of its point
+_ANCHOR = 0.2  # emission from which a unit clearly holds its point
 _SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a near-duplicate taking its edge
+_WINDOW_BASE, _WINDOW_PER_WORD = 8, 3  # tokens of speech a point's words usually take
 _ALONE = 0.25  # lift over the background at which one heard word is enough
 _NEEDED = 0.12  # a neighbour's recall gain that makes a stretch its own
 _SPECIFIC = 0.15  # recall a point must have over its neighbour's stretch to keep its own
@@ -122,8 +123,7 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
         return _empty(notes, speech)
     evidence = _evidence(notes, speech, language)
     runs = _assign(speech, evidence, len(notes.points))
-    silent = _unmatched(runs, speech, evidence, options.adlib)
-    _trim(runs, silent)
+    silent = _cut_adlibs(runs, speech, evidence, options.adlib)
     return _coverage(notes, speech, evidence, runs, silent, options)
 
 
@@ -293,9 +293,12 @@ def _heard(evidence: _Evidence, point: int, first: int, last: int) -> int:
     return int((evidence.sim[ids, first:last].max(axis=1) >= _HIT * _SCALE).sum())
 
 
-def _background(evidence: _Evidence, point: int, first: int, last: int, total: int) -> float:
-    """The point's recall in other stretches as long as this one (90th percentile)."""
-    length = max(1, last - first)
+def _background(
+    evidence: _Evidence, point: int, first: int, last: int, total: int, length: int | None = None
+) -> float:
+    """The point's recall in stretches of ``length`` tokens (default: as long as
+    ``first..last-1``) outside that span: their 90th percentile."""
+    length = max(1, length or last - first)
     starts = np.arange(0, max(1, total - length + 1), max(1, length // 2))
     starts = starts[(starts + length <= first) | (starts >= last)]
     if len(starts) < 3:
@@ -546,9 +549,9 @@ def _reject(runs: list[_Run], speech: _Speech, evidence: _Evidence) -> list[tupl
     out += [(r, False) for r in runs if best[r.point] is not r]
     if out:
         return out
-    for run in runs:
+    for i, run in enumerate(runs):
         a, b = int(tokens[run.first]), int(tokens[run.last + 1])
-        if not _said(evidence, run.point, a, b, total):
+        if not _said(evidence, run.point, a, b, total, in_sequence=_in_sequence(runs, i)):
             out.append((run, True))
     if out:
         return [min(out, key=lambda item: item[0].gain)]
@@ -561,15 +564,40 @@ def _reject(runs: list[_Run], speech: _Speech, evidence: _Evidence) -> list[tupl
     return out
 
 
-def _said(evidence: _Evidence, point: int, a: int, b: int, total: int) -> bool:
-    """Whether tokens ``a..b-1`` are real evidence of ``point``: its words heard there
-    clearly more than in other stretches as long, and more than one of them unless the
-    one stands far above that background."""
-    recall = _recall(evidence, point, a, b)
-    lift = recall - _background(evidence, point, a, b, total)
+def _in_sequence(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` sits in notes order between the runs said before and after it."""
+    before = runs[i - 1].point < runs[i].point if i > 0 else None
+    after = runs[i].point < runs[i + 1].point if i + 1 < len(runs) else None
+    return (before, after) != (None, None) and before is not False and after is not False
+
+
+def _said(
+    evidence: _Evidence, point: int, a: int, b: int, total: int, *, in_sequence: bool = False
+) -> bool:
+    """Whether tokens ``a..b-1`` are real evidence of ``point``: in its densest stretch about
+    as long as the point itself, its words heard clearly more than in other stretches that
+    long (so a long run cannot collect chance matches), and more than one of them. One word
+    far above that background is enough for a point of one or two words, or for a run that
+    sits in notes order between its neighbours."""
+    length = min(b - a, _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point]))
+    first = a + _densest(evidence, point, a, b, length)
+    recall = _recall(evidence, point, first, first + length)
+    lift = recall - _background(evidence, point, a, b, total, length)
     heard = _heard(evidence, point, a, b)
-    enough = heard >= min(2, len(evidence.ids[point])) or (heard and lift >= _ALONE)
-    return recall >= _MIN_RECALL and lift >= _MARGIN and bool(enough)
+    short = len(evidence.ids[point]) <= 2
+    enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
+    return recall >= _MIN_RECALL and lift >= _MARGIN and enough
+
+
+def _densest(evidence: _Evidence, point: int, a: int, b: int, length: int) -> int:
+    """Offset from ``a`` of the ``length``-token window of ``a..b-1`` where ``point``'s
+    recall is highest."""
+    ids, weights = evidence.ids[point], evidence.weights[point]
+    if not len(ids) or b - a <= length:
+        return 0
+    rows = np.lib.stride_tricks.sliding_window_view(evidence.sim[ids, a:b], length, axis=1)
+    recalls = (weights[:, None] * rows.max(axis=2)).sum(axis=0)
+    return int(recalls.argmax())
 
 
 def _absorbed(drop: _Run, keep: _Run, tokens: np.ndarray, evidence: _Evidence) -> bool:
@@ -648,38 +676,41 @@ def _quote(speech: _Speech, evidence: _Evidence, point: int, a: int, b: int, lim
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _unmatched(
+def _cut_adlibs(
     runs: list[_Run], speech: _Speech, evidence: _Evidence, shortest: float
 ) -> list[tuple[int, int]]:
-    """Stretches of units (first, last) inside runs, lasting ``shortest`` s or more, that
-    hold no more of the run's point than ordinary speech does."""
+    """Shrink each run to its main cluster of evidence: units that clearly hold its point,
+    none ``shortest`` seconds or more from the next. What is cut (and at least that long)
+    is returned as ad-lib stretches (first, last unit): a digression, or stray mentions of
+    the point's words far from its delivery."""
     emit = _emissions(speech, evidence)
-    out = []
+    cut: list[tuple[int, int]] = []
     for run in runs:
-        u = run.first
-        while u <= run.last:
-            v = u
-            while v <= run.last and emit[run.point, v] < _QUIET:
-                v += 1
-            if v > u and _seconds(speech, u, v - 1) >= shortest:
-                out.append((u, v - 1))
-            u = v + 1
-    return out
+        anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
+        if not anchors:
+            continue
+        clusters = [[anchors[0]]]
+        for u in anchors[1:]:
+            if (
+                clusters[-1][-1] + 1 < u
+                and _seconds(speech, clusters[-1][-1] + 1, u - 1) >= shortest
+            ):
+                clusters.append([u])
+            else:
+                clusters[-1].append(u)
+        main = max(clusters, key=lambda c: float(emit[run.point, c[0] : c[-1] + 1].sum()))
+        if main[0] > run.first and _seconds(speech, run.first, main[0] - 1) >= shortest:
+            cut.append((run.first, main[0] - 1))
+            run.first = main[0]
+        if main[-1] < run.last and _seconds(speech, main[-1] + 1, run.last) >= shortest:
+            cut.append((main[-1] + 1, run.last))
+            run.last = main[-1]
+    return cut
 
 
 def _seconds(speech: _Speech, first: int, last: int) -> float:
     a, b = speech.owner[speech.units[first]], speech.owner[speech.units[last + 1] - 1]
     return speech.words[b].end - speech.words[a].start
-
-
-def _trim(runs: list[_Run], silent: list[tuple[int, int]]) -> None:
-    """Cut unmatched stretches off the ends of runs (they are ad-libs, not the point)."""
-    for run in runs:
-        for a, b in silent:
-            if a <= run.first <= b < run.last:
-                run.first = b + 1
-            elif run.first < a <= run.last <= b:
-                run.last = a - 1
 
 
 def _adlibs(speech, runs, silent, shortest: float) -> tuple[Adlib, ...]:

@@ -200,3 +200,18 @@ def test_points_told_apart_by_function_words_only(data_dir):
     first, second, third = align(notes, result.transcript).points
     assert (first.status, second.status, third.status) == ("covered", "covered", "missed")
     assert first.start < second.start and not (first.out_of_order or second.out_of_order)
+
+
+def test_partial_notes_keep_their_points_tight_and_unsaid_points_missed():
+    """Notes that cover only part of a talk: the point's span stays its own passage (the
+    rest is ad-lib), and points about something never said are missed, even when one of
+    their words happens to be spoken ("siedzi" ~ "siedzieli")."""
+    transcript = from_json(Transcript, (DATA / "transcripts" / "pl-full.json").read_text())
+    truth = json.loads((DATA / "truth" / "pl-full.truth.json").read_text())
+    point2 = next(p for p in truth["points"] if p["point"] == 2)
+    coverage = align(parse_notes(f"1. {NOTES.points[1].text}"), transcript)
+    (found,) = coverage.points
+    assert abs(found.start - point2["start"]) <= 1.0 and abs(found.end - point2["end"]) <= 2.0
+    assert coverage.adlibs
+    unsaid = parse_notes("1. Kot siedzi na płocie\n2. Pies szczeka na listonosza\n3. Ryby w stawie")
+    assert all(c.status == "missed" for c in align(unsaid, transcript).points)
