@@ -12,14 +12,15 @@
    on to the next point is cheap, skipping points costs more, going back in the notes
    more still; any switch is cheaper at a pause or sentence end.
 4. Checks, then again: a point keeps one contiguous run, and a run must be real evidence
-   (its point's words heard there clearly more than in other stretches as long, and not
-   just the rest of a near-duplicate's delivery). Failing runs are forbidden and the
-   pass runs again.
-5. Near-duplicates: a point still missed may take the edge of a similar point's run when
-   that point does not need it and the missed one explains it much better.
+   (in its densest stretch about the point's own length, the point's words heard clearly
+   more than in other stretches that long; not just the rest of a near-duplicate's
+   delivery). Failing runs are forbidden and the pass runs again.
+5. Reclaim: a point still missed may take the edge of another point's run when that
+   point does not need it and the missed one explains it much better (near-duplicates,
+   short points said out of place).
 6. Boundaries: between adjacent runs, the cut moves to the strongest break between the
-   first run's last matching word and the second run's first; stretches of ``adlib``
-   seconds holding nothing of their run's point are cut off as ad-libs.
+   first run's last matching word and the second run's first. Each run is shrunk to its
+   main cluster of evidence; what is cut (``adlib`` seconds or more) is an ad-lib.
 7. Order: points outside the longest in-order chain are out of order.
 """
 
