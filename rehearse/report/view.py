@@ -78,13 +78,21 @@ def transcript_lines(analysis: Analysis) -> list[Line]:
     ]
 
 
+def planned(analysis: Analysis) -> float | None:
+    """The planned length: the target, else the budgets when every point has one."""
+    budgets = [p.budget for p in analysis.points]
+    if analysis.summary.target:
+        return analysis.summary.target
+    return sum(budgets) if budgets and None not in budgets else None
+
+
 def duration_detail(analysis: Analysis) -> str:
-    """'of 3:00 (0:22 under)', or '' without a target."""
-    duration, target = analysis.summary.duration, analysis.summary.target
-    if not target:
+    """'of 3:00 (0:22 under)', or '' with no target and no complete budgets."""
+    duration, plan = analysis.summary.duration, planned(analysis)
+    if not plan:
         return ""
-    delta = duration - target
-    return f"of {clock(target)} ({clock(abs(delta))} {'over' if delta > 0 else 'under'})"
+    delta = duration - plan
+    return f"of {clock(plan)} ({clock(abs(delta))} {'over' if delta > 0 else 'under'})"
 
 
 def duration_verdict(analysis: Analysis) -> str:
