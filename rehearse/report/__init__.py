@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
+from rehearse.files import write_atomic
 from rehearse.models import SCHEMA_VERSION, Analysis, from_dict, to_json
 
 log = logging.getLogger(__name__)
@@ -28,35 +28,25 @@ Writer = Callable[[Analysis, Charts, Path], None]
 ANALYSIS_FILE = "analysis.json"
 
 
-def _write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    if isinstance(data, str):
-        tmp.write_text(data, encoding="utf-8")
-    else:
-        tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_json(analysis: Analysis, charts: Charts, folder: Path) -> None:
-    _write(folder / ANALYSIS_FILE, to_json(analysis) + "\n")
+    write_atomic(folder / ANALYSIS_FILE, to_json(analysis) + "\n")
 
 
 def write_charts(analysis: Analysis, charts: Charts, folder: Path) -> None:
     for name, png in charts.items():
-        _write(folder / name, png)
+        write_atomic(folder / name, png)
 
 
 def write_html(analysis: Analysis, charts: Charts, folder: Path) -> None:
     from rehearse.report.html import render_html
 
-    _write(folder / "report.html", render_html(analysis, charts))
+    write_atomic(folder / "report.html", render_html(analysis, charts))
 
 
 def write_markdown(analysis: Analysis, charts: Charts, folder: Path) -> None:
     from rehearse.report.markdown import render_markdown
 
-    _write(folder / "report.md", render_markdown(analysis, charts))
+    write_atomic(folder / "report.md", render_markdown(analysis, charts))
 
 
 def write_captions(analysis: Analysis, charts: Charts, folder: Path) -> None:
@@ -69,8 +59,8 @@ def write_captions(analysis: Analysis, charts: Charts, folder: Path) -> None:
     from rehearse.report.view import segment_labels
 
     labels = segment_labels(analysis)
-    _write(folder / "transcript.srt", to_srt(analysis.transcript, labels=labels))
-    _write(folder / "transcript.vtt", to_vtt(analysis.transcript, labels=labels))
+    write_atomic(folder / "transcript.srt", to_srt(analysis.transcript, labels=labels))
+    write_atomic(folder / "transcript.vtt", to_vtt(analysis.transcript, labels=labels))
 
 
 WRITERS: dict[str, Writer] = {
