@@ -121,10 +121,11 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     language = notes.language or transcript.language
     speech = _speech(transcript, language)
     if not notes.points or not speech.forms:
-        return _empty(notes, speech)
+        return _empty(notes, speech, options.adlib)
     evidence = _evidence(notes, speech, language)
-    runs = _assign(speech, evidence, len(notes.points))
-    silent = _cut_adlibs(runs, speech, evidence, options.adlib)
+    emit = _emissions(speech, evidence)
+    runs = _assign(speech, evidence, emit)
+    silent = _cut_adlibs(runs, speech, emit, options.adlib)
     return _coverage(notes, speech, evidence, runs, silent, options)
 
 
@@ -325,9 +326,9 @@ def _emissions(speech: _Speech, evidence: _Evidence) -> np.ndarray:
     return sums - (evidence.rate + _BASE_RATE)[:, None] * content[None, :]
 
 
-def _assign(speech: _Speech, evidence: _Evidence, n: int) -> list[_Run]:
+def _assign(speech: _Speech, evidence: _Evidence, emit: np.ndarray) -> list[_Run]:
     """Runs of units per point after the Viterbi pass and the evidence checks."""
-    emit = _emissions(speech, evidence)
+    n = len(emit)
     content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
     off_emit = -_OFF_RATE * content
     allowed = np.ones_like(emit, dtype=bool)
@@ -678,13 +679,12 @@ def _quote(speech: _Speech, evidence: _Evidence, point: int, a: int, b: int, lim
 
 
 def _cut_adlibs(
-    runs: list[_Run], speech: _Speech, evidence: _Evidence, shortest: float
+    runs: list[_Run], speech: _Speech, emit: np.ndarray, shortest: float
 ) -> list[tuple[int, int]]:
     """Shrink each run to its main cluster of evidence: units that clearly hold its point,
     none ``shortest`` seconds or more from the next. What is cut (and at least that long)
     is returned as ad-lib stretches (first, last unit): a digression, or stray mentions of
     the point's words far from its delivery."""
-    emit = _emissions(speech, evidence)
     cut: list[tuple[int, int]] = []
     for run in runs:
         anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
@@ -748,8 +748,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _empty(notes: Notes, speech: _Speech) -> Coverage:
+def _empty(notes: Notes, speech: _Speech, shortest: float) -> Coverage:
     points = tuple(PointCoverage(k, p.number, "missed", 0.0) for k, p in enumerate(notes.points))
     if len(speech.units) < 2:
         return Coverage(points)
-    return Coverage(points, _adlibs(speech, [], [], 10.0))
+    return Coverage(points, _adlibs(speech, [], [], shortest))
