@@ -1,14 +1,23 @@
-"""Coverage accuracy against ground truth: said points found, skips missed, reorders flagged.
+"""Coverage accuracy against ground truth, per case set and per transcription engine.
 
-Usage: python benchmarks/coverage_accuracy.py DIR... [--transcripts DIR] [--verbose]
+Usage: python -m benchmarks.coverage_accuracy [DIR ...] [--engine faster|openai]
+                                              [--verbose] [--timing]
 
-Every NAME.truth.json in the folders is a case (format: benchmarks/cases/README.md).
-Its notes file (the truth's ``notes``) is looked up beside it, then in DIR/../notes and
-./notes; its transcript in --transcripts, then DIR/transcripts/NAME.json; failing both the
-recording is transcribed (cached by rehearse.transcribe).
+DIR defaults to benchmarks/cases/tune and benchmarks/cases/heldout (tune: the cases constants
+may be chosen on; heldout: cases nobody tunes on, the figures to quote). Every NAME.truth.json
+in a folder is a case (format: benchmarks/specs/README.md); its notes file lies beside it, its
+transcripts in DIR/transcripts/<engine>/NAME.json (made by ``benchmarks.make_cases
+--transcribe``). Each set is scored with each engine's transcripts, over all cases and over the
+real-speech cases alone.
 
-A reorder counts as flagged when, for every pair of points said in swapped order, at least
-one of the two is out_of_order (in a swap either member may be the one that "moved").
+Scored: points called right (said vs skipped); reordered pairs flagged (for every pair said in
+swapped order, at least one of the two is out_of_order) and false flags (points flagged that
+are in no swapped pair, restarts and repeats included); starts of the points found against the
+truth (the point's last complete delivery); restarts reported at the right point within 2 s;
+repeats found; ad-libs found and false ad-libs (reported over a point's delivery).
+
+``--timing`` transcribes each recording afresh (no cache) and prints, per case, the
+transcription time beside the alignment time, and their ratio.
 """
 
 from __future__ import annotations
@@ -16,12 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.models import Coverage, Notes, Transcript, from_json
 from rehearse.notes import load_notes
+
+CASES = Path(__file__).resolve().parent / "cases"
+ENGINES = ("faster", "openai")
+NEAR = 2.0  # s: a start or a restart this close to the truth is right
 
 
 @dataclass
@@ -33,51 +47,60 @@ class Tally:
     inversions: int = 0
     inversions_flagged: int = 0
     false_flags: int = 0
+    restarts: int = 0
+    restarts_found: int = 0
+    false_restarts: int = 0
+    repeats: int = 0
+    repeats_found: int = 0
     adlibs: int = 0
     adlibs_found: int = 0
+    false_adlibs: int = 0
     start_errors: list[float] = field(default_factory=list)
+    align_seconds: float = 0.0
 
     def add(self, other: Tally) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
-    def calls(self) -> str:
-        total = self.said + self.skipped
-        right = self.found + self.skipped_missed
-        return f"{right}/{total} ({100 * right / max(total, 1):.1f}%)"
+    def right(self) -> int:
+        return self.found + self.skipped_missed
+
+    @property
+    def calls(self) -> int:
+        return self.said + self.skipped
+
+    @property
+    def near_starts(self) -> int:
+        return sum(e <= NEAR for e in self.start_errors)
+
+    @property
+    def mean_start_error(self) -> float:
+        errors = self.start_errors
+        return sum(errors) / len(errors) if errors else float("nan")
 
     def line(self) -> str:
         errors = self.start_errors
-        mean = sum(errors) / len(errors) if errors else float("nan")
-        worst = max(errors) if errors else float("nan")
         return (
-            f"calls {self.calls}  said found {self.found}/{self.said}  "
-            f"skips missed {self.skipped_missed}/{self.skipped}  "
-            f"reorders flagged {self.inversions_flagged}/{self.inversions} "
-            f"(false flags {self.false_flags})  ad-libs found {self.adlibs_found}/{self.adlibs}  "
-            f"start err mean {mean:.2f}s max {worst:.2f}s (>2s: {sum(e > 2.0 for e in errors)})"
+            f"calls {self.right}/{self.calls} ({100 * self.right / max(self.calls, 1):.1f}%)  "
+            f"said {self.found}/{self.said}  skips {self.skipped_missed}/{self.skipped}  "
+            f"reorders {self.inversions_flagged}/{self.inversions} "
+            f"(false flags {self.false_flags})  "
+            f"restarts {self.restarts_found}/{self.restarts} (false {self.false_restarts})  "
+            f"repeats {self.repeats_found}/{self.repeats}  "
+            f"ad-libs {self.adlibs_found}/{self.adlibs} (false {self.false_adlibs})  "
+            f"start err mean {self.mean_start_error:.2f}s "
+            f"max {max(errors, default=float('nan')):.2f}s "
+            f"within {NEAR:.0f}s {self.near_starts}/{len(errors)}"
         )
 
 
-def _find(name: str, places: list[Path]) -> Path | None:
-    return next((p / name for p in places if (p / name).is_file()), None)
-
-
-def _transcript(truth_path: Path, truth: dict, notes: Notes, extra: Path | None) -> Transcript:
-    name = truth_path.name.removesuffix(".truth.json")
-    places = [p for p in (extra, truth_path.parent / "transcripts") if p]
-    found = _find(f"{name}.json", places)
-    if found:
-        return from_json(Transcript, found.read_text())
-    from rehearse.transcribe import TranscribeOptions, transcribe
-
-    recording = truth_path.parent / truth["recording"]
-    language = notes.language or truth.get("language")
-    return transcribe(recording, TranscribeOptions(language=language)).transcript
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def score_case(truth: dict, notes: Notes, coverage: Coverage) -> Tally:
+    """How ``coverage`` compares with one case's ``truth``."""
     by_number = {notes.points[c.index].number: c for c in coverage.points}
     tally = Tally()
     said = {p["point"]: p for p in truth["points"]}
@@ -87,6 +110,12 @@ def score_case(truth: dict, notes: Notes, coverage: Coverage) -> Tally:
         if c.status != "missed":
             tally.found += 1
             tally.start_errors.append(abs(c.start - p["start"]))
+        for r in p.get("repeats", []):
+            tally.repeats += 1
+            spans = [(c.start, c.end)] + [(x.start, x.end) for x in c.repeats]
+            tally.repeats_found += c.status != "missed" and any(
+                s[0] is not None and _overlap(s, (r["start"], r["end"])) > 0 for s in spans
+            )
     for number in truth.get("missed", []):
         tally.skipped += 1
         tally.skipped_missed += by_number[number].status == "missed"
@@ -96,15 +125,46 @@ def score_case(truth: dict, notes: Notes, coverage: Coverage) -> Tally:
             if a < b and said[a]["order"] > said[b]["order"]:
                 tally.inversions += 1
                 involved |= {a, b}
-                flagged = by_number[a].out_of_order or by_number[b].out_of_order
-                tally.inversions_flagged += flagged
-    for span in truth.get("adlib_spans", []):
-        tally.adlibs += 1
-        tally.adlibs_found += any(
-            a.start < span["end"] and span["start"] < a.end for a in coverage.adlibs
-        )
+                tally.inversions_flagged += by_number[a].out_of_order or by_number[b].out_of_order
     tally.false_flags = sum(c.out_of_order and n not in involved for n, c in by_number.items())
+    _score_restarts(truth, coverage, tally)
+    _score_adlibs(truth, coverage, tally)
     return tally
+
+
+def _score_restarts(truth: dict, coverage: Coverage, tally: Tally) -> None:
+    expected = truth.get("restarts", [])
+    tally.restarts = len(expected)
+    matched = set()
+    for r in coverage.restarts:
+        hit = next(
+            (
+                i
+                for i, e in enumerate(expected)
+                if i not in matched
+                and e["from_point"] == r.from_point
+                and abs(e["at"] - r.at) <= NEAR
+            ),
+            None,
+        )
+        if hit is None:
+            tally.false_restarts += 1
+        else:
+            matched.add(hit)
+    tally.restarts_found = len(matched)
+
+
+def _score_adlibs(truth: dict, coverage: Coverage, tally: Tally) -> None:
+    spans = truth.get("adlib_spans", [])
+    tally.adlibs = len(spans)
+    tally.adlibs_found = sum(
+        any(_overlap((a.start, a.end), (s["start"], s["end"])) > 0 for a in coverage.adlibs)
+        for s in spans
+    )
+    offscript = [(s["start"], s["end"]) for s in truth.get("offscript_spans", spans)]
+    for a in coverage.adlibs:
+        inside = sum(_overlap((a.start, a.end), s) for s in offscript)
+        tally.false_adlibs += inside < 0.5 * (a.end - a.start)
 
 
 def _details(notes: Notes, truth: dict, coverage: Coverage) -> None:
@@ -112,37 +172,103 @@ def _details(notes: Notes, truth: dict, coverage: Coverage) -> None:
     for c in coverage.points:
         t = said.get(c.number)
         want = f"said @{t['start']:6.1f} order {t['order']:2d}" if t else "skipped"
+        if t and t.get("repeats"):
+            want += f" +{len(t['repeats'])}"
         got = f"{c.status:7s} {c.score:5.1f} @{c.start or 0:6.1f} ooo={c.out_of_order!s:5}"
+        got += f" +{len(c.repeats)}" if c.repeats else ""
         bad = (c.status == "missed") != (t is None)
-        print(f"    {'!!' if bad else '  '} {c.number:3d} {want:26s} | {got} {c.quote[:50]}")
+        late = t is not None and c.start is not None and abs(c.start - t["start"]) > NEAR
+        mark = "!!" if bad else ("~~" if late else "  ")
+        print(f"    {mark} {c.number:3d} {want:28s} | {got} {c.quote[:50]}")
+    for r in coverage.restarts:
+        print(f"    restart at {r.at:.1f} from {r.from_point}  (truth {truth.get('restarts')})")
+    for a in coverage.adlibs:
+        print(f"    ad-lib {a.start:.1f}-{a.end:.1f}: {a.text[:60]}")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    truth: dict
+    notes: Notes
+    folder: Path
+
+    @property
+    def human(self) -> bool:
+        return self.truth.get("voice", "").startswith("human")
+
+    def transcript(self, engine: str) -> Transcript | None:
+        path = self.folder / "transcripts" / engine / f"{self.name}.json"
+        return from_json(Transcript, path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def cases(folder: Path) -> list[Case]:
+    out = []
+    for path in sorted(folder.glob("*.truth.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        notes = load_notes(folder / truth["notes"])
+        out.append(Case(path.name.removesuffix(".truth.json"), truth, notes, folder))
+    return out
+
+
+def run(folder: Path, engine: str, options: AlignOptions) -> dict[str, tuple[Tally, Coverage]]:
+    """Every case of ``folder`` aligned on ``engine``'s transcripts: name -> (tally, coverage)."""
+    out = {}
+    for case in cases(folder):
+        transcript = case.transcript(engine)
+        if transcript is None:
+            continue
+        began = time.perf_counter()
+        coverage = align(case.notes, transcript, options)
+        tally = score_case(case.truth, case.notes, coverage)
+        tally.align_seconds = time.perf_counter() - began
+        out[case.name] = (tally, coverage)
+    return out
+
+
+def _timing(case: Case, engine: str, align_seconds: float) -> str:
+    from rehearse.transcribe import TranscribeOptions, transcribe
+
+    language = case.notes.language or case.truth["language"]
+    options = TranscribeOptions(engine=engine, language=language, beam_size=5, cache=False)
+    seconds = transcribe(case.folder / case.truth["recording"], options).seconds
+    share = 100 * align_seconds / seconds
+    return f"  transcribe {seconds:.1f}s align {align_seconds:.2f}s ({share:.1f}%)"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dirs", nargs="+", type=Path)
-    parser.add_argument("--transcripts", type=Path, help="folder of NAME.json transcripts")
+    parser.add_argument("dirs", nargs="*", type=Path)
+    parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
     parser.add_argument("--verbose", "-v", action="store_true", help="show every point")
+    parser.add_argument("--timing", action="store_true", help="transcribe afresh, print times")
     args = parser.parse_args(argv)
-    overall = Tally()
-    cases = sorted(p for d in args.dirs for p in d.glob("*.truth.json"))
-    if not cases:
-        print("no *.truth.json found", file=sys.stderr)
+    folders = args.dirs or [p for p in (CASES / "tune", CASES / "heldout") if p.is_dir()]
+    found_any = False
+    for folder in folders:
+        by_name = {c.name: c for c in cases(folder)}
+        for engine in args.engine or ENGINES:
+            results = run(folder, engine, AlignOptions())
+            if not results:
+                continue
+            found_any = True
+            print(f"== {folder.name} / {engine} ({len(results)} cases)")
+            overall, human = Tally(), Tally()
+            for name, (tally, coverage) in results.items():
+                overall.add(tally)
+                if by_name[name].human:
+                    human.add(tally)
+                extra = _timing(by_name[name], engine, tally.align_seconds) if args.timing else ""
+                print(f"{name:24s} {tally.line()}{extra}")
+                if args.verbose:
+                    _details(by_name[name].notes, by_name[name].truth, coverage)
+            print(f"{'OVERALL':24s} {overall.line()}")
+            if human.calls:
+                print(f"{'REAL SPEECH':24s} {human.line()}")
+            print(f"{'align time':24s} {overall.align_seconds:.2f}s")
+    if not found_any:
+        print("no cases with transcripts found", file=sys.stderr)
         return 2
-    for path in cases:
-        truth = json.loads(path.read_text())
-        places = [path.parent, path.parent.parent / "notes", Path("notes")]
-        notes_path = _find(truth["notes"], places)
-        if notes_path is None:
-            print(f"{path.name}: notes {truth['notes']} not found", file=sys.stderr)
-            continue
-        notes = load_notes(notes_path)
-        coverage = align(notes, _transcript(path, truth, notes, args.transcripts), AlignOptions())
-        tally = score_case(truth, notes, coverage)
-        overall.add(tally)
-        print(f"{path.name.removesuffix('.truth.json'):24s} {tally.line()}")
-        if args.verbose:
-            _details(notes, truth, coverage)
-    print(f"{'OVERALL':24s} {overall.line()}")
     return 0
 
 

@@ -1,16 +1,17 @@
-"""Build the benchmark rehearsals in benchmarks/cases/ with their ground truth.
+"""Build the benchmark rehearsals in benchmarks/cases/<set>/ from the talks in benchmarks/specs/.
 
-Talks the aligner was never tuned on: an English talk and a second Polish talk spoken piece by
-piece with espeak-ng (one WAV per point, ad-lib or pause; truth times add up the pieces' lengths
-measured with ``sox --i -D``, with a 0.8 s gap between pieces), and a real human reading (LJSpeech,
-English) whose passage boundaries come from a Whisper word-timestamped transcript refined to the
-silences between sentences (see ``BABYLON``), cut and re-joined to make a skip and a reorder.
+Each talk is a YAML spec (format: benchmarks/specs/README.md): its notes, what can be said for
+each point, and its rehearsals as scripts. Synthetic talks are spoken piece by piece with
+espeak-ng (one WAV per item; truth times add up the pieces' lengths measured with ``sox --i -D``,
+with the case's gap between pieces). Human talks are cut, unit by unit, out of a real recording in
+benchmarks/sources/ (unit times: benchmarks/sources.py) and re-joined.
 
-Writes NAME.<ext>, NAME.truth.json (format of the shared rehearsals' README) and the notes files.
-``--transcribe`` also writes transcripts/NAME.json (Transcript JSON, Whisper base, beam 5) through
-rehearse.transcribe, so the aligner can be measured without running Whisper again.
+Writes NAME.<ext>, NAME.truth.json and the notes files. ``--transcribe`` also writes
+transcripts/<engine>/NAME.json for every case of the set (Transcript JSON, Whisper base, beam 5,
+both engines), so the aligner can be measured without running Whisper again.
 
-    .venv/bin/python -m benchmarks.make_cases [--only NAME ...] [--transcribe [--no-build]]
+    .venv/bin/python -m benchmarks.make_cases [--set tune|heldout] [--only NAME ...]
+                                              [--transcribe [--no-build]] [--engine ...]
 """
 
 from __future__ import annotations
@@ -21,412 +22,109 @@ import logging
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
+from benchmarks import sources
+
 log = logging.getLogger("benchmarks.make_cases")
 
-CASES = Path(__file__).resolve().parent / "cases"
-HUMAN_SOURCE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "audio"
-    / "en_ljspeech_LJ028-0030_0039_babylon.mp3"
-)
-GAP = 0.8
+ROOT = Path(__file__).resolve().parent
+SPECS = ROOT / "specs"
+CASES = ROOT / "cases"
+SETS = ("tune", "heldout")
+ENGINES = ("faster", "openai")
+GAP = 0.8  # s between synthetic items, unless the case says otherwise
 TAIL = 0.5
 SYNTH_RATE = 22050
 HUMAN_RATE = 32000
-
-# --- the English talk ------------------------------------------------------------------------
-
-EN_NOTES_FILE = "open-source-maintainer.md"
-EN_NOTES = """\
-# Five years of maintaining a small open-source library
-
-## How it started (2:30)
-
-1. Hi, I'm going to talk about five years of maintaining icalparse, a small open-source library \
-for reading calendar files, and what it taught me about people more than about code. (0:30)
-2. It began as a weekend script that I pushed to GitHub because I was tired of copying it \
-between projects; within a year it had 2000 stars and new issues every single day.
-3. Bus factor of one
-4. My first big mistake was answering every issue within minutes. It set expectations I could \
-never keep up with, and by the second winter I was completely burned out. (0:45)
-5. Burnout; learning to say no
-6. What actually helped was writing a contributing guide, issue templates and a short code of \
-conduct, so newcomers knew what a good bug report looks like and what to expect from us.
-
-## What I would do again (3:00)
-
-7. Automate releases: tag, changelog, publish from CI (0:20)
-8. Invite regular contributors to become maintainers early, even before you feel they are \
-ready, because trust grows when you give it.
-9. Give regular contributors commit access early; trust grows when you give it.
-10. Money is awkward: sponsorships covered the hosting bills but never the hours, and only a \
-company grant in 2022 finally paid for the big rewrite.
-11. Write down your limits, protect your weekends, and remember that a slow answer is still \
-better than an abandoned project.
-12. Thanks, questions
-"""
-
-# v = the notes' own words (numbers spoken), p = paraphrase, a/b = a keyword point expanded.
-EN_SPEECH: dict[int, dict[str, str]] = {
-    1: {
-        "v": "Hi, I'm going to talk about five years of maintaining icalparse, a small open-source "
-        "library for reading calendar files, and what it taught me about people more than about "
-        "code.",
-        "p": "Hello everyone. For the last five years I have been looking after icalparse, a tiny "
-        "open source library that reads calendar files, and today I want to tell you what it "
-        "taught me, mostly about people, much less about code.",
-    },
-    2: {
-        "v": "It began as a weekend script that I pushed to GitHub because I was tired of copying "
-        "it between projects; within a year it had two thousand stars and new issues every "
-        "single day.",
-        "p": "It was never meant to be a project. It was a script I wrote one weekend and put on "
-        "GitHub, because I kept copying it from one project to another. A year later it had "
-        "about two thousand stars, and every morning there were new issues waiting for me.",
-    },
-    3: {
-        "a": "And for all that time the bus factor was exactly one. If I had been hit by a bus, "
-        "nobody else could have made a release.",
-        "b": "The scary part was that I was the only person who could merge anything. A bus "
-        "factor of one.",
-    },
-    4: {
-        "v": "My first big mistake was answering every issue within minutes. It set expectations "
-        "I could never keep up with, and by the second winter I was completely burned out.",
-        "p": "The first big mistake I made was replying to every single bug report within a few "
-        "minutes. People started to expect that, I could not keep it up, and by the second "
-        "winter I was totally exhausted.",
-    },
-    5: {
-        "a": "That burnout taught me the most useful word in open source, which is no. No to "
-        "feature requests that do not fit, and no to weekend emergencies that are not really "
-        "emergencies.",
-        "b": "So I had to learn to say no, politely but firmly, or the burnout would have ended "
-        "the whole thing.",
-    },
-    6: {
-        "v": "What actually helped was writing a contributing guide, issue templates and a short "
-        "code of conduct, so newcomers knew what a good bug report looks like and what to "
-        "expect from us.",
-        "p": "What really helped in the end was some boring documentation: a guide for "
-        "contributors, templates for issues, and a short code of conduct. Newcomers could "
-        "finally see what a useful bug report looks like and what they could expect from us.",
-    },
-    7: {
-        "a": "Next, automate your releases. Pushing a tag should be enough: continuous "
-        "integration builds it, writes the changelog and publishes the package, with no human "
-        "in the loop.",
-        "b": "I would automate every release again: a tag in git, the changelog generated, and "
-        "CI publishing the package by itself.",
-    },
-    8: {
-        "v": "Invite regular contributors to become maintainers early, even before you feel they "
-        "are ready, because trust grows when you give it.",
-        "p": "Bring the people who contribute regularly in as maintainers early, earlier than "
-        "feels comfortable, because trust only grows once you actually give it.",
-    },
-    9: {
-        "v": "Give regular contributors commit access early; trust grows when you give it.",
-        "p": "In practice that means commit access. Hand it out early to the people who keep "
-        "coming back; I have never regretted it.",
-    },
-    10: {
-        "v": "Money is awkward: sponsorships covered the hosting bills but never the hours, and "
-        "only a company grant in twenty twenty-two finally paid for the big rewrite.",
-        "p": "Let's talk about money, because it is awkward. Sponsors paid for the servers, but "
-        "never for my time. It was only a grant from a company, in twenty twenty-two, that "
-        "finally paid for rewriting the library.",
-    },
-    11: {
-        "v": "Write down your limits, protect your weekends, and remember that a slow answer is "
-        "still better than an abandoned project.",
-        "p": "So my advice is simple. Put your limits in writing, keep your weekends for "
-        "yourself, and remember that answering slowly is still much better than a project "
-        "nobody looks after.",
-    },
-    12: {"a": "Thank you very much for listening. I am happy to take your questions now."},
-}
-
-EN_ADLIB = (
-    "Sorry, a quick aside before I go on. Last week my cat walked across the keyboard during a "
-    "video call and somehow opened twelve browser tabs about fishing boats. My colleagues still "
-    "have not let me forget it."
-)
-
-# --- the second Polish talk --------------------------------------------------------------------
-
-PL_NOTES_FILE = "testowanie-potokow-danych.md"
-PL_NOTES = """\
-# Testowanie potoków danych
-
-## Dlaczego w ogóle testujemy dane (3 min)
-
-1. Cześć, dzisiaj opowiem Wam, jak testujemy potoki danych w naszym zespole i dlaczego \
-zaczęliśmy to robić dopiero po 3 latach.
-2. W 2021 roku jeden błędny plik CSV od dostawcy zepsuł raport dla zarządu i nikt tego nie \
-zauważył przez 2 tygodnie. (0:40)
-3. Testy jednostkowe sprawdzają kod, ale nie sprawdzają danych, a to właśnie dane psują się \
-najczęściej.
-4. Piramida testow dla danych
-5. Schemat: typy kolumn, wartosci puste, unikalność kluczy
-
-## Jak to robimy (4 min)
-
-6. Kazdy krok potoku ma kontrakt: co przyjmuje, co zwraca i jakie są dopuszczalne zakresy \
-wartości.
-7. Testy na próbce danych produkcyjnych uruchamiamy co noc i trwają około 15 minut. (0:30)
-8. Great Expectations kontra testy w dbt
-9. Alerty trafiają na Slacka, ale tylko te krytyczne; reszta ląduje w cotygodniowym raporcie.
-10. Najwazniejsza lekcja: test, którego nikt nie czyta, jest gorszy niż brak testu.
-11. Pytania
-"""
-
-PL_SPEECH: dict[int, dict[str, str]] = {
-    1: {
-        "v": "Cześć, dzisiaj opowiem Wam, jak testujemy potoki danych w naszym zespole i "
-        "dlaczego zaczęliśmy to robić dopiero po trzech latach.",
-        "p": "Dzień dobry. Chciałbym Wam dziś pokazać, w jaki sposób nasz zespół testuje potoki "
-        "danych, i wyjaśnić, czemu zabraliśmy się za to dopiero po trzech latach pracy.",
-    },
-    2: {
-        "v": "W dwa tysiące dwudziestym pierwszym roku jeden błędny plik CSV od dostawcy zepsuł "
-        "raport dla zarządu i nikt tego nie zauważył przez dwa tygodnie.",
-        "p": "Wszystko zaczęło się od jednego błędnego pliku CSV, który przysłał nam dostawca. "
-        "Raport dla zarządu był przez to zepsuty, a my przez dwa tygodnie niczego nie "
-        "zauważyliśmy. To był rok dwa tysiące dwudziesty pierwszy.",
-    },
-    3: {
-        "v": "Testy jednostkowe sprawdzają kod, ale nie sprawdzają danych, a to właśnie dane "
-        "psują się najczęściej.",
-        "p": "Testy jednostkowe sprawdzają nasz kod, ale danych już nie sprawdzają. A przecież "
-        "najczęściej psują się właśnie dane, a nie kod.",
-    },
-    4: {
-        "a": "Dlatego zbudowaliśmy sobie coś w rodzaju piramidy testów, tylko że dla danych: na "
-        "dole dużo tanich testów, na górze kilka drogich.",
-    },
-    5: {
-        "a": "Na samym dole piramidy jest schemat: sprawdzamy typy kolumn, puste wartości i to, "
-        "czy klucze są unikalne.",
-    },
-    6: {
-        "v": "Każdy krok potoku ma kontrakt: co przyjmuje, co zwraca i jakie są dopuszczalne "
-        "zakresy wartości.",
-        "p": "Dla każdego kroku potoku spisujemy kontrakt, czyli co ten krok przyjmuje, co "
-        "oddaje i w jakich zakresach mogą być wartości.",
-    },
-    7: {
-        "v": "Testy na próbce danych produkcyjnych uruchamiamy co noc i trwają około piętnastu "
-        "minut.",
-        "p": "Co noc puszczamy testy na próbce danych z produkcji. Całość zajmuje mniej więcej "
-        "piętnaście minut.",
-    },
-    8: {
-        "a": "Próbowaliśmy dwóch narzędzi, Great Expectations oraz testów wbudowanych w dbt. "
-        "Ostatecznie zostaliśmy przy dbt, bo jest prostsze.",
-    },
-    9: {
-        "v": "Alerty trafiają na Slacka, ale tylko te krytyczne; reszta ląduje w cotygodniowym "
-        "raporcie.",
-        "p": "Kiedy test nie przejdzie, alert idzie na Slacka, ale wyłącznie wtedy, gdy sprawa "
-        "jest krytyczna. Wszystko inne zbieramy w raporcie raz w tygodniu.",
-    },
-    10: {
-        "v": "Najważniejsza lekcja: test, którego nikt nie czyta, jest gorszy niż brak testu.",
-        "p": "Jeśli mam zostawić Wam jedną lekcję, to taką: test, którego wyników nikt nie "
-        "czyta, jest gorszy niż brak jakiegokolwiek testu.",
-    },
-    11: {"a": "Dziękuję bardzo za uwagę. Chętnie odpowiem teraz na Wasze pytania."},
-}
-
-PL_ADLIB = (
-    "Zanim pójdę dalej, mała dygresja. W zeszłym tygodniu byłem na konferencji w Gdańsku i w "
-    "przerwie obiadowej ktoś zapytał mnie, czy lubię pierogi z jagodami. Powiedziałem, że tak, i "
-    "rozmawialiśmy o tym przez pół godziny."
-)
-
-# --- the human reading -------------------------------------------------------------------------
-
-BABYLON_NOTES_FILE = "babylon.md"
-BABYLON_NOTES = """\
-# Babylon
-
-1. Opening: journey's end, Babylon = "Gate of God"; ruins of the 2nd of the Seven Wonders
-2. Already ancient in Nebuchadnezzar's day
-3. Hebrew tradition says oldest city - wrong, older empires rose and fell first
-4. Sargon I (maybe 3800 BC) first to mention it, claims he founded and named it
-5. Early Babylon: just a shrine with mud huts and date palms
-6. ~2250 BC Hammurabi makes it his capital -> chief city of Babylonia
-7. Next 1500 years obscure: only kings' names and long wars with Assyria
-"""
+ADLIB_SECONDS = 10.0  # off-script items this long are ad-libs in the truth
 
 
-@dataclass(frozen=True)
-class Passage:
-    """One point's stretch of the human recording: cut at ``cut``, speech within ``speech``."""
-
-    point: int
-    cut: tuple[float, float]
-    speech: tuple[float, float]
-    text: str
-
-
-# Speech spans: sentence starts/ends from faster-whisper base word timestamps (language en, beam
-# 5), moved to the edges of the silences between sentences (10 ms RMS below -51 dBFS for >= 0.2 s),
-# where Whisper's word starts run into the preceding pause. Cuts fall mid-silence.
-BABYLON = (
-    Passage(
-        1,
-        (0.0, 13.685),
-        (0.32, 13.58),
-        'Your journey is at an end. Before you is Babylon, the "Gate of God," as the old name '
-        "means. About you is all that remains of the second of the Seven Wonders of the World.",
-    ),
-    Passage(
-        2,
-        (13.685, 19.69),
-        (13.79, 19.57),
-        "Babylon, even in the days of Nebuchadnezzar, was an old, old city.",
-    ),
-    Passage(
-        3,
-        (19.69, 29.51),
-        (19.81, 29.23),
-        "There is a Hebrew tradition that it was the oldest of all cities, but now we know that "
-        "great empires flourished and passed away before Babylon was built.",
-    ),
-    Passage(
-        4,
-        (29.51, 44.485),
-        (29.79, 44.23),
-        "Old King Sargon I., who may have lived as early as three thousand eight hundred B.C., "
-        "seems to have been the first to mention Babylon, and one of his inscriptions seems to "
-        "say that he built the city and gave it its name.",
-    ),
-    Passage(
-        5,
-        (44.485, 51.61),
-        (44.74, 51.39),
-        "But in those very early days Babylon was little more than a shrine, surrounded with mud "
-        "huts and date palms.",
-    ),
-    Passage(
-        6,
-        (51.61, 60.315),
-        (51.83, 59.98),
-        "It was about twenty-two fifty B.C., when the great Hammurabi made it his capital, that "
-        "it became the chief city of Babylonia.",
-    ),
-    Passage(
-        7,
-        (60.315, 71.66),
-        (60.65, 70.40),
-        "Its history for the next fifteen hundred years or more is obscure. We know the names of "
-        "its kings, and the records speak of long wars with the Assyrians.",
-    ),
-)
-
-# --- the cases -----------------------------------------------------------------------------
+# --- specs -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Case:
-    """A rehearsal. Script items: ``"3p"`` (point 3, speech variant p; v = verbatim),
-    ``"adlib"``, ``"pause:3"`` (seconds of silence instead of the gap), or for the human
-    reading a point number (its passage)."""
-
     name: str
     ext: str
-    language: str
-    notes_file: str
     script: tuple[str, ...]
+    about: str = ""
     voice: str = ""
     speed: int = 160
-    human: bool = False
-    about: str = ""
+    gap: float = GAP
     bitrate: str = "32k"
 
 
-CASE_LIST = (
-    Case(
-        "en-full",
-        "ogg",
-        "en",
-        EN_NOTES_FILE,
-        ("1p", "2v", "3a", "4v", "5a", "6p", "7a", "8v", "9p", "10p", "11v", "12a"),
-        voice="en-us",
-        speed=165,
-        about="all 12 points in order; half paraphrased, keyword points expanded",
-    ),
-    Case(
-        "en-skips",
-        "mp3",
-        "en",
-        EN_NOTES_FILE,
-        ("1v", "2p", "4p", "5b", "adlib", "7b", "8p", "pause:3", "10v", "11p", "12a"),
-        voice="en-us+f3",
-        speed=155,
-        about="3, 6 and 9 skipped (9 is a near-duplicate of 8, which is said); "
-        "ad-lib of over 10 s after 5; 3 s pause before 10",
-    ),
-    Case(
-        "en-reorder",
-        "m4a",
-        "en",
-        EN_NOTES_FILE,
-        ("1v", "2p", "3b", "10p", "4p", "5b", "7a", "6p", "8p", "9v", "11p", "12a"),
-        voice="en-gb-scotland",
-        speed=175,
-        about="10 moved far forward (after 3); 6 and 7 swapped; paraphrase",
-        bitrate="40k",
-    ),
-    Case(
-        "pl2-skips",
-        "webm",
-        "pl",
-        PL_NOTES_FILE,
-        ("1v", "2v", "3p", "adlib", "5a", "6v", "7p", "9v", "11a"),
-        voice="pl+m3",
-        speed=160,
-        about="4, 8 and 10 skipped; ad-lib of over 10 s after 3; numbers in notes as digits",
-    ),
-    Case(
-        "pl2-reorder",
-        "ogg",
-        "pl",
-        PL_NOTES_FILE,
-        ("1p", "3p", "2p", "4a", "5a", "10p", "6p", "pause:6", "7v", "8a", "9p", "11a"),
-        voice="pl+f2",
-        speed=150,
-        about="2 and 3 swapped; 10 moved far forward (after 5); paraphrase; 6 s pause",
-    ),
-    Case(
-        "babylon-full",
-        "mp3",
-        "en",
-        BABYLON_NOTES_FILE,
-        ("1", "2", "3", "4", "5", "6", "7"),
-        human=True,
-        about="real human voice (LJSpeech); summary-style notes; all 7 in order",
-        bitrate="48k",
-    ),
-    Case(
-        "babylon-cut",
-        "wav",
-        "en",
-        BABYLON_NOTES_FILE,
-        ("1", "2", "4", "3", "6", "pause:3", "7"),
-        human=True,
-        about="the human reading cut: 5 removed, 3 and 4 swapped, 3 s pause before 7",
-    ),
-)
+@dataclass(frozen=True)
+class Talk:
+    """A spec file: notes, per-point speech (synthetic) or passages (human), cases."""
 
-# --- audio ---------------------------------------------------------------------------------
+    path: Path
+    notes_file: str
+    language: str
+    notes: str
+    cases: tuple[Case, ...]
+    speech: dict[int, dict[str, str]] = field(default_factory=dict)
+    source: str | None = None
+    passages: dict[int, tuple[int, int]] = field(default_factory=dict)
+    offscript: dict = field(default_factory=dict)
+
+    @property
+    def human(self) -> bool:
+        return self.source is not None
+
+
+def load_talk(path: Path) -> Talk:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = tuple(
+        Case(**{**c, "script": tuple(str(i) for i in c["script"])}) for c in data["cases"]
+    )
+    talk = Talk(
+        path=path,
+        notes_file=data["notes_file"],
+        language=data["language"],
+        notes=data["notes"],
+        cases=cases,
+        speech={int(k): v for k, v in (data.get("speech") or {}).items()},
+        source=data.get("source"),
+        passages={int(k): tuple(v) for k, v in (data.get("passages") or {}).items()},
+        offscript=data.get("offscript") or {},
+    )
+    for case in cases:
+        for item in case.script:
+            _check_item(talk, case, item)
+    return talk
+
+
+def talks(which: str) -> list[Talk]:
+    return [load_talk(p) for p in sorted((SPECS / which).glob("*.yaml"))]
+
+
+_POINT = re.compile(r"(\d+)([a-z]?)(:part)?")
+
+
+def _check_item(talk: Talk, case: Case, item: str) -> None:
+    where = f"{talk.path.name}: {case.name}: {item!r}"
+    if item == "restart" or item.startswith("pause:"):
+        return
+    if item.startswith("off:"):
+        if item[4:] not in talk.offscript:
+            raise SystemExit(f"{where}: no offscript {item[4:]!r}")
+        return
+    match = _POINT.fullmatch(item)
+    if not match:
+        raise SystemExit(f"{where}: not a script item")
+    number, variant = int(match[1]), match[2]
+    if talk.human and number not in talk.passages:
+        raise SystemExit(f"{where}: no passage for point {number}")
+    if not talk.human and variant not in talk.speech.get(number, {}):
+        raise SystemExit(f"{where}: no speech variant {variant!r} for point {number}")
+
+
+# --- audio -------------------------------------------------------------------------------------
 
 
 def _run(*args: str) -> str:
@@ -490,17 +188,28 @@ def encode(wav: Path, out: Path, bitrate: str) -> Path:
 
 
 @dataclass
+class Delivery:
+    point: int
+    start: float
+    end: float
+    verbatim: bool
+    part: bool
+
+
+@dataclass
 class Timeline:
     """Pieces laid end to end, with what the truth needs to know about them."""
 
     parts: list[Path] = field(default_factory=list)
     now: float = 0.0
-    points: list[dict] = field(default_factory=list)
-    adlibs: list[dict] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    offscript: list[dict] = field(default_factory=list)
     pauses: list[dict] = field(default_factory=list)
+    restarts: list[dict] = field(default_factory=list)
     words: int = 0
     last_speech_end: float = 0.0
     pending_pause: bool = False
+    pending_restart: bool = False
 
     def add(self, wav: Path, length: float) -> float:
         start = self.now
@@ -520,179 +229,233 @@ class Timeline:
         self.words += count_words(text)
         self.last_speech_end = end
 
+    def deliver(self, point: int, start: float, end: float, verbatim: bool, part: bool) -> None:
+        if self.pending_restart:
+            self.restarts.append({"at": round(start, 2), "from_point": point})
+            self.pending_restart = False
+        self.deliveries.append(Delivery(point, start, end, verbatim, part))
+
 
 def count_words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
-def _point_entry(point: int, start: float, end: float, order: int, verbatim: bool) -> dict:
-    return {
-        "point": point,
-        "start": round(start, 2),
-        "end": round(end, 2),
-        "order": order,
-        "verbatim": verbatim,
-    }
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?…])\s+", text.strip()) if s]
 
 
-_ITEM = re.compile(r"(\d+)([a-z])")
+def first_half(text: str) -> str:
+    """The first half of ``text``'s sentences (at least one); of its words for one sentence."""
+    parts = _sentences(text)
+    if len(parts) > 1:
+        return " ".join(parts[: len(parts) // 2])
+    words = text.split()
+    return " ".join(words[: max(1, len(words) // 2)])
 
 
-def _synth_items(case: Case, speech: dict[int, dict[str, str]]) -> Iterator[tuple]:
-    """(kind, point, text, verbatim) for each item of a synthetic script."""
-    adlib = EN_ADLIB if case.language == "en" else PL_ADLIB
-    for item in case.script:
-        if item == "adlib":
-            yield "adlib", None, adlib, False
-        elif item.startswith("pause:"):
-            yield "pause", None, item.split(":")[1], False
-        else:
-            number, variant = _ITEM.fullmatch(item).groups()
-            yield "point", int(number), speech[int(number)][variant], variant == "v"
-
-
-def build_synthetic(case: Case, tmp: Path) -> Timeline:
-    speech = EN_SPEECH if case.language == "en" else PL_SPEECH
+def build_synthetic(talk: Talk, case: Case, tmp: Path) -> Timeline:
     line = Timeline()
-    gap = silence(tmp / "gap.wav", GAP, SYNTH_RATE)
-    for i, (kind, point, text, verbatim) in enumerate(_synth_items(case, speech)):
-        if kind == "pause":
-            line.parts.pop()  # the pause replaces the gap before it
-            line.now -= GAP
-            line.add(silence(tmp / f"pause{i}.wav", float(text), SYNTH_RATE), float(text))
+    gap = silence(tmp / "gap.wav", case.gap, SYNTH_RATE)
+    for i, item in enumerate(case.script):
+        if item == "restart":
+            line.pending_restart = True
+            continue
+        if item.startswith("pause:"):
+            pause = float(item.split(":")[1])
+            if line.parts:
+                line.parts.pop()  # the pause replaces the gap before it
+                line.now -= case.gap
+            line.add(silence(tmp / f"pause{i}.wav", pause, SYNTH_RATE), pause)
             line.pending_pause = True
             continue
+        off = item.startswith("off:")
+        if off:
+            text, point, variant, part = talk.offscript[item[4:]], None, "", False
+        else:
+            match = _POINT.fullmatch(item)
+            point, variant, part = int(match[1]), match[2], bool(match[3])
+            text = talk.speech[point][variant]
+            text = first_half(text) if part else text
         wav = speak(text, tmp / f"{i:02d}.wav", voice=case.voice, speed=case.speed)
         length = seconds(wav)
         start = line.add(wav, length)
         line.speech(start, start + length, text)
-        if kind == "adlib":
-            line.adlibs.append({"start": round(start, 2), "end": round(start + length, 2)})
+        if off:
+            line.offscript.append({"start": round(start, 2), "end": round(start + length, 2)})
         else:
-            line.points.append(_point_entry(point, start, start + length, len(line.points) + 1,
-                                             verbatim))  # fmt: skip
-        line.add(gap, GAP)
-    line.parts.pop()
-    line.now -= GAP
+            line.deliver(point, start, start + length, variant == "v", part)
+        line.add(gap, case.gap)
+    if line.parts and line.parts[-1] is gap:
+        line.parts.pop()
+        line.now -= case.gap
     line.add(silence(tmp / "tail.wav", TAIL, SYNTH_RATE), TAIL)
     return line
 
 
-def build_human(case: Case, tmp: Path, source: Path) -> Timeline:
+def build_human(talk: Talk, case: Case, tmp: Path) -> Timeline:
     wav = tmp / "source.wav"
-    _run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(source), "-ac", "1",
+    source = str(sources.recording(talk.source))
+    _run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", source, "-ac", "1",
          "-ar", str(HUMAN_RATE), str(wav))  # fmt: skip
-    passages = {p.point: p for p in BABYLON}
+    table = sources.units(talk.source)
     line = Timeline()
     for i, item in enumerate(case.script):
+        if item == "restart":
+            line.pending_restart = True
+            continue
         if item.startswith("pause:"):
             pause = float(item.split(":")[1])
             line.add(silence(tmp / f"pause{i}.wav", pause, HUMAN_RATE), pause)
             line.pending_pause = True
             continue
-        passage = passages[int(item)]
-        piece = cut(wav, tmp / f"{i:02d}.wav", *passage.cut)
-        offset = line.add(piece, seconds(piece)) - passage.cut[0]
-        start, end = (offset + t for t in passage.speech)
-        line.speech(start, end, passage.text)
-        line.points.append(_point_entry(passage.point, start, end, len(line.points) + 1, False))
+        off = item.startswith("off:")
+        if off:
+            first, last = talk.offscript[item[4:]]
+            point, part = None, False
+        else:
+            match = _POINT.fullmatch(item)
+            point, part = int(match[1]), bool(match[3])
+            first, last = talk.passages[point]
+            if part:
+                last = first + max(0, (last - first + 1) // 2 - 1)
+        units = table[first : last + 1]
+        piece = cut(wav, tmp / f"{i:02d}.wav", units[0]["cut_start"], units[-1]["cut_end"])
+        offset = line.add(piece, seconds(piece)) - units[0]["cut_start"]
+        start, end = offset + units[0]["start"], offset + units[-1]["end"]
+        line.speech(start, end, " ".join(u["text"] for u in units))
+        if off:
+            line.offscript.append({"start": round(start, 2), "end": round(end, 2)})
+        else:
+            line.deliver(point, start, end, False, part)
     return line
 
 
-def truth(case: Case, line: Timeline, numbers: list[int]) -> dict:
-    said = {p["point"] for p in line.points}
+# --- truth -------------------------------------------------------------------------------------
+
+
+def _span(start: float, end: float) -> dict:
+    return {"start": round(start, 2), "end": round(end, 2)}
+
+
+def truth(talk: Talk, case: Case, line: Timeline) -> dict:
+    """The truth of one rehearsal (format: benchmarks/specs/README.md)."""
+    by_point: dict[int, list[Delivery]] = {}
+    for d in line.deliveries:
+        by_point.setdefault(d.point, []).append(d)
+    first_said = sorted(by_point, key=lambda p: by_point[p][0].start)
+    points = []
+    for number, deliveries in by_point.items():
+        complete = [d for d in deliveries if not d.part] or deliveries
+        main = complete[-1]
+        entry = {
+            "point": number,
+            "start": round(main.start, 2),
+            "end": round(main.end, 2),
+            "order": first_said.index(number) + 1,
+            "verbatim": main.verbatim,
+        }
+        others = [d for d in deliveries if d is not main]
+        if others:
+            entry["repeats"] = [_span(d.start, d.end) for d in others]
+        points.append(entry)
+    points.sort(key=lambda p: p["order"])
+    numbers = [int(m) for m in re.findall(r"^\s*(\d+)[.)]", talk.notes, re.M)]
     data = {
         "recording": f"{case.name}.{case.ext}",
-        "notes": case.notes_file,
-        "language": case.language,
+        "notes": talk.notes_file,
+        "language": talk.language,
+        "about": case.about,
+        "voice": f"human ({talk.source})"
+        if talk.human
+        else f"espeak-ng {case.voice} -s {case.speed}",
         "duration": round(line.now, 2),
         "words_spoken": line.words,
-        "points": line.points,
-        "missed": [n for n in numbers if n not in said],
+        "points": points,
+        "missed": [n for n in numbers if n not in by_point],
         "long_pauses": line.pauses,
-        "adlibs": len(line.adlibs),
+        "restarts": line.restarts,
+        "adlibs": sum(s["end"] - s["start"] >= ADLIB_SECONDS for s in line.offscript),
+        "adlib_spans": [s for s in line.offscript if s["end"] - s["start"] >= ADLIB_SECONDS],
+        "offscript_spans": line.offscript,
     }
-    if line.adlibs:
-        data["adlib_spans"] = line.adlibs
     return data
 
 
-def notes_numbers(notes: str) -> list[int]:
-    return [int(m) for m in re.findall(r"^(\d+)\.", notes, re.M)]
-
-
-_NOTES = {EN_NOTES_FILE: EN_NOTES, PL_NOTES_FILE: PL_NOTES, BABYLON_NOTES_FILE: BABYLON_NOTES}
-
-
-def make_case(case: Case, out_dir: Path, source: Path) -> Path:
+def make_case(talk: Talk, case: Case, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix=f"case-{case.name}-") as name:
         tmp = Path(name)
-        line = build_human(case, tmp, source) if case.human else build_synthetic(case, tmp)
+        build = build_human if talk.human else build_synthetic
+        line = build(talk, case, tmp)
         joined = concat(line.parts, tmp / "joined.wav")
         recording = encode(joined, out_dir / f"{case.name}.{case.ext}", case.bitrate)
-    data = truth(case, line, notes_numbers(_NOTES[case.notes_file]))
+    data = truth(talk, case, line)
     path = out_dir / f"{case.name}.truth.json"
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     log.info("%s: %.1f s, %d KB", recording.name, line.now, recording.stat().st_size // 1024)
     return recording
 
 
-def write_readme(out_dir: Path) -> None:
-    rows = "\n".join(
-        f"| {c.name}.{c.ext} | {c.notes_file} | {c.language} | "
-        f"{'human (LJSpeech)' if c.human else f'espeak-ng {c.voice} -s {c.speed}'} | {c.about} |"
-        for c in CASE_LIST
-    )
+def write_readme(out_dir: Path, which: str) -> None:
+    rows = []
+    for path in sorted(out_dir.glob("*.truth.json")):
+        t = json.loads(path.read_text(encoding="utf-8"))
+        rows.append(
+            f"| {t['recording']} | {t['notes']} | {t['language']} | {t.get('voice', '')} | "
+            f"{t.get('about', '')} |"
+        )
     (out_dir / "README.md").write_text(
-        "# Benchmark rehearsals\n\n"
-        "Made by `benchmarks/make_cases.py` (reproducible; see its docstring for how truth times "
-        "are derived). pl-full, pl-skips and pl-reorder are the shared Polish rehearsals of "
-        "notes/kilka-zdan-o-sobie.md. NAME.truth.json follows their format; `adlib_spans` "
-        "gives where each ad-lib is. transcripts/NAME.json: faster-whisper base int8, beam 5, "
-        "word timestamps, the truth's language.\n\n"
+        f"# Benchmark rehearsals: {which}\n\n"
+        "Built by `python -m benchmarks.make_cases` from `benchmarks/specs/"
+        f"{which}/` (see benchmarks/specs/README.md for the truth format); the shared Polish "
+        "rehearsals pl-full, pl-skips and pl-reorder are copied as they are. "
+        "transcripts/<engine>/NAME.json: Whisper base, beam 5, word timestamps, the truth's "
+        "language, by faster-whisper (int8) and openai-whisper (fp32).\n\n"
         "| recording | notes | language | voice | what happens |\n|---|---|---|---|---|\n"
-        f"{rows}\n",
+        + "\n".join(rows)
+        + "\n",
         encoding="utf-8",
     )
 
 
-def transcribe_case(recording: Path, language: str, out_dir: Path) -> None:
+def transcribe_case(recording: Path, language: str, engine: str, out_dir: Path) -> None:
     from rehearse.models import to_json
     from rehearse.transcribe import TranscribeOptions, transcribe
 
-    options = TranscribeOptions(language=language, beam_size=5, cache=False)
+    options = TranscribeOptions(engine=engine, language=language, beam_size=5)
     result = transcribe(recording, options)
-    out = out_dir / "transcripts" / f"{recording.stem}.json"
-    out.parent.mkdir(exist_ok=True)
+    out = out_dir / "transcripts" / engine / f"{recording.stem}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(to_json(result.transcript) + "\n", encoding="utf-8")
-    log.info("%s: transcribed in %.1f s", out.name, result.seconds)
+    log.info("%s (%s): %.1f s", out.name, engine, result.seconds)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", help="case names to build (default: all)")
-    parser.add_argument("--out", type=Path, default=CASES)
-    parser.add_argument("--human-source", type=Path, default=HUMAN_SOURCE)
+    parser.add_argument("--set", choices=SETS, action="append", help="default: both")
+    parser.add_argument("--only", nargs="*", help="case names (default: all)")
     parser.add_argument("--transcribe", action="store_true", help="also write transcripts/")
     parser.add_argument("--no-build", action="store_true", help="use the recordings already made")
+    parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in _NOTES.items():
-        (args.out / name).write_text(text, encoding="utf-8")
-    write_readme(args.out)
-    for case in CASE_LIST:
-        if args.only and case.name not in args.only:
+    for which in args.set or SETS:
+        out_dir = CASES / which
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for talk in talks(which):
+            (out_dir / talk.notes_file).write_text(talk.notes, encoding="utf-8")
+            for case in talk.cases:
+                if not args.no_build and (not args.only or case.name in args.only):
+                    make_case(talk, case, out_dir)
+        write_readme(out_dir, which)
+        if not args.transcribe:
             continue
-        if case.human and not args.no_build and not args.human_source.exists():
-            log.warning("%s skipped: %s not found", case.name, args.human_source)
-            continue
-        if args.no_build:
-            recording = args.out / f"{case.name}.{case.ext}"
-        else:
-            recording = make_case(case, args.out, args.human_source)
-        if args.transcribe:
-            transcribe_case(recording, case.language, args.out)
+        for path in sorted(out_dir.glob("*.truth.json")):
+            name = path.name.removesuffix(".truth.json")
+            if args.only and name not in args.only:
+                continue
+            t = json.loads(path.read_text(encoding="utf-8"))
+            for engine in args.engine or ENGINES:
+                transcribe_case(out_dir / t["recording"], t["language"], engine, out_dir)
 
 
 if __name__ == "__main__":
