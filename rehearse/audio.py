@@ -7,6 +7,7 @@ corrupt or silent raises AudioError with one clear line.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ FRAME = 0.03
 SILENCE_DB = -50.0
 FLOOR_MARGIN_DB = 6.0
 MIN_SOUND = 0.3
+QUIET_FRAME = 0.01  # s; frames for finding the silences between words
+QUIET_SHARE = 0.35  # quiet: below the noise floor plus this share of the way to the median level
+QUIET_BLIP = 0.03  # s; a louder blip this short inside a silence (a click, a breath) is silence
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,39 @@ def _active_frames(samples: np.ndarray) -> np.ndarray:
     rms_db = _db(np.sqrt(np.mean(frames**2, axis=1)))
     floor = np.percentile(rms_db, 10)
     return (rms_db > SILENCE_DB) & (rms_db > floor + FLOOR_MARGIN_DB)
+
+
+def quiet_frames(samples: np.ndarray) -> np.ndarray:
+    """Per 10 ms frame: whether it is quiet for this recording, below its noise floor (10th
+    percentile level) plus ``QUIET_SHARE`` of the way to its median level. The silences
+    between words, judged against the room the speaker is in."""
+    size = int(SAMPLE_RATE * QUIET_FRAME)
+    count = len(samples) // size
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    frames = samples[: count * size].reshape(count, size)
+    level = _db(np.sqrt(np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / size))
+    floor, median = np.percentile(level, [10, 50])
+    quiet = level < floor + QUIET_SHARE * (median - floor)
+    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))  # last frame before each change
+    for a, b in itertools.pairwise(edges):
+        if not quiet[a + 1] and quiet[a] and b - a <= QUIET_BLIP / QUIET_FRAME:
+            quiet[a + 1 : b + 1] = True
+    return quiet
+
+
+def longest_quiet(quiet: np.ndarray, start: float, end: float) -> tuple[float, float] | None:
+    """The longest run of quiet frames between ``start`` and ``end`` seconds, or None."""
+    first, last = max(0, int(start / QUIET_FRAME)), min(len(quiet), int(end / QUIET_FRAME) + 1)
+    if last <= first:
+        return None
+    padded = np.concatenate(([False], quiet[first:last], [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    if not len(edges):
+        return None
+    runs = edges.reshape(-1, 2)
+    a, b = runs[int(np.argmax(runs[:, 1] - runs[:, 0]))]
+    return float((first + a) * QUIET_FRAME), float((first + b) * QUIET_FRAME)
 
 
 def _db(value):

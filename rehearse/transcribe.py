@@ -25,17 +25,24 @@ from pathlib import Path
 import numpy as np
 
 from rehearse import weights
-from rehearse.audio import SAMPLE_RATE, Audio, audio_file, load_audio
+from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Audio, audio_file, load_audio, quiet_frames
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError
 from rehearse.files import sha256_file, write_atomic
 from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
+from rehearse.timing import snap_to_silence
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, float], None]
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3  # 2: dropped speech re-transcribed, word edges snapped to silences
 DETECT_SECONDS = 30.0
+# Whisper sometimes drops a stretch of speech (seen on a restart: 23 s of the talk said again
+# came out as nothing). A gap between words this long is checked for speech...
+REPAIR_GAP = 2.0  # s
+REPAIR_SPEECH = 0.5  # ... and transcribed on its own when at least this share of it is not quiet
+# Whisper's loops leave segments of several words squeezed into a few milliseconds.
+FASTEST_WORDS = 10.0  # words per second no speaker reaches: a segment faster is dropped
 # A forced language is rejected only when the detector is sure of another language and
 # gives the forced one almost nothing (see LanguageGuess.contradicts).
 MISMATCH_TOP = 0.5
@@ -113,7 +120,10 @@ def transcribe(
     log.info(
         "transcribing %s (%s, %s, language %s)", audio.path, source.engine, source.name, language
     )
-    segments = engine.transcribe(audio, language, options, progress)
+    segments = _drop_collapsed(engine.transcribe(audio, language, options, progress))
+    quiet = quiet_frames(audio.samples)
+    segments = _repair_gaps(engine, audio, segments, language, options, quiet)
+    segments = snap_to_silence(segments, quiet)
     if not any(s.words for s in segments):
         raise AudioError(f"{audio.path}: no speech recognised")
     transcript = Transcript(
@@ -446,6 +456,43 @@ def _segment(start: float, end: float, text: str, words: list, duration: float) 
         for w, s, e, p in words
     )
     return Segment(start=clamp(start), end=max(clamp(end), clamp(start)), text=text, words=shaped)
+
+
+def _drop_collapsed(segments: list[Segment]) -> list[Segment]:
+    """``segments`` without those whose words come faster than anyone speaks (loops)."""
+    kept = []
+    for s in segments:
+        span = s.words[-1].end - s.words[0].start if s.words else 0.0
+        if len(s.words) >= 3 and len(s.words) > FASTEST_WORDS * span:
+            log.info("dropped a collapsed segment at %.2f s: %s", s.start, s.text.strip())
+            continue
+        kept.append(s)
+    return kept
+
+
+def _repair_gaps(engine, audio: Audio, segments, language, options, quiet) -> list[Segment]:
+    """``segments`` with every gap of ``REPAIR_GAP`` s or more that is mostly not quiet
+    transcribed on its own and filled with what is heard there."""
+    words = [w for s in segments for w in s.words]
+    edges = [0.0, *(t for w in words for t in (w.start, w.end)), audio.duration]
+    found = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        frames = quiet[int(start / QUIET_FRAME) : int(end / QUIET_FRAME)]
+        if end - start < REPAIR_GAP or not len(frames) or 1 - frames.mean() < REPAIR_SPEECH:
+            continue
+        piece = audio.samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        log.info("%s: %.1f-%.1f s has speech but no words; transcribing it", audio.path, start, end)
+        piece_audio = Audio(audio.path, piece, audio.sha256)
+        heard = _drop_collapsed(engine.transcribe(piece_audio, language, options, None))
+        for s in heard:
+            moved = tuple(
+                Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.probability)
+                for w in s.words
+                if w.end + start <= end
+            )
+            if moved:
+                found.append(Segment(moved[0].start, moved[-1].end, s.text, moved))
+    return _monotonic(sorted([*segments, *found], key=lambda s: s.start)) if found else segments
 
 
 def _monotonic(segments: list[Segment]) -> list[Segment]:
