@@ -1,27 +1,30 @@
-"""Which of the notes' points were said, where, and in what order.
+"""Which of the notes' points were said, where, how often and in what order.
 
-1. Words: both sides are normalised (textnorm: folded lemmas, numbers spelled out) and
-   every point word is compared with every transcript word once (rapidfuzz ``cdist`` over
-   the two vocabularies). Point words weigh by how rare they are across the points;
-   function words do not count.
-2. Units: the transcript is cut at sentence ends, pauses and Whisper segment edges. A
-   point starts and ends on unit edges.
-3. Assignment: a Viterbi pass gives every unit to one point or to "off script". A unit's
-   emission for a point is the point's word evidence in it minus what the point finds in
-   ordinary speech, so short points made of common words do not win everywhere. Moving
-   on to the next point is cheap, skipping points costs more, going back in the notes
-   more still; any switch is cheaper at a pause or sentence end.
-4. Checks, then again: a point keeps one contiguous run, and a run must be real evidence
-   (in its densest stretch about the point's own length, the point's words heard clearly
-   more than in other stretches that long; not just the rest of a near-duplicate's
-   delivery). Failing runs are forbidden and the pass runs again.
-5. Reclaim: a point still missed may take the edge of another point's run when that
-   point does not need it and the missed one explains it much better (near-duplicates,
-   short points said out of place).
-6. Boundaries: between adjacent runs, the cut moves to the strongest break between the
-   first run's last matching word and the second run's first. Each run is shrunk to its
-   main cluster of evidence; what is cut (``adlib`` seconds or more) is an ad-lib.
-7. Order: points outside the longest in-order chain are out of order.
+``align`` runs these steps, one function each:
+
+1. ``_speech``: the transcript as tokens, cut into units at sentence ends, pauses and Whisper
+   segment edges; each unit start gets a break strength judged against this speaker's own
+   pauses (a 0.6 s pause is a strong break for a fast speaker, a weak one for a slow reader).
+2. ``evidence.gather``: how well every point word is heard in every token (fuzzy, IDF-weighted).
+3. ``_emissions``: per point and unit, its evidence minus what it finds in ordinary speech.
+4. ``_assign``: a Viterbi pass (``sequence.best_path``) gives each unit to a point or to "off
+   script"; ``_reject`` then checks every run (real evidence of its point, a repeat that is a
+   real delivery, not just the rest of a neighbour's passage); failing runs are forbidden and
+   the pass runs again.
+5. ``_reclaim``: a point still missed may take the edge of another run that does not need it.
+6. ``_rescue_keywords``: a short point whose words are heard in order in its place between
+   its neighbours (one of them garbled) is found there.
+7. ``_place_boundaries``: between two adjacent points, the sentences in between go to the side
+   whose words they hold, and the cut lands on the strongest break (for this speaker) at a
+   sentence end, never inside a sentence when a sentence end lies between.
+8. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
+   what lies between them; a stray mention ``adlib`` seconds or more away is cut, and what is
+   cut, and speech outside every run, are ad-libs.
+9. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
+   and its other deliveries as ``repeats``.
+10. ``_restarts``: going back to a point already said and carrying on through points said
+    before is a restart.
+11. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain.
 """
 
 from __future__ import annotations
@@ -30,13 +33,23 @@ import itertools
 import logging
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from rehearse.models import Adlib, Coverage, Notes, PointCoverage, Transcript, Word
+from rehearse import evidence as ev
+from rehearse.models import (
+    Adlib,
+    Coverage,
+    Notes,
+    PointCoverage,
+    Restart,
+    Span,
+    Transcript,
+    Word,
+)
+from rehearse.sequence import Costs, best_path
 from rehearse.textnorm import is_stopword, split_words, word_forms
 from rehearse.timing import spoken_words
 
@@ -55,56 +68,66 @@ class AlignOptions:
     quote_words: int = 24
 
 
-_FLOOR = 62  # rapidfuzz ratio below which two words are unrelated
-_SCALE = 200  # similarities are stored as 0.._SCALE in uint8
-_HIT = 0.5  # similarity (0-1) from which a point word counts as heard
 _SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
 
-# Viterbi costs, in units of one clearly heard average point word.
-_SWITCH = 0.6  # any change of point or to/from off script
-_SKIP = 0.35  # jumping forward over one or more points
-_SKIP_EACH = 0.05  # ... and per point jumped over
-_BACK = 1.0  # going back in the notes
-_ADLIB = 0.8  # going off script
+# Units and breaks.
+_UNIT_MAX = 30  # tokens; longer units are split at their largest gap (finer: slower, noisier)
+_PAUSE = 0.15  # s; a gap this long is a pause of the speaker (the breaks are ranked among them)
+_FEW_PAUSES = 8  # with fewer pauses than this, breaks are judged in absolute seconds
+_ABSOLUTE_PAUSE = 0.8  # s; ... where a pause this long is a break of strength 1 - 1/e
+_SENTENCES_PER_WORD = 1 / 40  # fewer sentence ends than this: the transcript has no punctuation
+
+# Emissions.
 _BASE_RATE = 0.03  # evidence per content word a point must beat to hold a unit
-_OFF_RATE = 0.06  # what off-script speech costs per content word
-_UNIT_MAX = 30  # tokens; longer units are split at their largest gap
-_PASSES = 12
-_TIE = 0.5  # s; breaks this close count as equally strong
+_OFF_RATE = 0.06  # what off-script speech costs per content word (higher: fewer ad-libs)
+_COSTS = Costs()
+_PASSES = 12  # assignment passes (each forbids what failed its checks)
 
 # Evidence checks.
-_MIN_RECALL = 0.12
-_MARGIN = 0.08  # recall over the point's background (90th percentile elsewhere)
-_EDGE_UNITS = 8  # longest edge a near-duplicate may take, in units
-_ANCHOR = 0.2  # emission from which a unit clearly holds its point
-_SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a near-duplicate taking its edge
-_WINDOW_BASE, _WINDOW_PER_WORD = 8, 3  # tokens of speech a point's words usually take
+_MIN_RECALL = 0.12  # a run must hear at least this share of its point's weighted words
+_MARGIN = 0.08  # ... and this much more than the point's background (90th percentile)
 _ALONE = 0.25  # lift over the background at which one heard word is enough
+_WINDOW_BASE, _WINDOW_PER_WORD = 8, 3  # tokens of speech a point's words usually take
 _NEEDED = 0.12  # a neighbour's recall gain that makes a stretch its own
 _SPECIFIC = 0.15  # recall a point must have over its neighbour's stretch to keep its own
+_REPEAT_SHARE = 0.5  # a second delivery must hear this share of the best delivery's recall
+_CARRY = 2  # points apart that still carry a sequence on (one skipped point)
+_CHAIN = 3  # runs in such a sequence that make it the speaker going through the talk
+_COMPLETE_SHARE = 0.5  # a delivery with this share of the best recall is complete
+
+# Reclaim and keyword rescue.
+_EDGE_UNITS = 8  # longest edge a missed point may take from another run, in units
+_SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a missed point taking its edge
+_KEYWORD_WORDS = 6  # points this short may be found by their letters in order
+_KEYWORD_MATCH = 75  # rapidfuzz partial_ratio of the point's letters to the stretch's
+
+# Boundaries and ad-libs.
+_BREAK_WEIGHT = 1.0  # a full-strength break is worth this many heard words when cutting
+_SENTENCE_BONUS = 0.5  # a sentence end adds this to a break's strength
+_TIE = 0.25  # cuts this close in fit are a tie, won by the later one (a speaker elaborates)
+_ANCHOR = 0.2  # emission from which a unit clearly holds its point
 
 
 @dataclass(frozen=True)
 class _Speech:
-    """The transcript as tokens: forms, owner word, content flag; and its units."""
+    """The transcript as tokens (forms, owner word, content flag) and units."""
 
     words: list[Word]
     forms: list[tuple[str, ...]]
     owner: np.ndarray  # token -> word index
     content: np.ndarray  # token is not a function word
     units: np.ndarray  # unit start token indexes (plus the end)
-    cue: np.ndarray  # how natural a switch is at each unit start (0-1)
+    cue: np.ndarray  # per unit: how natural a switch is just before it (0-1)
+    strength: np.ndarray  # per unit: the pause before it, ranked among the speaker's (0-1)
+    sentence: np.ndarray  # per unit: it opens a sentence
 
+    def tokens(self, first: int, last: int) -> tuple[int, int]:
+        """Token span of units ``first..last`` (inclusive)."""
+        return int(self.units[first]), int(self.units[last + 1])
 
-@dataclass(frozen=True)
-class _Evidence:
-    """Per point: its content token ids, their weights; per point and token: the hit."""
-
-    ids: list[np.ndarray]
-    weights: list[np.ndarray]
-    sim: np.ndarray  # unique point token x transcript token, 0.._SCALE
-    hit: np.ndarray  # point x transcript token: weighted best similarity
-    rate: np.ndarray  # per point: its evidence per word of ordinary speech
+    def seconds(self, first: int, last: int) -> float:
+        a, b = self.tokens(first, last)
+        return self.words[self.owner[b - 1]].end - self.words[self.owner[a]].start
 
 
 @dataclass
@@ -122,14 +145,21 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     speech = _speech(transcript, language)
     if not notes.points or not speech.forms:
         return _empty(notes, speech, options.adlib)
-    evidence = _evidence(notes, speech, language)
+    evidence = ev.gather(notes, speech.forms, speech.content, language)
     emit = _emissions(speech, evidence)
     runs = _assign(speech, evidence, emit)
-    silent = _cut_adlibs(runs, speech, emit, options.adlib)
-    return _coverage(notes, speech, evidence, runs, silent, options)
+    runs = _reclaim(runs, speech, evidence, emit)
+    runs = _rescue_keywords(runs, notes, speech, emit, language)
+    _place_boundaries(runs, speech, evidence, emit)
+    trimmed = _trim_adlibs(runs, speech, evidence, emit, options.adlib)
+    deliveries = _deliveries(runs, speech, evidence)
+    restarts = _restarts(runs)
+    late = _out_of_order(runs)
+    adlibs = _adlibs(speech, runs, trimmed, options.adlib)
+    return _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, options)
 
 
-# --- tokens and units ----------------------------------------------------------------
+# --- 1. tokens, units and breaks -------------------------------------------------------------
 
 
 def _speech(transcript: Transcript, language: str | None) -> _Speech:
@@ -144,49 +174,74 @@ def _speech(transcript: Transcript, language: str | None) -> _Speech:
                 owner.append(i)
                 content.append(not any(is_stopword(f, language) for f in token))
     word_first.append(len(forms))
-    starts, cues = [0], [1.0]
+    rank = _pause_rank([max(0.0, b.start - a.end) for a, b in itertools.pairwise(words)])
+    ends = [bool(_SENTENCE_END.search(w.text.strip())) for w in words]
+    punctuated = sum(ends) >= _SENTENCES_PER_WORD * len(words)
+    starts, cues, strengths, sentences = [0], [1.0], [1.0], [True]
     for i in range(1, len(words)):
-        cue = _cue(words[i - 1], words[i], (words[i].start, words[i].text) in opens)
+        gap = max(0.0, words[i].start - words[i - 1].end)
+        strength = rank(gap)
+        segment_start = (words[i].start, words[i].text) in opens
+        sentence = (ends[i - 1] if punctuated else strength >= 0.5) or (
+            segment_start and strength >= 0.5
+        )
+        cue = _cue(strength, sentence, segment_start)
         if cue > 0 and word_first[i] > starts[-1] and word_first[i] < len(forms):
             starts.append(word_first[i])
             cues.append(cue)
-    units, cue_list = _split_long(starts, cues, len(forms), owner, words)
+            strengths.append(strength)
+            sentences.append(sentence)
+    units, cues, strengths, sentences = _split_long(
+        starts, cues, strengths, sentences, len(forms), owner, words
+    )
     return _Speech(
         words,
         forms,
         np.array(owner, dtype=np.int32),
         np.array(content, dtype=bool),
         np.array(units, dtype=np.int32),
-        np.array(cue_list, dtype=np.float32),
+        np.array(cues, dtype=np.float32),
+        np.array(strengths, dtype=np.float32),
+        np.array(sentences, dtype=bool),
     )
 
 
-def _cue(before: Word, after: Word, segment_start: bool) -> float:
-    """How much cheaper a point boundary is between two words: 0 (mid-phrase) to 1.
+def _pause_rank(gaps: list[float]):
+    """A function giving a gap's strength as a break for this speaker, 0-1: the share of the
+    speaker's pauses that are shorter (absolute seconds when there are too few pauses)."""
+    pauses = np.sort(np.array([g for g in gaps if g >= _PAUSE]))
+    if len(pauses) < _FEW_PAUSES:
+        return lambda gap: 1.0 - math.exp(-gap / _ABSOLUTE_PAUSE) if gap >= _PAUSE else 0.0
 
-    Grows with the pause (a listener hears a new thought after a long one), and is
-    raised at sentence ends and Whisper segment edges.
-    """
-    gap = max(0.0, after.start - before.end)
-    cue = 1.0 - math.exp(-gap / 0.8) if gap >= 0.2 else 0.0
-    if _SENTENCE_END.search(before.text.strip()):
-        cue = max(cue, 0.4 + 0.6 * cue)
-    elif segment_start:
-        cue = max(cue, 0.2 + 0.8 * cue)
-    return cue
+    def rank(gap: float) -> float:
+        if gap < _PAUSE:
+            return 0.0
+        return float(np.searchsorted(pauses, gap, side="right")) / len(pauses)
+
+    return rank
 
 
-def _split_long(starts, cues, end, owner, words) -> tuple[list[int], list[float]]:
-    """Unit starts (plus ``end``) and cues, long units split at their widest word gap."""
-    out, out_cues = [], []
+def _cue(strength: float, sentence: bool, segment_start: bool) -> float:
+    """How much cheaper a point boundary is before a word: 0 (mid-phrase) to 1. Grows with
+    the pause, raised at sentence ends and Whisper segment edges."""
+    if sentence:
+        return max(strength, 0.4 + 0.6 * strength)
+    if segment_start:
+        return max(strength, 0.2 + 0.8 * strength)
+    return strength
+
+
+def _split_long(starts, cues, strengths, sentences, end, owner, words):
+    """Unit starts (plus ``end``) with their cues, strengths and sentence flags, long units
+    split at their widest word gap."""
+    out: list[tuple[int, float, float, bool]] = []
     for k, first in enumerate(starts):
         last = starts[k + 1] if k + 1 < len(starts) else end
-        pieces = [(first, last, cues[k])]
+        pieces = [(first, last, cues[k], strengths[k], sentences[k])]
         while pieces:
-            a, b, cue = pieces.pop(0)
+            a, b, cue, strength, sentence = pieces.pop(0)
             if b - a <= _UNIT_MAX:
-                out.append(a)
-                out_cues.append(cue)
+                out.append((a, cue, strength, sentence))
                 continue
             cut = max(
                 range(a + 4, b - 3),
@@ -195,130 +250,15 @@ def _split_long(starts, cues, end, owner, words) -> tuple[list[int], list[float]
                     * (words[owner[t]].start - words[owner[t - 1]].end + 1e-3)
                 ),
             )
-            pieces[:0] = [(a, cut, cue), (cut, b, 0.1)]
-    return [*out, end], out_cues
+            pieces[:0] = [(a, cut, cue, strength, sentence), (cut, b, 0.1, 0.0, False)]
+    columns = list(zip(*out, strict=True))
+    return [*columns[0], end], list(columns[1]), list(columns[2]), list(columns[3])
 
 
-# --- evidence --------------------------------------------------------------------------
+# --- 3. emissions ----------------------------------------------------------------------------
 
 
-def _point_tokens(notes: Notes, language: str | None) -> list[list[tuple[str, ...]]]:
-    """Each point's distinct content tokens; all its tokens when it has no content word, or
-    when function words are all that tell it from another point ("ask not what your
-    country can do for you" / "ask what you can do for your country")."""
-    every = [
-        [t for w in split_words(p.text) for t in word_forms(w, language)] for p in notes.points
-    ]
-    content = [[t for t in ts if not any(is_stopword(f, language) for f in t)] for ts in every]
-    seen = Counter(frozenset(c) for c in content)
-    return [
-        list(dict.fromkeys(c if c and seen[frozenset(c)] == 1 else ts))
-        for c, ts in zip(content, every, strict=True)
-    ]
-
-
-def _evidence(notes: Notes, speech: _Speech, language: str | None) -> _Evidence:
-    per_point = _point_tokens(notes, language)
-    unique: dict[tuple[str, ...], int] = {}
-    ids = [
-        np.array([unique.setdefault(t, len(unique)) for t in pt], dtype=np.int32)
-        for pt in per_point
-    ]
-    df = Counter(t[-1] for pt in per_point for t in set(pt))
-    n = len(per_point)
-    idf = {t: math.log(1.0 + n / df[t[-1]]) for t in unique}
-    mean_idf = sum(idf.values()) / max(1, len(idf))
-    weights = [np.array([idf[t] / mean_idf for t in pt], dtype=np.float32) for pt in per_point]
-    sim = _similarity(list(unique), speech.forms)
-    hit = np.zeros((n, len(speech.forms)), dtype=np.float32)
-    for k in range(n):
-        if len(ids[k]):
-            scaled = sim[ids[k]].astype(np.float32) * (weights[k][:, None] / _SCALE)
-            hit[k] = scaled.max(axis=0)
-    hit[:, ~speech.content] *= 0.0
-    rate = _notes_rate(list(unique), ids, weights)
-    if rate is None:
-        rate = hit.sum(axis=1) / max(1.0, float(speech.content.sum()))
-    return _Evidence(ids, weights, sim, hit, rate)
-
-
-def _notes_rate(tokens: list[tuple[str, ...]], ids, weights) -> np.ndarray | None:
-    """Per point: the evidence it finds per word of the other points' text (median over
-    them), a background that does not depend on how long the recording is. None with
-    fewer than three points."""
-    n = len(ids)
-    if n < 3 or not tokens:
-        return None
-    sim = _similarity(tokens, tokens).astype(np.float32) / _SCALE
-    rate = np.zeros(n, dtype=np.float32)
-    for k in range(n):
-        if not len(ids[k]):
-            continue
-        hit = (sim[ids[k]] * weights[k][:, None]).max(axis=0)
-        rate[k] = np.median([hit[ids[j]].mean() for j in range(n) if j != k and len(ids[j])])
-    return rate
-
-
-def _similarity(point_tokens: list[tuple[str, ...]], speech: list[tuple[str, ...]]) -> np.ndarray:
-    """Unique point token x transcript token similarity, 0.._SCALE (best pair of forms)."""
-    p_forms = sorted({f for t in point_tokens for f in t})
-    t_forms = sorted({f for t in speech for f in t})
-    ratio = process.cdist(p_forms, t_forms, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
-    short = np.logical_or.outer(
-        np.array([len(f) <= 3 for f in p_forms]), np.array([len(f) <= 3 for f in t_forms])
-    )
-    ratio[short & (ratio < 100)] = 0
-    scaled = np.clip((ratio.astype(np.float32) - _FLOOR) / (100 - _FLOOR), 0, 1) * _SCALE
-    scaled = scaled.astype(np.uint8)
-    p_index = {f: i for i, f in enumerate(p_forms)}
-    t_index = {f: i for i, f in enumerate(t_forms)}
-    rows = np.stack([scaled[[p_index[f] for f in t]].max(axis=0) for t in point_tokens])
-    width = max(len(t) for t in speech)
-    cols = np.array([[t_index[t[min(i, len(t) - 1)]] for i in range(width)] for t in speech])
-    return rows[:, cols].max(axis=2)
-
-
-def _recall(evidence: _Evidence, point: int, first: int, last: int) -> float:
-    """Weighted share of ``point``'s words heard in tokens ``first..last-1``."""
-    ids, weights = evidence.ids[point], evidence.weights[point]
-    if last <= first or not len(ids):
-        return 0.0
-    best = evidence.sim[ids, first:last].max(axis=1).astype(np.float32) / _SCALE
-    return float((weights * best).sum() / weights.sum())
-
-
-def _heard(evidence: _Evidence, point: int, first: int, last: int) -> int:
-    """How many distinct words of ``point`` are clearly heard in tokens ``first..last-1``."""
-    ids = evidence.ids[point]
-    if last <= first or not len(ids):
-        return 0
-    return int((evidence.sim[ids, first:last].max(axis=1) >= _HIT * _SCALE).sum())
-
-
-def _background(
-    evidence: _Evidence, point: int, first: int, last: int, total: int, length: int | None = None
-) -> float:
-    """The point's recall in stretches of ``length`` tokens (default: as long as
-    ``first..last-1``) outside that span: their 90th percentile."""
-    length = max(1, length or last - first)
-    starts = np.arange(0, max(1, total - length + 1), max(1, length // 2))
-    starts = starts[(starts + length <= first) | (starts >= last)]
-    if len(starts) < 3:
-        return 0.0
-    ids, weights = evidence.ids[point], evidence.weights[point]
-    if not len(ids):
-        return 0.0
-    rows = np.pad(evidence.sim[ids], ((0, 0), (0, 1)))
-    edges = np.stack([starts, np.minimum(starts + length, total)], axis=1).ravel()
-    best = np.maximum.reduceat(rows, edges, axis=1)[:, ::2].astype(np.float32) / _SCALE
-    recalls = (weights[:, None] * best).sum(axis=0) / weights.sum()
-    return float(np.percentile(recalls, 90))
-
-
-# --- assignment ------------------------------------------------------------------------
-
-
-def _emissions(speech: _Speech, evidence: _Evidence) -> np.ndarray:
+def _emissions(speech: _Speech, evidence: ev.Evidence) -> np.ndarray:
     """Point x unit: evidence in the unit minus what the point finds in ordinary speech."""
     starts = speech.units[:-1]
     sums = np.add.reduceat(evidence.hit, starts, axis=1)
@@ -326,17 +266,20 @@ def _emissions(speech: _Speech, evidence: _Evidence) -> np.ndarray:
     return sums - (evidence.rate + _BASE_RATE)[:, None] * content[None, :]
 
 
-def _assign(speech: _Speech, evidence: _Evidence, emit: np.ndarray) -> list[_Run]:
+# --- 4. assignment and checks ----------------------------------------------------------------
+
+
+def _assign(speech: _Speech, evidence: ev.Evidence, emit: np.ndarray) -> list[_Run]:
     """Runs of units per point after the Viterbi pass and the evidence checks."""
-    n = len(emit)
     content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
     off_emit = -_OFF_RATE * content
     allowed = np.ones_like(emit, dtype=bool)
     runs: list[_Run] = []
     for _ in range(_PASSES):
-        path = _viterbi(np.where(allowed, emit, -np.inf), speech.cue, off_emit)
+        path = best_path(np.where(allowed, emit, -np.inf), speech.cue, off_emit, _COSTS)
         runs = _runs(path, emit)
-        rejected = _reject(runs, speech, evidence)
+        _place_boundaries(runs, speech, evidence, emit)
+        rejected = _reject(runs, speech, evidence, emit)
         log.debug("pass: %d runs, %d rejected", len(runs), len(rejected))
         if not rejected:
             break
@@ -345,23 +288,183 @@ def _assign(speech: _Speech, evidence: _Evidence, emit: np.ndarray) -> list[_Run
                 allowed[run.point] = False
             else:
                 allowed[run.point, run.first : run.last + 1] = False
-    runs = _reclaim(runs, speech, evidence, emit, n)
-    _refine(runs, speech, evidence)
     return runs
 
 
-def _reclaim(runs: list[_Run], speech: _Speech, evidence: _Evidence, emit, n: int) -> list[_Run]:
+def _runs(path: np.ndarray, emit: np.ndarray) -> list[_Run]:
+    """Maximal stretches of units on one point, in time order, with their total emission."""
+    runs: list[_Run] = []
+    for u, state in enumerate(path.tolist()):
+        if state < 0:
+            continue
+        if runs and runs[-1].point == state and runs[-1].last == u - 1:
+            runs[-1].last = u
+        else:
+            runs.append(_Run(state, u, u))
+    for run in runs:
+        run.gain = float(emit[run.point, run.first : run.last + 1].sum())
+    return runs
+
+
+def _reject(
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit
+) -> list[tuple[_Run, bool]]:
+    """Runs to forbid, each with whether its point is to be forbidden everywhere. Cheap
+    checks first: a second run that is no real delivery (``_repeat``); of two neighbours
+    where one is just the rest of the other's passage, the one with less evidence of its
+    own (near-duplicate points); a point's best run that is no real evidence (the
+    weakest of them)."""
+    total = len(speech.forms)
+    best: dict[int, _Run] = {}
+    for run in runs:
+        if run.point not in best or run.gain > best[run.point].gain:
+            best[run.point] = run
+    weak = [
+        (run, False)
+        for i, run in enumerate(runs)
+        if best[run.point] is not run
+        and not _repeat(runs, i, best[run.point], speech, evidence, emit)
+    ]
+    if weak:
+        return weak
+    for left, right in itertools.pairwise(runs):
+        if right.first != left.last + 1:
+            continue
+        if _absorbed(right, left, speech, evidence) or _absorbed(left, right, speech, evidence):
+            both = speech.tokens(left.first, right.last)
+            pair = (left.point, right.point)
+            drop = min(
+                (left, right),
+                key=lambda r: (
+                    ev.specific(evidence, r.point, sum(pair) - r.point, *both),
+                    ev.recall(evidence, r.point, *both),
+                ),
+            )
+            return [(drop, best[drop.point] is drop)]
+    failing = [
+        run
+        for i, run in enumerate(runs)
+        if best[run.point] is run
+        and not _said(
+            evidence,
+            run.point,
+            *speech.tokens(run.first, run.last),
+            total,
+            _in_sequence(runs, i),
+            _others(runs, run, speech),
+        )
+    ]
+    if failing:
+        worst = min(failing, key=lambda r: r.gain)
+        return [(worst, best[worst.point] is worst)]
+    return []
+
+
+def _repeat(
+    runs: list[_Run], i: int, best: _Run, speech: _Speech, evidence: ev.Evidence, emit
+) -> bool:
+    """Whether run ``i``, not its point's best, is a real second delivery. It must open a
+    sentence (not be the rest of another passage's sentence echoing the point's words).
+    Inside a sequence of runs going through the talk in notes order (a restart, or the
+    delivery broken off before one) clear evidence above the point's background is
+    enough; elsewhere it must be real evidence of the point on its own and hold a good
+    share of what the best delivery holds."""
+    run = runs[i]
+    if not speech.sentence[run.first]:
+        return False
+    a, b = speech.tokens(run.first, run.last)
+    if _carried_on(runs, i):
+        return float(emit[run.point, run.first : run.last + 1].sum()) >= _ANCHOR
+    others = _others(runs, run, speech)
+    if not _said(evidence, run.point, a, b, len(speech.forms), _in_sequence(runs, i), others):
+        return False
+    own = ev.recall(evidence, run.point, a, b)
+    return own >= _REPEAT_SHARE * ev.recall(
+        evidence, run.point, *speech.tokens(best.first, best.last)
+    )
+
+
+def _others(runs: list[_Run], run: _Run, speech: _Speech) -> tuple[tuple[int, int], ...]:
+    """Token spans of the other runs of ``run``'s point."""
+    return tuple(
+        speech.tokens(r.first, r.last) for r in runs if r.point == run.point and r is not run
+    )
+
+
+def _carried_on(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` is part of a sequence of at least ``_CHAIN`` runs, one after the
+    other, each going on in notes order by at most ``_CARRY`` points: the speaker is going
+    through the talk (again), not echoing one point's words."""
+    steps = [0 < b.point - a.point <= _CARRY for a, b in itertools.pairwise(runs)]
+    first = last = i
+    while first > 0 and steps[first - 1]:
+        first -= 1
+    while last < len(steps) and steps[last]:
+        last += 1
+    return last - first + 1 >= _CHAIN
+
+
+def _in_sequence(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` sits in notes order between the runs said before and after it."""
+    before = runs[i - 1].point < runs[i].point if i > 0 else None
+    after = runs[i].point < runs[i + 1].point if i + 1 < len(runs) else None
+    return (before, after) != (None, None) and before is not False and after is not False
+
+
+def _said(
+    evidence: ev.Evidence,
+    point: int,
+    a: int,
+    b: int,
+    total: int,
+    in_sequence: bool = False,
+    elsewhere: tuple[tuple[int, int], ...] = (),
+) -> bool:
+    """Whether tokens ``a..b-1`` are real evidence of ``point``: in its densest stretch about
+    as long as the point itself, its words heard clearly more than in other stretches that
+    long (so a long run cannot collect chance matches), and more than one of them. One word
+    far above that background is enough for a point of one or two words, or for a run that
+    sits in notes order between its neighbours. The point's other deliveries (token spans
+    ``elsewhere``) are not its background."""
+    length = min(b - a, _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point]))
+    first = a + ev.densest(evidence, point, a, b, length)
+    recall = ev.recall(evidence, point, first, first + length)
+    lift = recall - ev.background(evidence, point, a, b, total, length, elsewhere)
+    heard = ev.heard(evidence, point, a, b)
+    short = len(evidence.ids[point]) <= 2
+    enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
+    return recall >= _MIN_RECALL and lift >= _MARGIN and enough
+
+
+def _absorbed(drop: _Run, keep: _Run, speech: _Speech, evidence: ev.Evidence) -> bool:
+    """Whether ``drop``'s stretch could be the rest of ``keep``'s delivery: ``keep``'s point
+    needs it, and ``drop``'s point is heard no better there than in ``keep``'s. (Of two
+    such neighbours, the one with less of its own words, those the other point does not
+    have, heard over both stretches is dropped.)"""
+    ka, kb = speech.tokens(keep.first, keep.last)
+    da, db = speech.tokens(drop.first, drop.last)
+    union = (min(ka, da), max(kb, db))
+    gain = ev.recall(evidence, keep.point, *union) - ev.recall(evidence, keep.point, ka, kb)
+    own = ev.recall(evidence, drop.point, da, db) - ev.recall(evidence, drop.point, ka, kb)
+    return gain >= _NEEDED and own < _SPECIFIC
+
+
+# --- 5. reclaim ------------------------------------------------------------------------------
+
+
+def _reclaim(
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit: np.ndarray
+) -> list[_Run]:
     """Give a missed point the edge of another point's run when that point does not need
     it and the missed one explains it much better: a short point said out of place, or one
     of two similar points said separately, which the assignment folded into a neighbour."""
-    tokens, total = speech.units, len(speech.forms)
-    for point in sorted(set(range(n)) - {r.point for r in runs}):
+    for point in sorted(set(range(len(emit))) - {r.point for r in runs}):
         options = [
             (gain, run, edge, rest)
             for run in runs
             if run.last > run.first
             for edge, rest in _edges(run, emit[point])
-            if (gain := _spare(evidence, run, point, edge, rest, tokens, total)) is not None
+            if (gain := _spare(speech, evidence, run, point, edge, rest)) is not None
         ]
         if options:
             _, run, edge, rest = max(options, key=lambda o: o[0])
@@ -371,15 +474,16 @@ def _reclaim(runs: list[_Run], speech: _Speech, evidence: _Evidence, emit, n: in
     return runs
 
 
-def _spare(evidence: _Evidence, run: _Run, point: int, edge, rest, tokens, total) -> float | None:
+def _spare(speech: _Speech, evidence: ev.Evidence, run: _Run, point: int, edge, rest):
     """How much better ``point`` explains ``edge`` than ``run``'s own point does, net of
     what that point loses without it; None unless ``edge`` is real evidence of ``point``,
     ``run``'s point is still said in ``rest`` and its loss is small next to the gain."""
-    a, b = int(tokens[edge[0]]), int(tokens[edge[1] + 1])
-    c, d = int(tokens[rest[0]]), int(tokens[rest[1] + 1])
-    e, f = int(tokens[run.first]), int(tokens[run.last + 1])
-    loss = _recall(evidence, run.point, e, f) - _recall(evidence, run.point, c, d)
-    better = _recall(evidence, point, a, b) - _recall(evidence, run.point, a, b)
+    total = len(speech.forms)
+    a, b = speech.tokens(*edge)
+    c, d = speech.tokens(*rest)
+    e, f = speech.tokens(run.first, run.last)
+    loss = ev.recall(evidence, run.point, e, f) - ev.recall(evidence, run.point, c, d)
+    better = ev.recall(evidence, point, a, b) - ev.recall(evidence, run.point, a, b)
     if better <= 0 or loss > _SPARE + _SPARE_GAIN * better:
         return None
     if not (_said(evidence, point, a, b, total) and _said(evidence, run.point, c, d, total)):
@@ -399,252 +503,242 @@ def _edges(run: _Run, emit: np.ndarray):
             yield tail, (run.first, tail[0] - 1)
 
 
-def _refine(runs: list[_Run], speech: _Speech, evidence: _Evidence) -> None:
-    """Move each boundary between two adjacent runs to the strongest break (longest pause,
-    sentence end) between the first run's last heard word and the second's first; on a
-    near-tie (within _TIE), the later one: a speaker elaborates after a point's own words."""
-    for left, right in itertools.pairwise(runs):
-        if right.first != left.last + 1:
+# --- 6. keyword points -----------------------------------------------------------------------
+
+
+def _rescue_keywords(runs, notes, speech, emit, language) -> list[_Run]:
+    """A short point still missed, in its place in notes order (between the runs said just
+    before and after it, or after the last or before the first): found at the edge between
+    them when its words, letter by letter and in order, are heard there ("czym się
+    interesuje poza MLem" heard as "A czym się interesuje po nrm?")."""
+    said = {r.point for r in runs}
+    for k, point in enumerate(notes.points):
+        words = split_words(point.text)
+        if k in said or not words or len(words) > _KEYWORD_WORDS:
             continue
-        last = max(
-            (
-                u
-                for u in range(left.first, left.last + 1)
-                if _unit_hears(speech, evidence, left.point, u)
-            ),
-            default=left.first,
-        )
-        first = min(
-            (
-                u
-                for u in range(right.first, right.last + 1)
-                if _unit_hears(speech, evidence, right.point, u)
-            ),
-            default=right.last,
-        )
-        if first <= last + 1:
+        edges = [None, *runs, None]
+        pair = next(
+            ((left, right) for left, right in itertools.pairwise(edges)
+             if (left is None or left.point < k) and (right is None or k < right.point)),
+            None,
+        )  # fmt: skip
+        if pair is None or pair == (None, None):
             continue
-        breaks = {u: _break(speech, u) for u in range(last + 1, first + 1)}
-        strongest = max(breaks.values())
-        cut = max(u for u, b in breaks.items() if b >= strongest - _TIE)
-        left.last, right.first = cut - 1, cut
-
-
-def _unit_hears(speech: _Speech, evidence: _Evidence, point: int, unit: int) -> bool:
-    a, b = int(speech.units[unit]), int(speech.units[unit + 1])
-    return _heard(evidence, point, a, b) > 0
-
-
-def _break(speech: _Speech, unit: int) -> float:
-    """How strong a break precedes ``unit``: the pause in seconds, plus for a sentence end."""
-    first = int(speech.owner[speech.units[unit]])
-    if first == 0:
-        return 0.0
-    before, after = speech.words[first - 1], speech.words[first]
-    sentence = 0.5 if _SENTENCE_END.search(before.text.strip()) else 0.0
-    return after.start - before.end + sentence
-
-
-def _viterbi(emit: np.ndarray, cue: np.ndarray, off_emit: np.ndarray) -> np.ndarray:
-    """Best state per unit: point index k, or ``-1 - j`` for off script after point j - 1.
-
-    States: on point k (k = 0..n-1) and off script after point j - 1 (j = 0..n; j = 0 is
-    before any point). "Last point" l of a state: k when on k, j - 1 when off after j - 1.
-    """
-    n, units = emit.shape
-    on = np.full(n, -np.inf)
-    off = np.full(n + 1, -np.inf)
-    off[0] = 0.0
-    steps = np.arange(n + 1) * _SKIP_EACH
-    back_on = np.empty((units, n), dtype=np.int32)  # -1: stayed; else source slot i
-    slot_on = np.empty((units, n + 1), dtype=bool)  # slot i (last point i - 1) was "on"
-    back_off = np.empty((units, n + 1), dtype=bool)  # True: came from on point j - 1
-    for u in range(units):
-        switch = _SWITCH * (1.0 - 0.9 * float(cue[u]))
-        on_slot = np.concatenate(([-np.inf], on))
-        slot = np.maximum(on_slot, off)  # slot i: best state whose last point is i - 1
-        slot_on[u] = on_slot >= off
-        entry, source = _entries(slot, steps)
-        entry -= switch if u else 0.0
-        stay = on >= entry
-        back_on[u] = np.where(stay, -1, source)
-        new_on = np.where(stay, on, entry) + emit[:, u]
-        leave = np.concatenate(([-np.inf], on - switch - _ADLIB))
-        back_off[u] = leave > off
-        off = np.maximum(off, leave) + off_emit[u]
-        on = new_on
-    return _trace(on, off, back_on, slot_on, back_off)
-
-
-def _entries(slot: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each point m, the best score of starting it from slot i (last point i - 1) and
-    that slot: the next point is free, a forward skip costs _SKIP (+ _SKIP_EACH per point
-    skipped), going back costs _BACK."""
-    n = len(slot) - 1
-    nxt = slot[:n]
-    ahead, ahead_at = _running_max(slot + steps)
-    skip = np.full(n, -np.inf)
-    skip_at = np.zeros(n, dtype=np.int64)
-    skip[1:] = ahead[: n - 1] - _SKIP - steps[1:n]
-    skip_at[1:] = ahead_at[: n - 1]
-    behind, behind_at = _running_max(slot[::-1])
-    behind, behind_at = behind[::-1], n - behind_at[::-1]
-    back = np.full(n, -np.inf)
-    back_at = np.zeros(n, dtype=np.int64)
-    back[: n - 1] = behind[2 : n + 1] - _BACK
-    back_at[: n - 1] = behind_at[2 : n + 1]
-    options = np.stack([nxt, skip, back])
-    best = options.argmax(axis=0)
-    cols = np.arange(n)
-    source = np.stack([cols, skip_at, back_at])[best, cols]
-    return options[best, cols], source
-
-
-def _running_max(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Running maximum of ``values`` and where it was reached."""
-    best = np.maximum.accumulate(values)
-    marks = np.where(values >= best, np.arange(len(values)), 0)
-    return best, np.maximum.accumulate(marks)
-
-
-def _trace(on, off, back_on, slot_on, back_off) -> np.ndarray:
-    units = len(back_on)
-    path = np.empty(units, dtype=np.int32)
-    is_on = on.max(initial=-np.inf) >= off.max()
-    state = int(on.argmax()) if is_on else int(off.argmax())
-    for u in range(units - 1, -1, -1):
-        path[u] = state if is_on else -1 - state
-        if is_on:
-            source = back_on[u, state]
-            if source >= 0:
-                is_on = bool(slot_on[u, source])
-                state = source - 1 if is_on else source
-        elif back_off[u, state]:
-            state, is_on = state - 1, True
-    return path
-
-
-def _runs(path: np.ndarray, emit: np.ndarray) -> list[_Run]:
-    """Maximal stretches of units on one point, in time order, with their total emission."""
-    runs: list[_Run] = []
-    for u, state in enumerate(path.tolist()):
-        if state < 0:
+        left, right = pair
+        found = _letters_in_order(speech, words, language, left, right)
+        if found is None:
             continue
-        if runs and runs[-1].point == state and runs[-1].last == u - 1:
-            runs[-1].last = u
-        else:
-            runs.append(_Run(state, u, u))
-    for run in runs:
-        run.gain = float(emit[run.point, run.first : run.last + 1].sum())
+        first, last = found
+        left_last = min(left.last, first - 1) if left else -1
+        right_first = max(right.first, last + 1) if right else len(speech.units)
+        if (left and left_last < left.first) or (right and right_first > right.last):
+            continue  # it would swallow a neighbour
+        if left:
+            left.last = left_last
+        if right:
+            right.first = right_first
+        new = _Run(k, first, last, float(emit[k, first : last + 1].sum()))
+        runs = sorted([*runs, new], key=lambda r: r.first)
     return runs
 
 
-def _reject(runs: list[_Run], speech: _Speech, evidence: _Evidence) -> list[tuple[_Run, bool]]:
-    """Runs to forbid, each with whether its point is to be forbidden everywhere."""
-    total = len(speech.forms)
-    tokens = speech.units
-    out: list[tuple[_Run, bool]] = []
-    best: dict[int, _Run] = {}
-    for run in runs:
-        if run.point not in best or run.gain > best[run.point].gain:
-            best[run.point] = run
-    out += [(r, False) for r in runs if best[r.point] is not r]
-    if out:
-        return out
-    for i, run in enumerate(runs):
-        a, b = int(tokens[run.first]), int(tokens[run.last + 1])
-        if not _said(evidence, run.point, a, b, total, in_sequence=_in_sequence(runs, i)):
-            out.append((run, True))
-    if out:
-        return [min(out, key=lambda item: item[0].gain)]
+def _letters_in_order(speech: _Speech, words, language, left, right):
+    """Units (first, last) at the edge between runs ``left`` and ``right`` (None: the start
+    or the end of the talk) where ``words`` are heard letter by letter in order, or None."""
+    end = len(speech.units) - 2
+    zone = (
+        max(left.first, left.last - _EDGE_UNITS + 1) if left else max(0, right.first - _EDGE_UNITS),
+        min(right.last, right.first + _EDGE_UNITS - 1)
+        if right
+        else min(end, left.last + _EDGE_UNITS),
+    )
+    a, b = speech.tokens(*zone)
+    texts = [_spoken(t) for t in speech.forms[a:b]]
+    haystack = " ".join(texts)
+    needle = " ".join(_spoken(t) for w in words for t in word_forms(w, language))
+    match = fuzz.partial_ratio_alignment(needle, haystack)
+    if match is None or match.score < _KEYWORD_MATCH:
+        return None
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    lengths = np.array([len(t) for t in texts])
+    inside = np.minimum(starts + lengths, match.dest_end) - np.maximum(starts, match.dest_start)
+    tokens = a + np.flatnonzero(inside >= lengths / 2)  # tokens at least half in the match
+    if not len(tokens):
+        return None
+    first, last = np.searchsorted(speech.units, [tokens[0], tokens[-1]], side="right")
+    return int(first) - 1, int(last) - 1
+
+
+def _spoken(forms: tuple[str, ...]) -> str:
+    """The form of a token as it sounds: an acronym's letters spelled, else the word folded."""
+    return forms[-1] if len(forms) > 2 else forms[0]
+
+
+# --- 7. boundaries ---------------------------------------------------------------------------
+
+
+def _place_boundaries(
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit: np.ndarray
+) -> None:
+    """Move each boundary between two adjacent runs to where the speaker moves on: among the
+    sentence starts between them (unit starts when no sentence end lies between), the cut
+    that leaves each side the most of its own point's words, each word counted once over
+    the side's whole passage, plus the break's strength for this speaker. A sentence that
+    only echoes words a side already holds weighs nothing; on a tie the later cut wins (a
+    speaker elaborates on a point after its own words)."""
     for left, right in itertools.pairwise(runs):
         if right.first != left.last + 1:
             continue
-        for keep, drop in ((left, right), (right, left)):
-            if _absorbed(drop, keep, tokens, evidence):
-                return [(drop, True)]
+        units = range(left.first + 1, right.last + 1)
+        cuts = [u for u in units if speech.sentence[u]] or list(units)
+        if not cuts:
+            continue
+        before = _heard_before(speech, evidence, emit, left.point, left.first, right.last)
+        after = _heard_before(speech, evidence, emit, right.point, left.first, right.last, True)
+        at = np.array(cuts)
+        breaks = speech.strength[at] + np.where(speech.sentence[at], _SENTENCE_BONUS, 0.0)
+        fit = before[at - left.first] + after[at - left.first] + _BREAK_WEIGHT * breaks
+        cut = int(at[np.flatnonzero(fit >= fit.max() - _TIE)[-1]])
+        left.last, right.first = cut - 1, cut
+
+
+def _heard_before(speech, evidence, emit, point, first, last, reverse=False) -> np.ndarray:
+    """For each cut ``first..last + 1``: ``point``'s weighted words heard (each once) in the
+    units before it (``reverse``: from it on), counting only units where the point is
+    heard above its background."""
+    ids, weights = evidence.ids[point], evidence.weights[point]
+    count = last - first + 2
+    if not len(ids):
+        return np.zeros(count)
+    a, b = speech.tokens(first, last)
+    best = np.maximum.reduceat(evidence.sim[ids, a:b], speech.units[first : last + 1] - a, axis=1)
+    best = np.where(emit[point, first : last + 1] > 0, best, 0).astype(np.float32) / ev.SCALE
+    if reverse:
+        best = best[:, ::-1]
+    heard = weights @ np.maximum.accumulate(best, axis=1)
+    out = np.concatenate(([0.0], heard))
+    return out[::-1] if reverse else out
+
+
+# --- 8. ad-libs ------------------------------------------------------------------------------
+
+
+def _trim_adlibs(
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit: np.ndarray, shortest: float
+) -> list[tuple[int, int]]:
+    """Shrink each run to its clusters of evidence that hold the point on their own (units
+    that clearly hold it, no ``shortest`` seconds apart), and return what is cut, when it
+    lasts that long, as ad-lib stretches (first, last unit). So a stray mention of a point's
+    word far from its passage is cut, but not the opening sentence of a passage that carries
+    the point's rarest words ahead of a long stretch that repeats none of them."""
+    cut: list[tuple[int, int]] = []
+    total = len(speech.forms)
+    for run in runs:
+        anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
+        if not anchors:
+            continue
+        clusters = [[anchors[0]]]
+        for u in anchors[1:]:
+            if speech.seconds(clusters[-1][-1] + 1, u - 1) >= shortest and u > clusters[-1][-1] + 1:
+                clusters.append([u])
+            else:
+                clusters[-1].append(u)
+        held = [
+            c for c in clusters if _said(evidence, run.point, *speech.tokens(c[0], c[-1]), total)
+        ] or [max(clusters, key=lambda c: float(emit[run.point, c[0] : c[-1] + 1].sum()))]
+        first, last = held[0][0], held[-1][-1]
+        if first > run.first and speech.seconds(run.first, first - 1) >= shortest:
+            cut.append((run.first, first - 1))
+            run.first = first
+        if last < run.last and speech.seconds(last + 1, run.last) >= shortest:
+            cut.append((last + 1, run.last))
+            run.last = last
+    return cut
+
+
+def _adlibs(speech: _Speech, runs: list[_Run], trimmed, shortest: float) -> tuple[Adlib, ...]:
+    """Trimmed stretches, and stretches outside every run, of ``shortest`` s or more."""
+    owned = np.zeros(len(speech.units) - 1, dtype=bool)
+    for run in runs:
+        owned[run.first : run.last + 1] = True
+    spans = list(trimmed)
+    u = 0
+    while u < len(owned):
+        v = u
+        while not owned[u] and v + 1 < len(owned) and not owned[v + 1]:
+            v += 1
+        if not owned[u] and speech.seconds(u, v) >= shortest:
+            spans.append((u, v))
+        u = v + 1
+    out = []
+    for a, b in _merge(spans):
+        first, last = (int(speech.owner[t]) for t in (speech.units[a], speech.units[b + 1] - 1))
+        text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
+        start, end = speech.words[first].start, speech.words[last].end
+        out.append(Adlib(round(start, 2), round(end, 2), text))
+    return tuple(out)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+# --- 9-11. deliveries, restarts, order -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """A point's deliveries: the one that counts (its last complete one), its best recall,
+    and the others."""
+
+    main: _Run
+    recall: float
+    others: tuple[_Run, ...]
+
+
+def _deliveries(runs: list[_Run], speech: _Speech, evidence: ev.Evidence) -> dict[int, _Delivery]:
+    """Per point said: its last complete delivery (recall within ``_COMPLETE_SHARE`` of its
+    best), the best recall, and its other deliveries."""
+    by_point: dict[int, list[tuple[_Run, float]]] = {}
+    for run in runs:
+        recall = ev.recall(evidence, run.point, *speech.tokens(run.first, run.last))
+        by_point.setdefault(run.point, []).append((run, recall))
+    out = {}
+    for point, found in by_point.items():
+        best = max(r for _, r in found)
+        main = [run for run, r in found if r >= _COMPLETE_SHARE * best][-1]
+        out[point] = _Delivery(main, best, tuple(run for run, _ in found if run is not main))
     return out
 
 
-def _in_sequence(runs: list[_Run], i: int) -> bool:
-    """Whether run ``i`` sits in notes order between the runs said before and after it."""
-    before = runs[i - 1].point < runs[i].point if i > 0 else None
-    after = runs[i].point < runs[i + 1].point if i + 1 < len(runs) else None
-    return (before, after) != (None, None) and before is not False and after is not False
+def _restarts(runs: list[_Run]) -> list[_Run]:
+    """Runs that begin a restart: the speaker is back at a point already said and goes on to
+    a later point that was also said before (a point said for the first time out of notes
+    order is a reorder, not a restart). The re-deliveries that follow belong to it."""
+    out = []
+    said: set[int] = set()
+    replaying = False
+    for i, run in enumerate(runs):
+        again = run.point in said
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        goes_on = nxt is not None and nxt.point > run.point and nxt.point in said
+        if again and goes_on and not (replaying and runs[i - 1].point < run.point):
+            out.append(run)
+        replaying = again
+        said.add(run.point)
+    return out
 
 
-def _said(
-    evidence: _Evidence, point: int, a: int, b: int, total: int, *, in_sequence: bool = False
-) -> bool:
-    """Whether tokens ``a..b-1`` are real evidence of ``point``: in its densest stretch about
-    as long as the point itself, its words heard clearly more than in other stretches that
-    long (so a long run cannot collect chance matches), and more than one of them. One word
-    far above that background is enough for a point of one or two words, or for a run that
-    sits in notes order between its neighbours."""
-    length = min(b - a, _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point]))
-    first = a + _densest(evidence, point, a, b, length)
-    recall = _recall(evidence, point, first, first + length)
-    lift = recall - _background(evidence, point, a, b, total, length)
-    heard = _heard(evidence, point, a, b)
-    short = len(evidence.ids[point]) <= 2
-    enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
-    return recall >= _MIN_RECALL and lift >= _MARGIN and enough
-
-
-def _densest(evidence: _Evidence, point: int, a: int, b: int, length: int) -> int:
-    """Offset from ``a`` of the ``length``-token window of ``a..b-1`` where ``point``'s
-    recall is highest."""
-    ids, weights = evidence.ids[point], evidence.weights[point]
-    if not len(ids) or b - a <= length:
-        return 0
-    rows = np.lib.stride_tricks.sliding_window_view(evidence.sim[ids, a:b], length, axis=1)
-    recalls = (weights[:, None] * rows.max(axis=2)).sum(axis=0)
-    return int(recalls.argmax())
-
-
-def _absorbed(drop: _Run, keep: _Run, tokens: np.ndarray, evidence: _Evidence) -> bool:
-    """Whether ``drop``'s stretch is really the rest of ``keep``'s delivery: ``keep``'s
-    point needs it, and ``drop``'s point is heard no better there than in ``keep``'s."""
-    ka, kb = int(tokens[keep.first]), int(tokens[keep.last + 1])
-    da, db = int(tokens[drop.first]), int(tokens[drop.last + 1])
-    union = (min(ka, da), max(kb, db))
-    gain = _recall(evidence, keep.point, *union) - _recall(evidence, keep.point, ka, kb)
-    own = _recall(evidence, drop.point, da, db) - _recall(evidence, drop.point, ka, kb)
-    return gain >= _NEEDED and own < _SPECIFIC
-
-
-# --- result ----------------------------------------------------------------------------
-
-
-def _coverage(notes, speech, evidence, runs, silent, options) -> Coverage:
-    tokens = speech.units
-    by_point = {run.point: run for run in runs}
-    in_order = _longest_chain([run.point for run in runs])
-    order = {run.point: i + 1 for i, run in enumerate(runs)}
-    points = []
-    for k, point in enumerate(notes.points):
-        run = by_point.get(k)
-        if run is None:
-            points.append(PointCoverage(k, point.number, "missed", 0.0))
-            continue
-        a, b = int(tokens[run.first]), int(tokens[run.last + 1])
-        recall = _recall(evidence, k, a, b)
-        first, last = int(speech.owner[a]), int(speech.owner[b - 1])
-        points.append(
-            PointCoverage(
-                index=k,
-                number=point.number,
-                status="covered" if recall >= options.covered else "partial",
-                score=round(100 * recall, 1),
-                start=round(speech.words[first].start, 2),
-                end=round(speech.words[last].end, 2),
-                quote=_quote(speech, evidence, k, a, b, options.quote_words),
-                out_of_order=k not in in_order,
-                verbatim=recall >= options.verbatim,
-                order=order[k],
-            )
-        )
-    return Coverage(tuple(points), _adlibs(speech, runs, silent, options.adlib))
+def _out_of_order(runs: list[_Run]) -> set[int]:
+    """Points none of whose deliveries lies on the longest chain of runs in notes order."""
+    chain = _longest_chain([run.point for run in runs])
+    return {run.point for run in runs} - chain
 
 
 def _longest_chain(points: list[int]) -> set[int]:
@@ -665,7 +759,48 @@ def _longest_chain(points: list[int]) -> set[int]:
     return chain
 
 
-def _quote(speech: _Speech, evidence: _Evidence, point: int, a: int, b: int, limit: int) -> str:
+# --- result ----------------------------------------------------------------------------------
+
+
+def _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, options) -> Coverage:
+    mains = sorted(deliveries.values(), key=lambda d: d.main.first)
+    order = {d.main.point: i + 1 for i, d in enumerate(mains)}
+    points = []
+    for k, point in enumerate(notes.points):
+        found = deliveries.get(k)
+        if found is None:
+            points.append(PointCoverage(k, point.number, "missed", 0.0))
+            continue
+        a, b = speech.tokens(found.main.first, found.main.last)
+        start, end = _times(speech, found.main)
+        points.append(
+            PointCoverage(
+                index=k,
+                number=point.number,
+                status="covered" if found.recall >= options.covered else "partial",
+                score=round(100 * found.recall, 1),
+                start=start,
+                end=end,
+                quote=_quote(speech, evidence, k, a, b, options.quote_words),
+                out_of_order=k in late,
+                verbatim=found.recall >= options.verbatim,
+                order=order[k],
+                repeats=tuple(Span(*_times(speech, r)) for r in found.others),
+            )
+        )
+    found_restarts = tuple(
+        Restart(_times(speech, run)[0], notes.points[run.point].number) for run in restarts
+    )
+    return Coverage(tuple(points), adlibs, found_restarts)
+
+
+def _times(speech: _Speech, run: _Run) -> tuple[float, float]:
+    a, b = speech.tokens(run.first, run.last)
+    first, last = int(speech.owner[a]), int(speech.owner[b - 1])
+    return round(speech.words[first].start, 2), round(speech.words[last].end, 2)
+
+
+def _quote(speech: _Speech, evidence: ev.Evidence, point: int, a: int, b: int, limit: int) -> str:
     """The run's words around its densest evidence, at most ``limit`` words."""
     first, last = int(speech.owner[a]), int(speech.owner[b - 1])
     if last - first + 1 > limit:
@@ -676,76 +811,6 @@ def _quote(speech: _Speech, evidence: _Evidence, point: int, a: int, b: int, lim
         last = first + limit - 1
     text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _cut_adlibs(
-    runs: list[_Run], speech: _Speech, emit: np.ndarray, shortest: float
-) -> list[tuple[int, int]]:
-    """Shrink each run to its main cluster of evidence: units that clearly hold its point,
-    none ``shortest`` seconds or more from the next. What is cut (and at least that long)
-    is returned as ad-lib stretches (first, last unit): a digression, or stray mentions of
-    the point's words far from its delivery."""
-    cut: list[tuple[int, int]] = []
-    for run in runs:
-        anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
-        if not anchors:
-            continue
-        clusters = [[anchors[0]]]
-        for u in anchors[1:]:
-            if (
-                clusters[-1][-1] + 1 < u
-                and _seconds(speech, clusters[-1][-1] + 1, u - 1) >= shortest
-            ):
-                clusters.append([u])
-            else:
-                clusters[-1].append(u)
-        main = max(clusters, key=lambda c: float(emit[run.point, c[0] : c[-1] + 1].sum()))
-        if main[0] > run.first and _seconds(speech, run.first, main[0] - 1) >= shortest:
-            cut.append((run.first, main[0] - 1))
-            run.first = main[0]
-        if main[-1] < run.last and _seconds(speech, main[-1] + 1, run.last) >= shortest:
-            cut.append((main[-1] + 1, run.last))
-            run.last = main[-1]
-    return cut
-
-
-def _seconds(speech: _Speech, first: int, last: int) -> float:
-    a, b = speech.owner[speech.units[first]], speech.owner[speech.units[last + 1] - 1]
-    return speech.words[b].end - speech.words[a].start
-
-
-def _adlibs(speech, runs, silent, shortest: float) -> tuple[Adlib, ...]:
-    """Unmatched stretches, and stretches outside every run, of ``shortest`` s or more."""
-    owned = np.zeros(len(speech.units) - 1, dtype=bool)
-    for run in runs:
-        owned[run.first : run.last + 1] = True
-    spans = list(silent)
-    u = 0
-    while u < len(owned):
-        v = u
-        while not owned[u] and v + 1 < len(owned) and not owned[v + 1]:
-            v += 1
-        if not owned[u] and _seconds(speech, u, v) >= shortest:
-            spans.append((u, v))
-        u = v + 1
-    out = []
-    for a, b in _merge(spans):
-        first = speech.owner[speech.units[a]]
-        last = speech.owner[speech.units[b + 1] - 1]
-        text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
-        words = speech.words
-        out.append(Adlib(round(words[first].start, 2), round(words[last].end, 2), text))
-    return tuple(out)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
 
 
 def _empty(notes: Notes, speech: _Speech, shortest: float) -> Coverage:

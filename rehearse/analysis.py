@@ -121,6 +121,7 @@ def build_analysis(
         ),
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         transcript=transcript,
+        restarts=coverage.restarts,
     )
 
 
@@ -149,6 +150,7 @@ def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[Poi
                 quote=cov.quote,
                 verbatim=cov.verbatim,
                 order=cov.order,
+                repeats=cov.repeats,
             )
         )
     return tuple(reports)

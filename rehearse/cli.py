@@ -264,6 +264,7 @@ def _print_summary(analysis) -> None:
         ("Skipped", "\n".join(view.label(p, 60) for p in points if p.status == "missed")),
         ("Out of order", "\n".join(view.label(p, 60) for p in points if p.out_of_order)),
         ("Ad-libs", str(len(analysis.adlibs))),
+        ("Started again", view.restart_text(analysis)),
     ]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
@@ -537,10 +538,11 @@ def coverage(
         result = transcribe(recording, options, progress=update)
     found = align(parsed, result.transcript)
     if as_json:
-        keys = ("number", "status", "score", "start", "end", "quote", "out_of_order")
+        keys = ("number", "status", "score", "start", "end", "quote", "out_of_order", "repeats")
         data = {
             "points": [{k: to_dict(p)[k] for k in keys} for p in found.points],
             "adlibs": to_dict(found.adlibs),
+            "restarts": to_dict(found.restarts),
         }
         console.print_json(data=data)
         return
@@ -551,8 +553,11 @@ def coverage(
     for p in found.points:
         status = f"[{colour[p.status]}]{p.status}[/]"
         status += " [magenta]↕ order[/]" if p.out_of_order else ""
+        status += f" [dim]×{len(p.repeats) + 1}[/]" if p.repeats else ""
         table.add_row(str(p.number), status, f"{p.score:.0f}", view.clock(p.start), escape(p.quote))
     console.print(table)
+    for r in found.restarts:
+        console.print(f"started again at {view.clock(r.at)} from point {r.from_point}")
     for a in found.adlibs:
         span = f"{view.clock(a.start)}-{view.clock(a.end)}"
         console.print(f"ad-lib {span}: {escape(a.text[:80])}", highlight=False)

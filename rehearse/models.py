@@ -109,8 +109,26 @@ class Notes:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A stretch of the recording, in seconds."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Restart:
+    """The speaker went back to ``from_point`` (its number) at ``at`` seconds and carried on
+    from there through points said before."""
+
+    at: float
+    from_point: int
+
+
+@dataclass(frozen=True)
 class PointCoverage:
-    """Whether and where one point was said."""
+    """Whether and where one point was said: ``start``/``end`` are its last complete
+    delivery, ``repeats`` its other deliveries."""
 
     index: int
     number: int
@@ -122,6 +140,7 @@ class PointCoverage:
     out_of_order: bool = False
     verbatim: bool = False
     order: int | None = None
+    repeats: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,7 @@ class Adlib:
 class Coverage:
     points: tuple[PointCoverage, ...]
     adlibs: tuple[Adlib, ...] = ()
+    restarts: tuple[Restart, ...] = ()
 
 
 # --- pacing -------------------------------------------------------------------
@@ -250,6 +270,7 @@ class PointReport:
     quote: str
     verbatim: bool = False
     order: int | None = None
+    repeats: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,6 +294,7 @@ class Analysis:
     created: str
     transcript: Transcript
     schema: int = SCHEMA_VERSION
+    restarts: tuple[Restart, ...] = ()
 
 
 # --- serialisation ------------------------------------------------------------

@@ -214,7 +214,9 @@ def _owner(word: Word, spans: Sequence[PointCoverage]) -> int | None:
 
 
 def _point_pacing(coverage, words, owner, budgets, fillers_per_point) -> tuple[PointPacing, ...]:
-    drift = _drift(coverage, budgets, words[0].start if words else 0.0)
+    # Drift runs from the attempt that reached the end: the last restart, if any.
+    origin = max((r.at for r in coverage.restarts), default=words[0].start if words else 0.0)
+    drift = _drift(coverage, budgets, origin)
     count = Counter(owner)
     out = []
     for p in coverage.points:

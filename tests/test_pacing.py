@@ -85,17 +85,10 @@ def test_point_times_and_wpm_against_truth(name):
     assert 3.0 < pacing.articulation_rate < 7.0
 
 
-MID_POINT_PAUSE = pytest.mark.xfail(
-    strict=True,
-    reason="a long pause inside a point, before a sentence with none of the point's words, "
-    "reads as the boundary to the next point",
-)
-
-
-@pytest.mark.parametrize(
-    "name", [*SHARED, *(pytest.param(name, marks=MID_POINT_PAUSE) for name in PAUSES)]
-)
+@pytest.mark.parametrize("name", [*SHARED, *PAUSES])
 def test_point_durations_with_real_align(name):
+    """Including a long pause inside a point before a sentence with none of the point's
+    words: the boundary to the next point is where the next point's words begin."""
     notes, facts = notes_for(name), truth(name)
     words = transcript(name)
     pacing = measure_pacing(notes, words, align(notes, words))

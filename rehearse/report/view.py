@@ -128,6 +128,18 @@ def filler_text(analysis: Analysis) -> str:
     return f"{len(analysis.pacing.fillers)}, {filler_detail(analysis)}"
 
 
+def restart_text(analysis: Analysis) -> str:
+    """'at 1:12 from point 1; at 3:40 from point 5': where the speaker started again."""
+    return "; ".join(f"at {clock(r.at)} from point {r.from_point}" for r in analysis.restarts)
+
+
+def repeat_text(point: PointReport) -> str:
+    """'also at 0:12, 2:30': a point's other deliveries."""
+    if not point.repeats:
+        return ""
+    return "also at " + ", ".join(clock(r.start) for r in point.repeats)
+
+
 def time_text(point: PointReport) -> str:
     """'0:42' spoken, with the budget and overrun if there is one."""
     if point.duration is None:
@@ -150,6 +162,8 @@ def context(analysis: Analysis) -> dict:
         "said": sum(p.status != "missed" for p in points),
         "skipped": [p for p in points if p.status == "missed"],
         "out_of_order": [p for p in points if p.out_of_order],
+        "restart_text": restart_text(analysis),
+        "repeat_text": repeat_text,
         "lines": transcript_lines(analysis),
         "recording_name": PurePath(analysis.recording.path).name,
         "notes_name": PurePath(analysis.talk.notes).name,
