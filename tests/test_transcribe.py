@@ -21,7 +21,6 @@ from rehearse.transcribe import (
     TranscribeOptions,
     TranscribeResult,
     cache_key,
-    detect_language,
     transcribe,
 )
 
@@ -116,10 +115,16 @@ def test_polish_rehearsal_clip(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_language_detection_probabilities(data_dir: Path) -> None:
-    english = detect_language(data_dir / "jfk.flac")
-    polish = detect_language(data_dir / "pl-point2.ogg")
+    """The detection the language check relies on, on the first 30 s of real speech."""
+    from rehearse.audio import load_audio
+    from rehearse.transcribe import FasterEngine, _detect
+
+    engine = FasterEngine(weights.resolve("faster", "base"))
+    english, _ = _detect(engine, load_audio(data_dir / "jfk.flac"), None)
+    polish, contradicted = _detect(engine, load_audio(data_dir / "pl-point2.ogg"), "pl")
     assert (english.language, polish.language) == ("en", "pl")
     assert english.probability > 0.8 and polish.probability > 0.6
+    assert not contradicted and english.contradicts("pl")
 
 
 @pytest.mark.slow
