@@ -74,7 +74,7 @@ def test_report_folder_holds_every_file(analysis, tmp_path):
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "Kilka zdań o sobie" in html
     markdown = (folder / "report.md").read_text(encoding="utf-8")
-    assert "![Coverage per point](coverage.png)" in markdown
+    assert "![Key words heard per point](coverage.png)" in markdown
     assert [p.name for p in tmp_path.rglob(".partial-*")] == []
     srt = (folder / "transcript.srt").read_text(encoding="utf-8")
     assert srt.startswith("1\n00:00:00,000 --> ") and "\n[1] " in srt
@@ -226,8 +226,9 @@ def test_budget_chart_only_with_a_plan():
 
 
 def test_chart_height_grows_with_the_number_of_points(analysis):
-    many = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(1, 41))
-    big = make_analysis(parse_notes(f"# Długa lista\n\n{many}\n", "notes/long.md"), target=600.0)
+    extra = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(15, 41))
+    text = NOTES.read_text(encoding="utf-8") + "\n" + extra + "\n"
+    big = make_analysis(parse_notes(text, "notes/long.md"), target=600.0)
     small_images, big_images = charts(analysis), charts(big)
     for name in ("coverage.png", "pacing.png", "budget.png"):
         small_w, small_h = png_size(small_images[name])
@@ -270,13 +271,18 @@ def test_report_command_rerenders_in_place(analysis, tmp_path):
     assert "Report:" in result.stdout and "10 of 14" not in result.stderr
 
 
-def test_report_command_into_another_folder(analysis, tmp_path):
+def test_report_out_makes_a_new_folder_and_never_writes_into_a_report(analysis, tmp_path):
     folder = write_report(analysis, tmp_path / "a")
-    other = tmp_path / "b"
+    other = write_report(analysis, tmp_path / "b")  # another rehearsal's report folder
+    before = {p.name: p.read_bytes() for p in other.iterdir()}
     result = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
     assert result.exit_code == 0, result.output
-    assert load_analysis(other) == analysis
-    assert (other / "report.md").stat().st_size > 0 and (other / "pacing.png").exists()
+    assert {p.name: p.read_bytes() for p in other.iterdir() if p.is_file()} == before
+    [new] = [p for p in other.glob("*/*") if p.is_dir()]
+    assert new.parent == other / "kilka-zdan-o-sobie"
+    assert load_analysis(new) == analysis
+    assert (new / "report.md").stat().st_size > 0 and (new / "pacing.png").exists()
+    assert str(new / "report.html") in result.stdout
 
 
 def test_report_command_bad_file_is_one_line(tmp_path):
