@@ -449,7 +449,7 @@ def _print_summary(analysis) -> None:
         ("", view.durations_text(analysis)),
         ("Pace", view.pace_text(analysis)),
         ("Drift", view.final_drift(analysis)),
-        ("Longest over budget", view.overrun_text(analysis)),
+        ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
         ("Fillers", view.filler_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report")),
         ("Out of order", _point_list(reordered, "see the report")),

@@ -72,8 +72,9 @@ def parse_duration(text: str) -> float:
 def check_target(seconds: float, what: str = "target") -> float:
     """``seconds`` if it is a usable whole-talk length, else InputError."""
     if not 0 < seconds <= TARGET_MAX:
+        shown = f"{seconds / 3600:,.0f} hours" if seconds > TARGET_MAX else f"{seconds:g} s"
         raise InputError(
-            f"{what} of {seconds:g} s is not a talk length: use more than 0 and at most "
+            f"{what} of {shown} is not a talk length: use more than 0 and at most "
             f"{TARGET_MAX / 3600:g} hours (e.g. 10m, 1h5m, 1:30)"
         )
     return seconds
@@ -274,5 +275,16 @@ def decode_text(raw: bytes, path: Path) -> str:
     best = from_bytes(raw, cp_isolation=_LIKELY_ENCODINGS).best() or from_bytes(raw).best()
     if best is None or "\x00" in str(best):
         raise NotesError(f"{path} is not a text file (write the notes as Markdown text)")
-    log.warning("%s is not UTF-8; read it as %s", path, codecs.lookup(best.encoding).name)
+    log.warning("%s is not UTF-8; read it as %s", path, _encoding_name(best.encoding))
     return str(best)
+
+
+def _encoding_name(encoding: str) -> str:
+    """Python's codec name as people know it: 'iso8859_2' -> 'ISO-8859-2', 'cp1250' ->
+    'Windows-1250'."""
+    name = codecs.lookup(encoding).name
+    if name.startswith("iso8859-"):
+        return "ISO-8859-" + name.removeprefix("iso8859-")
+    if name.startswith("cp125"):
+        return "Windows-" + name.removeprefix("cp")
+    return name

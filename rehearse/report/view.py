@@ -209,11 +209,9 @@ def longest_overruns(analysis: Analysis, count: int = 3) -> list[Row]:
     return sorted(over, key=lambda r: -(r.timing.over or 0.0))[:count]
 
 
-def overrun_text(analysis: Analysis, count: int = 3, width: int = 30) -> str:
+def overrun_text(analysis: Analysis, count: int = 3, width: int = 30, sep: str = ", ") -> str:
     """'4. Natomiast to co… +0:11, 10. Dlatego też… +0:08' or ''."""
-    return ", ".join(
-        f"{label(r.point, width)} {r.delta}" for r in longest_overruns(analysis, count)
-    )
+    return sep.join(f"{label(r.point, width)} {r.delta}" for r in longest_overruns(analysis, count))
 
 
 def final_drift(analysis: Analysis) -> str:
