@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE
 from rehearse.report.view import STATUS_LABELS, clock, label, planned, rows, shorten
@@ -61,9 +62,9 @@ class Layout:
 
 # 1170 px; shown at up to 1000 px, so 9 pt text is about 11 px.
 WIDE = Layout(width=9.0, dpi=130, row=0.32, label=38, ticks=10, legend_cols=6, font=9)
-# Drawn for a ~360 px wide phone column: 4.4 in at 9 pt is about 11 px text when shown at
-# 360 px; 250 dpi keeps it sharp on 3x screens. Labels cut to 18 characters, 5 time ticks.
-NARROW = Layout(width=4.4, dpi=250, row=0.3, label=18, ticks=5, legend_cols=3, font=9)
+# Drawn for a ~340 px wide phone column: 4 in at 9 pt is about 10.6 px text when shown at
+# 340 px; 250 dpi keeps it sharp on 3x screens. Labels cut to 18 characters, 5 time ticks.
+NARROW = Layout(width=4.0, dpi=250, row=0.3, label=18, ticks=5, legend_cols=3, font=9)
 
 
 def _rc(layout: Layout) -> dict:
@@ -122,12 +123,17 @@ def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     _point_axis(ax, points, layout.label)
     ax.set_xlim(0, 1.32)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25", "50", "75", "100"])
-    ax.set_xlabel("key words of the note heard (%), rare words count more")
+    wide = layout is WIDE
+    covered = AlignOptions().covered
+    ax.axvline(covered, color=COLORS["muted"], linestyle=":", linewidth=1.2, zorder=1)
+    said_from = f"said from {covered:.0%} (dotted line)"
+    ax.set_xlabel(f"key words of the note heard (%), rare words count more; {said_from}" if wide
+                  else f"key words heard (%)\n{said_from}")  # fmt: skip
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
     summary = analysis.summary
     said = sum(p.status != "missed" for p in points)
     title = f"Coverage: {said} of {len(points)} points said ({summary.coverage:.0%})"
-    ax.set_title(title if layout is WIDE else f"{said} of {len(points)} points said", loc="left")
+    _title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
     _legend(fig, [*_status_handles(), _mark_handle()], layout)
     return _png(fig, layout)
 
@@ -181,7 +187,7 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
         _time_axis(ax, end, layout)
         ax.tick_params(labelbottom=True)
     bottom.set_xlabel("time into the recording (m:ss)")
-    top.set_title(_pacing_title(analysis, layout), loc="left")
+    _title(fig, top, _pacing_title(analysis, layout), layout)
     handles = []
     if has_budget(analysis):
         handles.append(
@@ -396,7 +402,7 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
     ax.set_xlim(0, longest * (1.22 if layout is WIDE else 1.35))
     ax.set_xlabel("seconds")
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
-    ax.set_title("Time per point against its budget", loc="left")
+    _title(fig, ax, "Time per point" + (" against its budget" if layout is WIDE else ""), layout)
     over = f"over (> {OVER_SHARE:.0%} and ≥ {OVER_SECONDS:g} s)"
     _legend(
         fig,
@@ -421,6 +427,15 @@ def _budget_note(point: PointReport, over: bool) -> str:
 
 
 # --- shared -------------------------------------------------------------------
+
+
+def _title(fig: Figure, ax: Axes, text: str, layout: Layout) -> None:
+    """Above the plot on wide charts; from the figure's left edge on narrow ones, where the
+    point labels leave the plot too little room."""
+    if layout is WIDE:
+        ax.set_title(text, loc="left")
+    else:
+        fig.suptitle(text, x=0.02, ha="left", fontsize=layout.font + 1.5, fontweight="bold")
 
 
 def _figure(layout: Layout, height: float) -> Figure:

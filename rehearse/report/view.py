@@ -174,7 +174,7 @@ class Row:
         t = self.timing
         if t is None or t.over is None or self.point.duration is None:
             return ""
-        return signed(t.over)
+        return "±0:00" if round(t.over) == 0 else signed(t.over)
 
     @property
     def drift(self) -> str:
