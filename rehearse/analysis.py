@@ -29,6 +29,7 @@ from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
 
 DEMO_RECORDING = "pl-skips.mp3"
 DEMO_NOTES = "kilka-zdan-o-sobie.md"
+DEMO_TARGET = 180.0  # s: the talk's slot, so the demo shows budgets, drift and overruns
 # A talk shorter than this share of the plan (or of reading the notes at the fast edge of the
 # speech-rate band) is reported as probably cut short. Low enough that a brisk full run never
 # trips it; a rehearsal of one section on purpose does, and the warning says so.
@@ -60,6 +61,11 @@ def analyze(
     coverage = align(notes, transcript, options.align)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
     return build_analysis(notes, Path(recording), result, coverage, pacing)
+
+
+def demo_options() -> AnalyzeOptions:
+    """The demo's options: the defaults with the talk's 3-minute slot as the target."""
+    return AnalyzeOptions(pacing=PacingOptions(target=DEMO_TARGET))
 
 
 def demo_files() -> tuple[Path, Path]:

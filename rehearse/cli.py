@@ -398,13 +398,16 @@ def demo(out: ReportsOut = Path("reports"), open_report: OpenReport = False) -> 
 
     Example: rehearse demo --open
     """
-    from rehearse.analysis import demo_files
+    from rehearse.analysis import demo_files, demo_options
 
     recording, notes = demo_files()
+    options = demo_options()
+    slot = view.clock(options.pacing.target)
     console.print(
-        f"Demo: {recording.name} against {notes.name} (a Polish talk, 14 points).", highlight=False
+        f"Demo: {recording.name} against {notes.name} (a Polish talk, 14 points, a {slot} slot).",
+        highlight=False,
     )
-    _analyze_and_report(recording, notes, A, out, open_report)
+    _analyze_and_report(recording, notes, options, out, open_report)
 
 
 def _analyze_and_report(recording: Path, notes: Path, options, out: Path, open_: bool):

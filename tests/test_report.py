@@ -18,7 +18,7 @@ from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
 from rehearse.cli import app
 from rehearse.errors import InputError, OutputError
-from rehearse.models import SCHEMA_VERSION, Analysis, Transcript, from_json, to_dict
+from rehearse.models import SCHEMA_VERSION, Analysis, Transcript, from_json, to_dict, to_json
 from rehearse.notes import load_notes, parse_notes
 from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, write_report
@@ -289,3 +289,14 @@ def test_report_command_bad_file_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["report", str(tmp_path / "missing.json")])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "analysis not found" in result.stderr
+
+
+def test_terminal_summary_caps_long_lists(tmp_path):
+    """120 points, none said: the summary lists a few and points to the report."""
+    many = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(1, 121))
+    analysis = make_analysis(parse_notes(f"# Długa lista\n\n{many}\n", "notes/long.md"))
+    (tmp_path / "analysis.json").write_text(to_json(analysis), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(tmp_path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "… and 112 more (see the report)" in result.stdout
+    assert result.stdout.count("\n") < 30
