@@ -532,7 +532,7 @@ def _print_pacing(analysis) -> None:
         ("Pace", view.pace_text(analysis)),
         ("Articulation", f"{pacing.articulation_rate:.1f} syllables/s"),
         ("Drift", view.final_drift(analysis) or "–"),
-        ("Over budget", view.overrun_text(analysis) or "none"),
+        ("Over budget", view.overrun_text(analysis, width=50, sep="\n" + " " * 13) or "none"),
         ("Pauses", view.pause_text(analysis)),
         ("Fillers", view.filler_text(analysis)),
         ("Repeats", ", ".join(r.text for r in pacing.repetitions[:6]) or "none"),

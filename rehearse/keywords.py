@@ -19,7 +19,9 @@ SHORT = 3  # forms this short must match exactly ("ML" is not "MS")
 MAX_MISSING = 5  # the rarest few; a long list stops being advice
 
 
-def missing_words(notes: Notes, transcript: Transcript, coverage: Coverage) -> dict[int, tuple]:
+def missing_words(
+    notes: Notes, transcript: Transcript, coverage: Coverage
+) -> dict[int, tuple[str, ...]]:
     """Point index -> up to ``MAX_MISSING`` written words of each partly said point not heard
     between its start and end, rarest across the notes first."""
     language = notes.language or transcript.language

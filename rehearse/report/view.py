@@ -234,7 +234,7 @@ def score_help() -> str:
     return (
         "Key words heard: the share of the note's key words heard in the passage, rare words "
         "counting more. Whisper mishears names and some words, so even a word-for-word reading "
-        f"scores about 40–75 %; {covered:.0%} or more counts as said, less as partly said."
+        f"scores about 40–75%; {covered:.0%} or more counts as said, less as partly said."
     )
 
 
