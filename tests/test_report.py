@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -300,3 +301,20 @@ def test_terminal_summary_caps_long_lists(tmp_path):
     assert result.exit_code == 0, result.output
     assert "… and 112 more (see the report)" in result.stdout
     assert result.stdout.count("\n") < 30
+
+
+def test_unheard_key_words_and_the_score_are_explained(analysis, tmp_path):
+    points = list(analysis.points)
+    points[9] = dataclasses.replace(points[9], status="partial", missing=("Sotrenderze", "MLOps"))
+    partly = dataclasses.replace(analysis, points=tuple(points))
+    render(partly, tmp_path, formats=["charts", "html", "markdown"])
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "Partly said: key words not heard" in html
+    assert '<span class="unheard">not heard: Sotrenderze, MLOps</span>' in html
+    assert (
+        "- **10.** Sotrenderze, MLOps" in markdown and "; not heard: Sotrenderze, MLOps" in markdown
+    )
+    for text in (html, markdown):
+        assert "Key words heard: the share of the note" in text
+        assert "more than 15% and at least 5 s over its budget" in text
