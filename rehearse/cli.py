@@ -62,7 +62,11 @@ err_console = Console(stderr=True)
 
 # --- options, declared once; defaults from the options dataclasses ---------------------
 
-T, P, A = TranscribeOptions(), PacingOptions(), AnalyzeOptions()
+DEFAULT_TRANSCRIBE, DEFAULT_PACING, DEFAULT_ANALYZE = (
+    TranscribeOptions(),
+    PacingOptions(),
+    AnalyzeOptions(),
+)
 
 Recording = Annotated[
     Path,
@@ -124,8 +128,9 @@ class Options:
 
 
 def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
-    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                             annotation=annotation)  # fmt: skip
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
 
 
 def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
@@ -133,7 +138,7 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
         _option(
             "engine",
             Annotated[str, typer.Option(help="Transcription engine: faster or openai.")],
-            T.engine,
+            DEFAULT_TRANSCRIBE.engine,
         ),
         _option(
             "model",
@@ -143,16 +148,16 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
                     help="Whisper size name (tiny, base, small...) or a local model path."
                 ),
             ],
-            T.model,
+            DEFAULT_TRANSCRIBE.model,
         ),
-        _option("language", _language(language_help), T.language),
+        _option("language", _language(language_help), DEFAULT_TRANSCRIBE.language),
         _option(
             "vad",
             Annotated[
                 bool,
                 typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter."),
             ],
-            T.vad,
+            DEFAULT_TRANSCRIBE.vad,
         ),
         _option(
             "no_cache",
@@ -160,7 +165,7 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
                 bool,
                 typer.Option("--no-cache", help="Transcribe again even if a transcript is cached."),
             ],
-            not T.cache,
+            not DEFAULT_TRANSCRIBE.cache,
         ),
         _option(
             "language_check",
@@ -171,7 +176,7 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
                     help="Stop when the recording clearly is in another language than --language.",
                 ),
             ],
-            T.check_language,
+            DEFAULT_TRANSCRIBE.check_language,
         ),
     )
 
@@ -179,8 +184,15 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
 def _transcribe_options(
     engine: str, model: str, language: str | None, vad: bool, no_cache: bool, language_check: bool
 ) -> TranscribeOptions:
-    return replace(T, engine=engine, model=model, language=language, vad=vad,
-                   cache=not no_cache, check_language=language_check)  # fmt: skip
+    return replace(
+        DEFAULT_TRANSCRIBE,
+        engine=engine,
+        model=model,
+        language=language,
+        vad=vad,
+        cache=not no_cache,
+        check_language=language_check,
+    )
 
 
 TRANSCRIPTION = Options(
@@ -190,17 +202,17 @@ _WITH_NOTES = _transcription_params("the notes' language")
 COVERAGE = Options(
     "options",
     _WITH_NOTES,
-    lambda **values: replace(A, transcribe=_transcribe_options(**values)),
+    lambda **values: replace(DEFAULT_ANALYZE, transcribe=_transcribe_options(**values)),
 )
 _PACING_PARAMS = (
-    _option("target", Target, P.target),
+    _option("target", Target, DEFAULT_PACING.target),
     _option(
         "filler",
         Annotated[
             list[str] | None,
             typer.Option("--filler", metavar="WORD", help="Extra filler word (repeatable)."),
         ],
-        list(P.fillers) or None,
+        list(DEFAULT_PACING.fillers) or None,
     ),
     _option(
         "pause",
@@ -213,7 +225,7 @@ _PACING_PARAMS = (
                 f"{PAUSE_RANGE[1]:g} s).",
             ),
         ],
-        P.pause,
+        DEFAULT_PACING.pause,
     ),
     _option(
         "keep_fillers",
@@ -223,7 +235,7 @@ _PACING_PARAMS = (
                 "--keep-fillers/--no-keep-fillers", help="Prompt Whisper to keep um/yyy fillers."
             ),
         ],
-        A.keep_fillers,
+        DEFAULT_ANALYZE.keep_fillers,
     ),
 )
 
@@ -234,13 +246,16 @@ def _analyze_options(
     from rehearse.notes import parse_duration
 
     pacing = replace(
-        P,
+        DEFAULT_PACING,
         pause=pause,
         target=parse_duration(target) if target else None,
         fillers=tuple(filler or ()),
     )
     return replace(
-        A, transcribe=_transcribe_options(**transcription), pacing=pacing, keep_fillers=keep_fillers
+        DEFAULT_ANALYZE,
+        transcribe=_transcribe_options(**transcription),
+        pacing=pacing,
+        keep_fillers=keep_fillers,
     )
 
 
@@ -323,8 +338,9 @@ def command(fn: Callable) -> Callable:
 
 
 def _warn(message: str) -> None:
-    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False,
-                      soft_wrap=True)  # fmt: skip
+    err_console.print(
+        f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True
+    )
 
 
 # --- analyze, report, demo ------------------------------------------------------
@@ -382,8 +398,9 @@ def report(
 
     analysis = load_analysis(analysis_file)
     if out is None:
-        folder = render(analysis, analysis_folder(analysis_file),
-                        formats=[f for f in WRITERS if f != "json"])  # fmt: skip
+        folder = render(
+            analysis, analysis_folder(analysis_file), formats=[f for f in WRITERS if f != "json"]
+        )
     else:
         check_output(out)
         folder = write_report(analysis, out)
@@ -700,8 +717,10 @@ def points(notes: NotesArg, target: Target = None) -> None:
     planned = [b for b in budgets.values() if b is not None]
     if goal:
         where = "--target" if target else "front matter"
-        console.print(f"Target {view.clock(goal)} ({where}); budgets add up to "
-                      f"{view.clock(sum(planned))}.", highlight=False)  # fmt: skip
+        console.print(
+            f"Target {view.clock(goal)} ({where}); budgets add up to {view.clock(sum(planned))}.",
+            highlight=False,
+        )
     elif len(planned) == len(budgets):
         console.print(f"No target; the budgets add up to {view.clock(sum(planned))}.")
     else:

@@ -127,8 +127,11 @@ def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     covered = AlignOptions().covered
     ax.axvline(covered, color=COLORS["muted"], linestyle=":", linewidth=1.2, zorder=1)
     said_from = f"said from {covered:.0%} (dotted line)"
-    ax.set_xlabel(f"key words of the note heard (%), rare words count more; {said_from}" if wide
-                  else f"key words heard (%)\n{said_from}")  # fmt: skip
+    ax.set_xlabel(
+        f"key words of the note heard (%), rare words count more; {said_from}"
+        if wide
+        else f"key words heard (%)\n{said_from}"
+    )
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
     summary = analysis.summary
     said = sum(p.status != "missed" for p in points)
@@ -276,10 +279,26 @@ def _drift(ax: Axes, drift: list[tuple[float, float]], layout: Layout) -> None:
     xs = [0.0, *(x for x, _ in drift)]
     ys = [0.0, *(y for _, y in drift)]
     ax.plot(xs, ys, color=COLORS["ink"], linewidth=1.6, marker="o", markersize=2.5, zorder=3)
-    ax.fill_between(xs, ys, 0, where=[y >= 0 for y in ys], color=COLORS["behind"], alpha=0.18,
-                    interpolate=True, linewidth=0)  # fmt: skip
-    ax.fill_between(xs, ys, 0, where=[y < 0 for y in ys], color=COLORS["ahead"], alpha=0.18,
-                    interpolate=True, linewidth=0)  # fmt: skip
+    ax.fill_between(
+        xs,
+        ys,
+        0,
+        where=[y >= 0 for y in ys],
+        color=COLORS["behind"],
+        alpha=0.18,
+        interpolate=True,
+        linewidth=0,
+    )
+    ax.fill_between(
+        xs,
+        ys,
+        0,
+        where=[y < 0 for y in ys],
+        color=COLORS["ahead"],
+        alpha=0.18,
+        interpolate=True,
+        linewidth=0,
+    )
     ax.axhline(0, color=COLORS["muted"], linewidth=0.8, zorder=2)
     span = max(10.0, *(abs(y) for y in ys)) * 1.3
     ax.set_ylim(-span, span)
@@ -288,8 +307,15 @@ def _drift(ax: Axes, drift: list[tuple[float, float]], layout: Layout) -> None:
     x, y = drift[-1]
     where = "behind" if y > 0 else "ahead" if y < 0 else "on plan"
     text = f"{_signed_clock(y)} {where}" if where != "on plan" else where
-    ax.annotate(text, (x, y), xytext=(4, 0), textcoords="offset points", va="center",
-                fontsize=layout.font - 1, color=COLORS["behind" if y > 0 else "ink"])  # fmt: skip
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=layout.font - 1,
+        color=COLORS["behind" if y > 0 else "ink"],
+    )
     ax.set_ylabel("behind (+)\nahead (−)" if layout is WIDE else "drift")
 
 
