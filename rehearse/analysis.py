@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.fillers import filler_prompt
+from rehearse.keywords import missing_words
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -23,13 +23,17 @@ from rehearse.models import (
     TranscriptionInfo,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing
+from rehearse.pacing import PacingOptions, measure_pacing, reading_time
+from rehearse.report.view import clock
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
-
-log = logging.getLogger(__name__)
 
 DEMO_RECORDING = "pl-skips.mp3"
 DEMO_NOTES = "kilka-zdan-o-sobie.md"
+DEMO_TARGET = 180.0  # s: the talk's slot, so the demo shows budgets, drift and overruns
+# A talk shorter than this share of the plan (or of reading the notes at the fast edge of the
+# speech-rate band) is reported as probably cut short. Low enough that a brisk full run never
+# trips it; a rehearsal of one section on purpose does, and the warning says so.
+SHORT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,16 @@ def analyze(
     """Transcribe ``recording`` (cached), align it to the notes and measure its pacing."""
     options = options or AnalyzeOptions()
     notes = load_notes(notes_path)
-    for warning in notes.warnings:
-        log.warning("%s: %s", notes.path, warning)
     result = transcribe(recording, _transcribe_options(notes, options), progress=progress)
     transcript = result.transcript
     coverage = align(notes, transcript, options.align)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
     return build_analysis(notes, Path(recording), result, coverage, pacing)
+
+
+def demo_options() -> AnalyzeOptions:
+    """The demo's options: the defaults with the talk's 3-minute slot as the target."""
+    return AnalyzeOptions(pacing=PacingOptions(target=DEMO_TARGET))
 
 
 def demo_files() -> tuple[Path, Path]:
@@ -91,7 +98,7 @@ def build_analysis(
 ) -> Analysis:
     """Join the stages' outputs into the report's contract."""
     transcript = result.transcript
-    points = point_reports(notes, coverage, pacing)
+    points = point_reports(notes, coverage, pacing, missing_words(notes, transcript, coverage))
     duration = pacing.duration or transcript.duration
     said = sum(p.status != "missed" for p in points)
     return Analysis(
@@ -122,11 +129,34 @@ def build_analysis(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         transcript=transcript,
         restarts=coverage.restarts,
+        warnings=(*(f"{notes.path}: {w}" for w in notes.warnings), *short_warning(notes, pacing)),
     )
 
 
-def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[PointReport, ...]:
-    """Each point of the notes with its coverage and timing, in notes order."""
+def short_warning(notes: Notes, pacing: Pacing) -> list[str]:
+    """A warning when the talk is far shorter than the plan or than reading the notes takes."""
+    talk = pacing.talk_time or 0.0
+    budgets = [p.budget for p in pacing.points]
+    plan = pacing.target or (sum(budgets) if budgets and None not in budgets else None)
+    if plan and talk < SHORT_SHARE * plan:
+        return [
+            f"the talk took {clock(talk)} of a {clock(plan)} plan: was the recording cut "
+            "short? (fine if you rehearsed only a part)"
+        ]
+    reading = reading_time(notes)
+    if not plan and talk < SHORT_SHARE * reading:
+        return [
+            f"the talk took {clock(talk)}, while even a fast reading of the notes takes "
+            f"{clock(reading)}: was the recording cut short? (fine if you rehearsed only a part)"
+        ]
+    return []
+
+
+def point_reports(
+    notes: Notes, coverage: Coverage, pacing: Pacing, missing: dict[int, tuple[str, ...]]
+) -> tuple[PointReport, ...]:
+    """Each point of the notes with its coverage, timing and unheard key words, in notes
+    order."""
     covered = {c.index: c for c in coverage.points}
     timed = {p.index: p for p in pacing.points}
     reports = []
@@ -151,6 +181,7 @@ def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[Poi
                 verbatim=cov.verbatim,
                 order=cov.order,
                 repeats=cov.repeats,
+                missing=missing.get(point.index, ()),
             )
         )
     return tuple(reports)

@@ -3,25 +3,55 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperCommand, TyperGroup
 
 from rehearse import __version__
+from rehearse.analysis import AnalyzeOptions
 from rehearse.errors import RehearseError
+from rehearse.pacing import PAUSE_RANGE, PacingOptions
 from rehearse.report import view
+from rehearse.transcribe import TranscribeOptions
+
+EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
+SUMMARY_LIST = 8  # longest list of points in the terminal summary; the report has them all
+
+
+class _FlagsLookLikeFlags:
+    """Show an on/off option as a bare flag in --help, not as ``--open <bool>``."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Command(_FlagsLookLikeFlags, TyperCommand):
+    pass
+
+
+class _Group(_FlagsLookLikeFlags, TyperGroup):
+    pass
+
 
 app = typer.Typer(
     name="rehearse",
-    help="How did your talk rehearsal go? Coverage of your own points, pacing, progress.",
+    cls=_Group,
+    help="How did your talk rehearsal go? Coverage of your own points, pacing, progress.\n\n"
+    f"Example: {EXAMPLE}",
     no_args_is_help=True,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -30,59 +60,225 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-# --- options, declared once ---------------------------------------------------
+# --- options, declared once; defaults from the options dataclasses ---------------------
+
+DEFAULT_TRANSCRIBE, DEFAULT_PACING, DEFAULT_ANALYZE = (
+    TranscribeOptions(),
+    PacingOptions(),
+    AnalyzeOptions(),
+)
 
 Recording = Annotated[
-    Path, typer.Argument(help="Rehearsal recording (wav, mp3, m4a, ogg, flac, webm, mp4...).")
+    Path,
+    typer.Argument(
+        metavar="RECORDING", help="Rehearsal recording (wav, mp3, m4a, ogg, flac, webm, mp4...)."
+    ),
 ]
 NotesOpt = Annotated[
     Path,
     typer.Option("--notes", "-n", help="Talking points: a Markdown file with numbered points."),
 ]
-Engine = Annotated[str, typer.Option(help="Transcription engine: faster (default) or openai.")]
-Model = Annotated[
-    str, typer.Option(help="Whisper size name (tiny, base, small, ...) or a local model path.")
+ReportsOut = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="Folder the new report folder goes under."),
 ]
-Language = Annotated[
+OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Target = Annotated[
     str | None,
-    typer.Option("--language", "-l", help="Spoken language (pl, en...); default: from the notes."),
-]
-Vad = Annotated[
-    bool, typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter.")
-]
-NoCache = Annotated[
-    bool, typer.Option("--no-cache", help="Transcribe again even if a cached transcript exists.")
-]
-LanguageCheck = Annotated[
-    bool,
     typer.Option(
-        "--language-check/--no-language-check",
-        help="Stop when the recording clearly is in another language than --language.",
+        metavar="LENGTH",
+        help="Target talk length, e.g. 10m, 90s, 1:30; default: the notes' target.",
     ),
 ]
-KeepFillers = Annotated[
-    bool,
-    typer.Option("--keep-fillers/--no-keep-fillers", help="Prompt Whisper to keep um/yyy fillers."),
-]
-Target = Annotated[str | None, typer.Option(help="Target talk length, e.g. 10m, 90s, 1:30.")]
-Fillers = Annotated[
-    list[str] | None, typer.Option("--filler", help="Extra filler word (repeatable).")
-]
-PauseOpt = Annotated[
-    float, typer.Option("--pause", help="Shortest silence reported as a pause, in seconds.")
-]
-Out = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
-AnalysisFile = Annotated[
-    Path, typer.Argument(help="An analysis.json written by `rehearse analyze` (or its folder).")
-]
+
+
+def _language(default_help: str):
+    return Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help=f"Spoken language: a code or name (pl, en, polish...); default: {default_help}.",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Command-line options shared by several commands, declared once: ``build`` turns their
+    values into one options object, passed to the command as the keyword ``name``."""
+
+    name: str
+    params: tuple[inspect.Parameter, ...]
+    build: Callable[..., Any]
+
+    def __call__(self, fn: Callable) -> Callable:
+        """``fn`` with these options added to its signature (after its own)."""
+        signature = inspect.signature(fn, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != self.name]
+
+        @functools.wraps(fn)
+        def wrapper(**kwargs):
+            values = {p.name: kwargs.pop(p.name) for p in self.params}
+            return fn(**kwargs, **{self.name: self.build(**values)})
+
+        wrapper.__signature__ = signature.replace(parameters=[*own, *self.params])
+        return wrapper
+
+
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
+    return (
+        _option(
+            "engine",
+            Annotated[str, typer.Option(help="Transcription engine: faster or openai.")],
+            DEFAULT_TRANSCRIBE.engine,
+        ),
+        _option(
+            "model",
+            Annotated[
+                str,
+                typer.Option(
+                    help="Whisper size name (tiny, base, small...) or a local model path."
+                ),
+            ],
+            DEFAULT_TRANSCRIBE.model,
+        ),
+        _option("language", _language(language_help), DEFAULT_TRANSCRIBE.language),
+        _option(
+            "vad",
+            Annotated[
+                bool,
+                typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter."),
+            ],
+            DEFAULT_TRANSCRIBE.vad,
+        ),
+        _option(
+            "no_cache",
+            Annotated[
+                bool,
+                typer.Option("--no-cache", help="Transcribe again even if a transcript is cached."),
+            ],
+            not DEFAULT_TRANSCRIBE.cache,
+        ),
+        _option(
+            "language_check",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--language-check/--no-language-check",
+                    help="Stop when the recording clearly is in another language than --language.",
+                ),
+            ],
+            DEFAULT_TRANSCRIBE.check_language,
+        ),
+    )
+
+
+def _transcribe_options(
+    engine: str, model: str, language: str | None, vad: bool, no_cache: bool, language_check: bool
+) -> TranscribeOptions:
+    return replace(
+        DEFAULT_TRANSCRIBE,
+        engine=engine,
+        model=model,
+        language=language,
+        vad=vad,
+        cache=not no_cache,
+        check_language=language_check,
+    )
+
+
+TRANSCRIPTION = Options(
+    "options", _transcription_params("detected from the recording"), _transcribe_options
+)
+_WITH_NOTES = _transcription_params("the notes' language")
+COVERAGE = Options(
+    "options",
+    _WITH_NOTES,
+    lambda **values: replace(DEFAULT_ANALYZE, transcribe=_transcribe_options(**values)),
+)
+_PACING_PARAMS = (
+    _option("target", Target, DEFAULT_PACING.target),
+    _option(
+        "filler",
+        Annotated[
+            list[str] | None,
+            typer.Option("--filler", metavar="WORD", help="Extra filler word (repeatable)."),
+        ],
+        list(DEFAULT_PACING.fillers) or None,
+    ),
+    _option(
+        "pause",
+        Annotated[
+            float,
+            typer.Option(
+                "--pause",
+                metavar="SECONDS",
+                help=f"Shortest silence reported as a pause ({PAUSE_RANGE[0]:g} to "
+                f"{PAUSE_RANGE[1]:g} s).",
+            ),
+        ],
+        DEFAULT_PACING.pause,
+    ),
+    _option(
+        "keep_fillers",
+        Annotated[
+            bool,
+            typer.Option(
+                "--keep-fillers/--no-keep-fillers", help="Prompt Whisper to keep um/yyy fillers."
+            ),
+        ],
+        DEFAULT_ANALYZE.keep_fillers,
+    ),
+)
+
+
+def _analyze_options(
+    target: str | None, filler: list[str] | None, pause: float, keep_fillers: bool, **transcription
+) -> AnalyzeOptions:
+    from rehearse.notes import parse_duration
+
+    pacing = replace(
+        DEFAULT_PACING,
+        pause=pause,
+        target=parse_duration(target) if target else None,
+        fillers=tuple(filler or ()),
+    )
+    return replace(
+        DEFAULT_ANALYZE,
+        transcribe=_transcribe_options(**transcription),
+        pacing=pacing,
+        keep_fillers=keep_fillers,
+    )
+
+
+ANALYSIS = Options("options", (*_WITH_NOTES, *_PACING_PARAMS), _analyze_options)
 
 
 def _version(value: bool) -> None:
     if value:
         console.print(f"rehearse {__version__}")
         raise typer.Exit()
+
+
+class _WarningLine(logging.Handler):
+    """Library warnings as one 'warning: ...' line on stderr (info lines with --verbose)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        colour = "yellow" if record.levelno >= logging.WARNING else "dim"
+        name = "warning" if record.levelno >= logging.WARNING else "info"
+        err_console.print(
+            f"[{colour}]{name}:[/{colour}] {escape(record.getMessage())}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.callback()
@@ -93,9 +289,7 @@ def main(
     ] = False,
 ) -> None:
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(message)s",
-        handlers=[RichHandler(console=err_console, show_path=False)],
+        level=logging.INFO if verbose else logging.WARNING, handlers=[_WarningLine()], force=True
     )
 
 
@@ -140,129 +334,145 @@ def _handled(fn: Callable) -> Callable:
 
 def command(fn: Callable) -> Callable:
     """Register a command whose library errors become one red line and an exit code."""
-    return app.command()(_handled(fn))
+    return app.command(cls=_Command)(_handled(fn))
 
 
-def _transcribe_options(
-    engine: str, model: str, language: str | None, vad: bool, no_cache: bool, check: bool
-):
-    from rehearse.transcribe import TranscribeOptions
-
-    return TranscribeOptions(
-        engine=engine,
-        model=model,
-        language=language,
-        vad=vad,
-        cache=not no_cache,
-        check_language=check,
+def _warn(message: str) -> None:
+    err_console.print(
+        f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True
     )
-
-
-def _analyze_options(
-    transcribe, target: str | None, fillers: list[str] | None, pause: float, keep_fillers: bool
-):
-    from rehearse.analysis import AnalyzeOptions
-    from rehearse.notes import parse_duration
-    from rehearse.pacing import PacingOptions
-
-    pacing = PacingOptions(
-        pause=pause,
-        target=parse_duration(target) if target else None,
-        fillers=tuple(fillers or ()),
-    )
-    return AnalyzeOptions(transcribe=transcribe, pacing=pacing, keep_fillers=keep_fillers)
 
 
 # --- analyze, report, demo ------------------------------------------------------
 
 
 @command
+@ANALYSIS
 def analyze(
     recording: Recording,
     notes: NotesOpt,
-    out: Out = None,
-    engine: Engine = "faster",
-    model: Model = "base",
-    language: Language = None,
-    vad: Vad = False,
-    target: Target = None,
-    no_cache: NoCache = False,
-    language_check: LanguageCheck = True,
-    keep_fillers: KeepFillers = False,
-    filler: Fillers = None,
-    pause: PauseOpt = 2.0,
+    out: ReportsOut = Path("reports"),
     open_report: OpenReport = False,
+    *,
+    options: AnalyzeOptions,
 ) -> None:
     """Analyse a rehearsal: which points you covered, your pacing, and a report folder.
 
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
-    transcribe = _transcribe_options(engine, model, language, vad, no_cache, language_check)
-    options = _analyze_options(transcribe, target, filler, pause, keep_fillers)
     _analyze_and_report(recording, notes, options, out, open_report)
 
 
 @command
-def report(analysis_file: AnalysisFile, out: Out = None, open_report: OpenReport = False) -> None:
+def report(
+    analysis_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ANALYSIS",
+            help="An analysis.json written by `rehearse analyze` (or its folder).",
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Make a new report folder under this folder (as analyze does) instead of "
+            "re-rendering the analysis's own folder in place.",
+        ),
+    ] = None,
+    open_report: OpenReport = False,
+) -> None:
     """Re-render the HTML/Markdown report and charts of a saved analysis (no transcribing).
 
     Example: rehearse report reports/my-talk/20250101-120000-take1/analysis.json
     """
-    from rehearse.report import ANALYSIS_FILE, WRITERS, load_analysis, render
+    from rehearse.report import (
+        WRITERS,
+        analysis_folder,
+        check_output,
+        load_analysis,
+        render,
+        write_report,
+    )
 
     analysis = load_analysis(analysis_file)
-    home = analysis_file if analysis_file.is_dir() else analysis_file.parent
-    folder = out or home
-    in_place = folder.resolve() == home.resolve()
-    formats = [f for f in WRITERS if f != "json"] if in_place else None
-    render(analysis, folder, formats=formats)
+    if out is None:
+        folder = render(
+            analysis, analysis_folder(analysis_file), formats=[f for f in WRITERS if f != "json"]
+        )
+    else:
+        check_output(out)
+        folder = write_report(analysis, out)
+    _print_warnings(analysis)
     _print_summary(analysis)
     _print_report_path(folder, open_report)
-    if not in_place:
-        console.print(f"analysis copied to {escape(str(folder / ANALYSIS_FILE))}", highlight=False)
 
 
 @command
-def demo(out: Out = None, open_report: OpenReport = False) -> None:
+def demo(out: ReportsOut = Path("reports"), open_report: OpenReport = False) -> None:
     """Analyse the bundled sample rehearsal (Polish, points 3, 9 and 13 skipped) offline.
 
     Example: rehearse demo --open
     """
-    from rehearse.analysis import AnalyzeOptions, demo_files
+    from rehearse.analysis import demo_files, demo_options
 
     recording, notes = demo_files()
+    options = demo_options()
+    slot = view.clock(options.pacing.target)
     console.print(
-        f"Demo: {recording.name} against {notes.name} (a Polish talk, 14 points).", highlight=False
+        f"Demo: {recording.name} against {notes.name} (a Polish talk, 14 points, a {slot} slot).",
+        highlight=False,
     )
-    _analyze_and_report(recording, notes, AnalyzeOptions(), out, open_report)
+    _analyze_and_report(recording, notes, options, out, open_report)
 
 
-def _analyze_and_report(recording: Path, notes: Path, options, out: Path | None, open_: bool):
+def _analyze_and_report(recording: Path, notes: Path, options, out: Path, open_: bool):
     from rehearse.analysis import analyze
-    from rehearse.report import write_report
+    from rehearse.report import check_output, write_report
 
+    check_output(out)
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
-    folder = write_report(analysis, out or Path("reports"))
+    folder = write_report(analysis, out)
+    _print_warnings(analysis)
     _print_summary(analysis)
     _print_report_path(folder, open_)
 
 
+def _print_warnings(analysis) -> None:
+    for warning in analysis.warnings:
+        _warn(warning)
+
+
+def _point_list(points, more: str) -> str:
+    """Up to ``SUMMARY_LIST`` point labels, one a line, then how many more there are."""
+    lines = [view.label(p, 60) for p in points[:SUMMARY_LIST]]
+    if len(points) > SUMMARY_LIST:
+        lines.append(f"… and {len(points) - SUMMARY_LIST} more ({more})")
+    return "\n".join(lines)
+
+
 def _print_summary(analysis) -> None:
-    """Coverage, duration, pace, fillers, skipped and out-of-order points, ad-libs."""
+    """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
     points = analysis.points
     said = sum(p.status != "missed" for p in points)
+    skipped = [p for p in points if p.status == "missed"]
+    reordered = [p for p in points if p.out_of_order]
     rows = [
         ("Coverage", f"{said} of {len(points)} points said ({analysis.summary.coverage:.0%})"),
-        ("Duration", view.duration_verdict(analysis)),
+        ("Talk time", view.duration_verdict(analysis)),
+        ("", view.durations_text(analysis)),
         ("Pace", view.pace_text(analysis)),
+        ("Drift", view.final_drift(analysis)),
+        ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
         ("Fillers", view.filler_text(analysis)),
-        ("Skipped", "\n".join(view.label(p, 60) for p in points if p.status == "missed")),
-        ("Out of order", "\n".join(view.label(p, 60) for p in points if p.out_of_order)),
+        ("Skipped", _point_list(skipped, "see the report")),
+        ("Out of order", _point_list(reordered, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),
         ("Started again", view.restart_text(analysis)),
     ]
@@ -271,7 +481,7 @@ def _print_summary(analysis) -> None:
     table.add_column()
     for name, value in rows:
         if value:
-            style = "red" if name == "Skipped" else None
+            style = "red" if name in ("Skipped", "Longest over budget") else None
             table.add_row(name, Text(value, style=style or ""))
     console.print(Panel(table, title=Text(analysis.talk.title), title_align="left", expand=False))
 
@@ -282,27 +492,17 @@ def _print_report_path(folder: Path, open_: bool) -> None:
     if open_:
         import webbrowser
 
-        webbrowser.open(page.resolve().as_uri())
+        if not webbrowser.open(page.resolve().as_uri()):
+            _warn("no browser found to open the report; open the path above yourself")
 
 
 # --- pacing -------------------------------------------------------------------
 
 
 @command
+@ANALYSIS
 def pacing(
-    recording: Recording,
-    notes: NotesOpt,
-    engine: Engine = "faster",
-    model: Model = "base",
-    language: Language = None,
-    vad: Vad = False,
-    target: Target = None,
-    no_cache: NoCache = False,
-    language_check: LanguageCheck = True,
-    keep_fillers: KeepFillers = False,
-    filler: Fillers = None,
-    pause: PauseOpt = 2.0,
-    as_json: AsJson = False,
+    recording: Recording, notes: NotesOpt, as_json: AsJson = False, *, options: AnalyzeOptions
 ) -> None:
     """Time per point against its budget, drift, pace, pauses and fillers (no report folder).
 
@@ -311,10 +511,9 @@ def pacing(
     from rehearse.analysis import analyze
     from rehearse.models import to_json
 
-    transcribe = _transcribe_options(engine, model, language, vad, no_cache, language_check)
-    options = _analyze_options(transcribe, target, filler, pause, keep_fillers)
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
+    _print_warnings(analysis)
     if as_json:
         console.print_json(to_json(analysis.pacing))
         return
@@ -326,39 +525,39 @@ def _print_pacing(analysis) -> None:
     from rich.table import Table
 
     pacing = analysis.pacing
-    texts = {p.number: p.text for p in analysis.points}
     table = Table(title="Time per point", title_justify="left")
-    for name in ("#", "point", "start", "time", "budget", "over", "drift", "wpm", "fillers"):
+    for name in ("#", "point", "at", "took", "budget", "over", "drift", "wpm", "fillers"):
         table.add_column(name, justify="left" if name == "point" else "right", no_wrap=True)
-    for p in pacing.points:
-        said = p.start is not None
+    for row in view.rows(analysis):
+        p, t = row.point, row.timing
+        said = p.duration is not None
+        over = row.delta or "–"
         table.add_row(
             str(p.number),
-            escape(view.shorten(texts.get(p.number, ""), max(12, console.width - 64))),
+            escape(view.shorten(p.text, max(12, console.width - 70))),
             view.clock(p.start),
             view.clock(p.duration) if said else "[red]skipped[/red]",
             view.clock(p.budget),
-            view.signed(p.over) if p.over is not None else "–",
-            view.signed(p.drift) if p.drift is not None else "–",
-            f"{p.wpm:.0f}" if p.wpm is not None else "–",
-            str(p.fillers or ""),
+            f"[red]{over}[/red]" if row.over else over,
+            view.signed(t.drift) if t and t.drift is not None else "–",
+            f"{t.wpm:.0f}" if t and t.wpm is not None else "–",
+            str(t.fillers or "") if t else "",
         )
     console.print(table)
-    longest = max(pacing.pauses, key=lambda x: x.duration, default=None)
-    pauses = "none"
-    if longest:
-        where = view.clock(longest.start)
-        pauses = f"{len(pacing.pauses)}, longest {longest.duration:.1f} s at {where}"
     rows = [
-        ("Total", f"{view.clock(pacing.duration)} (speaking {view.clock(pacing.speaking_time)})"),
+        ("Talk time", view.duration_verdict(analysis)),
+        ("", view.durations_text(analysis)),
         ("Pace", view.pace_text(analysis)),
         ("Articulation", f"{pacing.articulation_rate:.1f} syllables/s"),
-        ("Pauses", pauses),
+        ("Drift", view.final_drift(analysis) or "–"),
+        ("Over budget", view.overrun_text(analysis, width=50, sep="\n" + " " * 13) or "none"),
+        ("Pauses", view.pause_text(analysis)),
         ("Fillers", view.filler_text(analysis)),
         ("Repeats", ", ".join(r.text for r in pacing.repetitions[:6]) or "none"),
     ]
     for name, value in rows:
         console.print(f"[bold]{name:<13}[/bold]{escape(value)}", highlight=False)
+    console.print(f"Over budget means {view.over_rule()}.", style="dim", highlight=False)
     if pacing.fillers_undercounted:
         console.print(
             "[yellow]Filler counts are likely low: Whisper drops um/yyy unless prompted; "
@@ -370,15 +569,14 @@ def _print_pacing(analysis) -> None:
 
 
 @command
+@TRANSCRIPTION
 def transcribe(
     recording: Recording,
-    out: Out = None,
-    engine: Engine = "faster",
-    model: Model = "base",
-    language: Language = None,
-    vad: Vad = False,
-    no_cache: NoCache = False,
-    language_check: LanguageCheck = True,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the transcript files.")
+    ] = Path("reports/transcripts"),
+    *,
+    options: TranscribeOptions,
 ) -> None:
     """Transcribe a recording with word timestamps into JSON, SRT, VTT and plain text.
 
@@ -387,11 +585,10 @@ def transcribe(
     from rehearse.captions import write_transcript
     from rehearse.transcribe import transcribe as run
 
-    options = _transcribe_options(engine, model, language, vad, no_cache, language_check)
     with _progress("Transcribing") as update:
         result = run(recording, options, progress=update)
     t = result.transcript
-    paths = write_transcript(t, out or Path("reports") / "transcripts", recording.stem)
+    paths = write_transcript(t, out, recording.stem)
     probability = f" (p={t.language_probability:.2f})" if t.language_probability is not None else ""
     speed = (
         "from the cache"
@@ -408,6 +605,7 @@ def transcribe(
 
 
 models_app = typer.Typer(
+    cls=_Group,
     help="Whisper models on this machine: list them (default) or install the offline base model.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -421,7 +619,7 @@ def models(ctx: typer.Context) -> None:
         models_list()
 
 
-@models_app.command("list")
+@models_app.command("list", cls=_Command)
 @_handled
 def models_list() -> None:
     """List the models each engine can use offline, and where they live.
@@ -446,7 +644,7 @@ def models_list() -> None:
     )
 
 
-@models_app.command("install")
+@models_app.command("install", cls=_Command)
 @_handled
 def models_install(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if verified.")] = False,
@@ -476,49 +674,70 @@ def models_install(
 # --- notes and coverage -------------------------------------------------------
 
 NotesArg = Annotated[
-    Path, typer.Argument(help="Talking points: a Markdown file with numbered points.")
+    Path,
+    typer.Argument(metavar="NOTES", help="Talking points: a Markdown file with numbered points."),
 ]
 
 
 @command
-def points(notes: NotesArg) -> None:
+def points(notes: NotesArg, target: Target = None) -> None:
     """Show the talking points parsed from a notes file, with budgets and warnings.
 
-    Example: rehearse points notes/talk.md
+    Example: rehearse points notes/talk.md --target 10m
     """
     from rich.table import Table
 
-    from rehearse.notes import load_notes
+    from rehearse.notes import check_target, load_notes, parse_duration
+    from rehearse.pacing import budget_sources, point_budgets
 
     parsed = load_notes(notes)
+    goal = check_target(parse_duration(target)) if target else parsed.target
+    budgets, sources = point_budgets(parsed, goal), budget_sources(parsed, goal)
     table = Table(title=f"{escape(parsed.title)} ({parsed.language or 'language unknown'})")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("section", max_width=24, overflow="ellipsis", no_wrap=True)
     table.add_column("budget", justify="right", no_wrap=True, min_width=6)
+    table.add_column("from", no_wrap=True)
     table.add_column("words", justify="right", no_wrap=True, min_width=5)
     table.add_column(
-        "point", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 50)
+        "point", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 58)
     )
+    names = {"point": "own", "section": "section", "target": "target"}
     for p in parsed.points:
-        budget = view.clock(p.budget) if p.budget else ""
+        budget = budgets[p.index]
         words = str(len(p.text.split()))
-        table.add_row(str(p.number), escape(p.section), budget, words, escape(p.text))
+        table.add_row(
+            str(p.number),
+            escape(p.section),
+            view.clock(budget) if budget is not None else "",
+            names.get(sources[p.index] or "", "") if budget is not None else "",
+            words,
+            escape(p.text),
+        )
     console.print(table)
+    planned = [b for b in budgets.values() if b is not None]
+    if goal:
+        where = "--target" if target else "front matter"
+        console.print(
+            f"Target {view.clock(goal)} ({where}); budgets add up to {view.clock(sum(planned))}.",
+            highlight=False,
+        )
+    elif len(planned) == len(budgets):
+        console.print(f"No target; the budgets add up to {view.clock(sum(planned))}.")
+    else:
+        console.print(
+            "No target: give one with --target or 'target:' in the front matter to budget "
+            "every point.",
+            highlight=False,
+        )
     for warning in parsed.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+        _warn(warning)
 
 
 @command
+@COVERAGE
 def coverage(
-    recording: Recording,
-    notes: NotesOpt,
-    engine: Engine = "faster",
-    model: Model = "base",
-    language: Language = None,
-    vad: Vad = False,
-    no_cache: NoCache = False,
-    language_check: LanguageCheck = True,
-    as_json: AsJson = False,
+    recording: Recording, notes: NotesOpt, as_json: AsJson = False, *, options: AnalyzeOptions
 ) -> None:
     """Which points were said (covered / partial / missed), when, and out of order.
 
@@ -526,38 +745,39 @@ def coverage(
     """
     from rich.table import Table
 
-    from rehearse.align import align
+    from rehearse.analysis import analyze
     from rehearse.models import to_dict
-    from rehearse.notes import load_notes
-    from rehearse.transcribe import transcribe
 
-    parsed = load_notes(notes)
-    language = language or parsed.language
-    options = _transcribe_options(engine, model, language, vad, no_cache, language_check)
     with _progress("Transcribing") as update:
-        result = transcribe(recording, options, progress=update)
-    found = align(parsed, result.transcript)
+        analysis = analyze(recording, notes, options, progress=update)
+    _print_warnings(analysis)
     if as_json:
-        keys = ("number", "status", "score", "start", "end", "quote", "out_of_order", "repeats")
+        keys = ("number", "status", "score", "start", "end", "quote", "out_of_order")
+        keys += ("repeats", "missing")
         data = {
-            "points": [{k: to_dict(p)[k] for k in keys} for p in found.points],
-            "adlibs": to_dict(found.adlibs),
-            "restarts": to_dict(found.restarts),
+            "points": [{k: to_dict(p)[k] for k in keys} for p in analysis.points],
+            "adlibs": to_dict(analysis.adlibs),
+            "restarts": to_dict(analysis.restarts),
         }
         console.print_json(data=data)
         return
     colour = {"covered": "green", "partial": "yellow", "missed": "red"}
-    table = Table(title=escape(parsed.title))
-    for name in ("#", "status", "score", "time", "quote"):
-        table.add_column(name, justify="right" if name in ("#", "score", "time") else "left")
-    for p in found.points:
-        status = f"[{colour[p.status]}]{p.status}[/]"
+    table = Table(title=escape(analysis.talk.title))
+    for name in ("#", "status", "heard", "at", "quote"):
+        table.add_column(name, justify="right" if name in ("#", "heard", "at") else "left")
+    for p in analysis.points:
+        status = f"[{colour[p.status]}]{view.STATUS_LABELS[p.status]}[/]"
         status += " [magenta]↕ order[/]" if p.out_of_order else ""
         status += f" [dim]×{len(p.repeats) + 1}[/]" if p.repeats else ""
-        table.add_row(str(p.number), status, f"{p.score:.0f}", view.clock(p.start), escape(p.quote))
+        quote = escape(p.quote)
+        if p.missing:
+            quote += f"\n[yellow]not heard: {escape(', '.join(p.missing))}[/yellow]"
+        score = f"{p.score:.0f}%" if p.status != "missed" else ""
+        table.add_row(str(p.number), status, score, view.clock(p.start), quote)
     console.print(table)
-    for r in found.restarts:
+    console.print(view.score_help(), style="dim", highlight=False)
+    for r in analysis.restarts:
         console.print(f"started again at {view.clock(r.at)} from point {r.from_point}")
-    for a in found.adlibs:
+    for a in analysis.adlibs:
         span = f"{view.clock(a.start)}-{view.clock(a.end)}"
         console.print(f"ad-lib {span}: {escape(a.text[:80])}", highlight=False)

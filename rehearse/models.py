@@ -175,6 +175,8 @@ class PointPacing:
     over: float | None = None
     drift: float | None = None
     fillers: int = 0
+    budget_from: str | None = None
+    over_budget: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,9 @@ class RatePoint:
 
 @dataclass(frozen=True)
 class Pacing:
+    """``duration``: the recording; ``talk_time``: first to last word (compared with the
+    target); ``speaking_time``: talk time minus pauses. Rates are per speaking time."""
+
     duration: float
     speaking_time: float
     words: int
@@ -224,6 +229,11 @@ class Pacing:
     repetitions: tuple[Repetition, ...] = ()
     wpm_series: tuple[RatePoint, ...] = ()
     target: float | None = None
+    talk_time: float | None = None
+    syllables: int = 0
+    syllable_rate: float | None = None
+    syllable_band: tuple[float, float] | None = None
+    pause_min: float | None = None
 
 
 # --- analysis (the report's contract) ----------------------------------------
@@ -271,6 +281,7 @@ class PointReport:
     verbatim: bool = False
     order: int | None = None
     repeats: tuple[Span, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,6 +306,7 @@ class Analysis:
     transcript: Transcript
     schema: int = SCHEMA_VERSION
     restarts: tuple[Restart, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 # --- serialisation ------------------------------------------------------------
@@ -312,8 +324,16 @@ def to_dict(obj: Any) -> Any:
 
 
 def from_dict(cls: type[T], data: Any) -> T:
-    """Rebuild a model object from ``to_dict`` output; unknown keys are ignored."""
-    return _build(cls, data)
+    """Rebuild a model object from ``to_dict`` output; unknown keys are ignored.
+
+    Every value is checked against its field's type: a wrong type, a missing field or a null
+    where none is allowed raises ``SchemaError`` naming the field (``points[0].start``).
+    """
+    return _build(cls, data, "")
+
+
+class SchemaError(ValueError):
+    """Data that does not fit a model class; the message names the field."""
 
 
 def to_json(obj: Any, indent: int | None = 2) -> str:
@@ -329,25 +349,80 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _build(tp: Any, data: Any) -> Any:
-    if data is None:
-        return None
-    origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        names = {f.name for f in dataclasses.fields(tp) if f.init}
-        return tp(**{k: _build(hints[k], v) for k, v in data.items() if k in names})
+_SCALARS = {float: "a number", int: "a whole number", str: "text", bool: "true or false"}
+
+
+def _build(tp: Any, data: Any, where: str) -> Any:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(options[0], data) if len(options) == 1 else data
+        if data is None and type(None) in args:
+            return None
+        for option in (a for a in args if a is not type(None)):
+            try:
+                return _build(option, data, where)
+            except SchemaError:
+                continue
+        raise _wrong(where, tp, data)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(data, dict):
+            raise _wrong(where, tp, data)
+        hints, fields = _hints(tp), [f for f in dataclasses.fields(tp) if f.init]
+        for f in fields:
+            no_default = f.default is dataclasses.MISSING
+            if f.name not in data and no_default and f.default_factory is dataclasses.MISSING:
+                raise SchemaError(f"{_at(where, f.name)} is missing")
+        built = {
+            f.name: _build(hints[f.name], data[f.name], _at(where, f.name))
+            for f in fields
+            if f.name in data
+        }
+        return tp(**built)
     if origin is tuple:
-        args = typing.get_args(tp)
+        if not isinstance(data, list):
+            raise _wrong(where, tp, data)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in data)
-        return tuple(_build(a, v) for a, v in zip(args, data, strict=True))
+            return tuple(_build(args[0], v, f"{where}[{i}]") for i, v in enumerate(data))
+        if len(data) != len(args):
+            raise _wrong(where, tp, data)
+        return tuple(
+            _build(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, data, strict=True))
+        )
     if origin is dict:
-        _, value_type = typing.get_args(tp)
-        return {k: _build(value_type, v) for k, v in data.items()}
-    if tp is float and isinstance(data, int):
+        if not isinstance(data, dict):
+            raise _wrong(where, tp, data)
+        return {str(k): _build(args[1], v, _at(where, str(k))) for k, v in data.items()}
+    if origin is typing.Literal:
+        if data not in args:
+            raise _wrong(where, tp, data)
+        return data
+    if tp is float and isinstance(data, int) and not isinstance(data, bool):
         return float(data)
+    if tp in _SCALARS and (type(data) is not tp):
+        raise _wrong(where, tp, data)
     return data
+
+
+def _at(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+def _wrong(where: str, tp: Any, data: Any) -> SchemaError:
+    return SchemaError(f"{where or 'the data'} should be {_describe(tp)}, not {_short(data)}")
+
+
+def _describe(tp: Any) -> str:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join("null" if a is type(None) else _describe(a) for a in args)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(map(repr, args))
+    if origin is tuple:
+        return "a list"
+    if origin is dict or dataclasses.is_dataclass(tp):
+        return "an object"
+    return _SCALARS.get(tp, str(tp))
+
+
+def _short(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -4,22 +4,34 @@ Headings are slides (sections), numbered items (``1.`` or ``1)``) are points. A 
 the number written in the file; indented continuation lines and sub-bullets belong to it.
 Budgets such as ``(1:30)``, ``[90s]`` or ``[2 min]`` on a heading or a point are read and
 stripped. Optional YAML front matter: ``title``, ``language``, ``target``, ``fillers``.
+Files that are not UTF-8 are decoded in the encoding charset-normalizer finds.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from charset_normalizer import from_bytes
 
 from rehearse.errors import InputError, NotesError
+from rehearse.languages import language_code
 from rehearse.models import Notes, Point, Section
 from rehearse.textnorm import detect_language
 
 log = logging.getLogger(__name__)
+
+# A whole-talk target longer than this is a typo (99999m), not a talk.
+TARGET_MAX = 12 * 3600.0
+# Encodings tried first for notes that are not UTF-8: the Central and Western European ones
+# a Polish or English notes file is saved in. A short file fits several of them, and on their
+# own charset-normalizer's guesses among all code pages are worse (a two-line ISO-8859-2 file
+# came out as ISO-8859-10); any other encoding is still found by the unrestricted guess.
+_LIKELY_ENCODINGS = ["cp1250", "iso8859_2", "cp1252", "iso8859_15", "utf_16", "utf_32"]
 
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0}
 _UNIT_WORDS = (
@@ -55,6 +67,17 @@ def parse_duration(text: str) -> float:
     if value and parts and any(parts.groupdict().values()):
         return sum(float(v.replace(",", ".")) * _UNIT[k] for k, v in parts.groupdict().items() if v)
     raise InputError(f"bad duration {text!r}: use e.g. 90s, 10m, 1h5m or 1:30")
+
+
+def check_target(seconds: float, what: str = "target") -> float:
+    """``seconds`` if it is a usable whole-talk length, else InputError."""
+    if not 0 < seconds <= TARGET_MAX:
+        shown = f"{seconds / 3600:,.0f} hours" if seconds > TARGET_MAX else f"{seconds:g} s"
+        raise InputError(
+            f"{what} of {shown} is not a talk length: use more than 0 and at most "
+            f"{TARGET_MAX / 3600:g} hours (e.g. 10m, 1h5m, 1:30)"
+        )
+    return seconds
 
 
 def _budget(text: str) -> tuple[str, float | None]:
@@ -181,12 +204,23 @@ def _body_lines(body: str) -> list[str]:
     return lines
 
 
-def _meta_duration(value: object) -> float | None:
+def _meta_duration(value: object, name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return parse_duration(str(value))
+        seconds = float(value)
+    else:
+        seconds = parse_duration(str(value))
+    return check_target(seconds, f"front matter {name}")
+
+
+def _meta_language(value: object, name: str) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return language_code(str(value))
+    except InputError as exc:
+        raise NotesError(f"{name}: front matter {exc}") from None
 
 
 def parse_notes(text: str, path: str = "") -> Notes:
@@ -203,15 +237,17 @@ def parse_notes(text: str, path: str = "") -> Notes:
     fillers = meta.get("fillers") or ()
     if isinstance(fillers, str):
         fillers = [f.strip() for f in fillers.split(",")]
-    language = meta.get("language") or detect_language(" ".join(p.text for p in parser.points))
+    language = _meta_language(meta.get("language"), name) or detect_language(
+        " ".join(p.text for p in parser.points)
+    )
     title = meta.get("title") or (parser.sections[0].title if parser.sections else "")
     return Notes(
         path=str(path),
         title=str(title or (Path(path).stem if path else "talk")),
         points=tuple(parser.points),
         sections=tuple(parser.sections),
-        language=str(language).lower() if language else None,
-        target=_meta_duration(meta.get("target")),
+        language=language,
+        target=_meta_duration(meta.get("target"), "target"),
         fillers=tuple(str(f) for f in fillers if str(f).strip()),
         warnings=tuple(parser.warnings),
     )
@@ -226,9 +262,29 @@ def load_notes(path: str | Path) -> Notes:
         raise InputError(f"notes file not found: {path}") from None
     except OSError as exc:
         raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
+    return parse_notes(decode_text(raw, path), str(path))
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8, else the encoding charset-normalizer finds (a warning names it); InputError for
+    a file that is not text."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1250", errors="replace")
-        log.warning("%s is not UTF-8; read it as Windows-1250", path)
-    return parse_notes(text, str(path))
+        pass
+    best = from_bytes(raw, cp_isolation=_LIKELY_ENCODINGS).best() or from_bytes(raw).best()
+    if best is None or "\x00" in str(best):
+        raise NotesError(f"{path} is not a text file (write the notes as Markdown text)")
+    log.warning("%s is not UTF-8; read it as %s", path, _encoding_name(best.encoding))
+    return str(best)
+
+
+def _encoding_name(encoding: str) -> str:
+    """Python's codec name as people know it: 'iso8859_2' -> 'ISO-8859-2', 'cp1250' ->
+    'Windows-1250'."""
+    name = codecs.lookup(encoding).name
+    if name.startswith("iso8859-"):
+        return "ISO-8859-" + name.removeprefix("iso8859-")
+    if name.startswith("cp125"):
+        return "Windows-" + name.removeprefix("cp")
+    return name

@@ -28,6 +28,7 @@ from rehearse import weights
 from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Audio, audio_file, load_audio, quiet_frames
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError
 from rehearse.files import sha256_file, write_atomic
+from rehearse.languages import language_code, language_name
 from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
 from rehearse.timing import snap_to_silence
 
@@ -51,7 +52,8 @@ MISMATCH_FORCED = 0.02
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    """How to transcribe. ``language=None`` detects it; ``temperature`` starts at 0."""
+    """How to transcribe. ``language``: a code or name in any case (stored as Whisper's code;
+    InputError if Whisper does not know it), None detects it; ``temperature`` starts at 0."""
 
     engine: str = "faster"
     model: str = "base"
@@ -63,6 +65,10 @@ class TranscribeOptions:
     cache_dir: Path | None = None
     check_language: bool = True
     temperature: tuple[float, ...] = (0.0,)
+
+    def __post_init__(self) -> None:
+        if self.language is not None:
+            object.__setattr__(self, "language", language_code(self.language))
 
 
 @dataclass(frozen=True)
@@ -141,14 +147,6 @@ def transcribe(
     return TranscribeResult(transcript, False, seconds, audio.sha256)
 
 
-def detect_language(
-    path: str | Path, options: TranscribeOptions = TranscribeOptions()
-) -> LanguageGuess:
-    """The engine's language guess for the first 30 s of speech in ``path``."""
-    source = weights.resolve(options.engine, options.model)
-    return _ENGINES[source.engine](source).detect(next(_windows(load_audio(path))))
-
-
 def _detect(engine, audio: Audio, forced: str | None) -> tuple[LanguageGuess, bool]:
     """The guess for the first 30 s of speech, and whether the forced language is contradicted
     there and in each of the next two 30 s windows (an English greeting before a Polish talk
@@ -176,18 +174,10 @@ def _check_language(
     forced = options.language
     if forced and options.check_language and contradicted:
         raise LanguageMismatchError(
-            f"{path} sounds like {_name(guess.language)} (p={guess.probability:.2f}), "
-            f"but the language is set to {_name(forced)} (p={guess.prob(forced):.2f}); "
+            f"{path} sounds like {language_name(guess.language)} (p={guess.probability:.2f}), "
+            f"but the language is set to {language_name(forced)} (p={guess.prob(forced):.2f}); "
             f"pass --language {guess.language}, or --no-language-check to keep {forced}"
         )
-
-
-def _name(code: str) -> str:
-    try:
-        from whisper.tokenizer import LANGUAGES
-    except ImportError:
-        return code
-    return LANGUAGES.get(code, code).title()
 
 
 # --- the transcript cache ---------------------------------------------------------------

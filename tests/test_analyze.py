@@ -6,15 +6,19 @@ run of the same recording must come from that cache.
 
 from __future__ import annotations
 
+import json
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from rehearse import weights
 from rehearse.analysis import demo_files
+from rehearse.audio import SAMPLE_RATE, load_audio
 from rehearse.cli import app
-from rehearse.report import load_analysis
+from rehearse.report import load_analysis, view
 
 RECORDING, NOTES = demo_files()
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -89,7 +93,7 @@ def test_second_analyze_is_a_new_folder_from_the_cache(env, first):
     assert analysis.summary.skipped == SKIPPED
     assert analysis.summary.target == 180.0
     assert (second / "budget.png").read_bytes().startswith(PNG)
-    assert "of 3:00" in result.stdout
+    assert "of a 3:00 target" in result.stdout
 
 
 @pytest.mark.slow
@@ -143,3 +147,102 @@ def test_bad_target_is_one_line(tmp_path):
     )
     assert result.exit_code == 2
     assert "bad duration" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.slow
+def test_durations_agree_between_terminal_json_html_and_markdown(first):
+    """Recording, talk time and speaking time: one value each, named the same everywhere."""
+    _, folder, result = first
+    pacing = load_analysis(folder).pacing
+    data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["pacing"]
+    assert (data["duration"], data["talk_time"], data["speaking_time"]) == (
+        pacing.duration,
+        pacing.talk_time,
+        pacing.speaking_time,
+    )
+    assert pacing.speaking_time <= pacing.talk_time <= pacing.duration
+    talk, recording, speaking = (
+        view.clock(x) for x in (pacing.talk_time, pacing.duration, pacing.speaking_time)
+    )
+    durations = f"recording {recording} · speaking time {speaking}"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    terminal = " ".join(result.stdout.split())
+    assert f"Talk time {talk}" in terminal and durations in terminal
+    assert f'<span class="k">Talk time</span><span class="v">{talk}</span>' in html
+    assert durations in html
+    assert f"| Talk time | {talk} (first to last word; {durations}) |" in markdown
+    for text in (terminal, html, markdown):  # no other total under another name
+        assert "spoken " not in text.replace("spoken order", "")
+
+
+@pytest.mark.slow
+def test_language_given_in_capitals_uses_the_same_transcript(env, first, tmp_path):
+    result = run(env, "analyze", RECORDING, "--notes", NOTES, "--language", "PL", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    [folder] = reports(tmp_path)
+    analysis = load_analysis(folder)
+    assert analysis.transcription.cached and analysis.transcription.language == "pl"
+
+
+@pytest.mark.slow
+def test_pacing_command(env, first):
+    result = run(env, "pacing", RECORDING, "--notes", NOTES, "--target", "3m")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "Time per point" in out and "Talk time" in out and "of a 3:00 target" in out
+    assert "syllables/s" in out and "Drift" in out and "after point 14" in out
+    assert "Over budget means more than 15% and at least 5 s over its budget." in out
+    as_json = run(env, "pacing", RECORDING, "--notes", NOTES, "--target", "3m", "--json")
+    data = json.loads(as_json.stdout)
+    assert data["target"] == 180.0 and data["syllable_band"] == [3.3, 5.9]
+    assert [p["number"] for p in data["points"] if p["start"] is None] == list(SKIPPED)
+    assert sum(p["budget"] for p in data["points"]) == pytest.approx(180, abs=0.1)
+
+
+@pytest.mark.slow
+def test_coverage_command(env, first):
+    result = run(env, "coverage", RECORDING, "--notes", NOTES)
+    assert result.exit_code == 0, result.output
+    assert "Key words heard" in result.stdout and "skipped" in result.stdout
+    as_json = run(env, "coverage", RECORDING, "--notes", NOTES, "--json")
+    data = json.loads(as_json.stdout)
+    missed = [p["number"] for p in data["points"] if p["status"] == "missed"]
+    assert missed == list(SKIPPED)
+    assert all(p["quote"] for p in data["points"] if p["status"] != "missed")
+
+
+@pytest.mark.slow
+def test_a_recording_cut_short_is_a_warning(env, tmp_path):
+    """The first 5 s of the 2:38 rehearsal: the analysis completes and says it looks cut."""
+    samples = load_audio(RECORDING).samples[: 5 * SAMPLE_RATE]
+    clip = tmp_path / "cut.wav"
+    with wave.open(str(clip), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
+    result = run(env, "analyze", clip, "--notes", NOTES, "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert "was the recording cut short?" in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("warning: ")
+    [folder] = reports(tmp_path / "r")
+    analysis = load_analysis(folder)
+    assert analysis.warnings and "cut short" in analysis.warnings[0]
+    assert "cut short" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_english_name_and_capital_code_for_english_audio(env, tmp_path, data_dir):
+    notes = tmp_path / "jfk.md"
+    notes.write_text(
+        "---\nlanguage: english\n---\n# Inaugural\n"
+        "1. Ask not what your country can do for you\n"
+        "2. Ask what you can do for your country\n"
+    )
+    result = run(env, "analyze", data_dir / "jfk.flac", "--notes", notes, "--language", "EN",
+                 "--out", tmp_path / "r")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output
+    [folder] = reports(tmp_path / "r")
+    assert load_analysis(folder).transcription.language == "en"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rehearse.models import Transcript, from_json
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import write_report
+from rehearse.report.charts import NARROW
 from rehearse.transcribe import TranscribeResult
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -68,8 +70,25 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+def full_page_screenshot(browser, width: int, path: Path) -> Path:
+    """The whole page at ``width`` CSS px (the window grown to the page's height)."""
+    browser.set_window_size(width, 900)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, height + 100)
+    assert browser.save_screenshot(str(path))
+    assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
+    return path
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: $REHEARSE_SCREENSHOTS (to look at them) or the test's tmp dir."""
+    folder = Path(os.environ.get("REHEARSE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def test_report_loads_every_image_and_fetches_nothing(browser, page, tmp_path):
-    browser.set_window_size(1200, 900)
+    browser.set_window_size(1280, 900)
     browser.get(page.as_uri())
     widths = browser.execute_script(
         "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
@@ -81,9 +100,8 @@ def test_report_loads_every_image_and_fetches_nothing(browser, page, tmp_path):
     )
     assert fetched == []
     assert "Kilka zdań o sobie" in browser.title
-    shot = tmp_path / "report.png"
-    assert browser.save_screenshot(str(shot))
-    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+    assert widths == [1170, 1170, 1170]  # the wide charts, as in the report folder
+    full_page_screenshot(browser, 1280, shots_dir(tmp_path) / "report-1280.png")
 
 
 def test_report_fits_a_phone(browser, page, tmp_path):
@@ -97,4 +115,16 @@ def test_report_fits_a_phone(browser, page, tmp_path):
         "return getComputedStyle(document.querySelector('thead')).display"
     )
     assert header == "none"  # the points table turns into cards
-    assert browser.save_screenshot(str(tmp_path / "phone.png"))
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.naturalWidth, i.clientWidth,"
+        " i.getBoundingClientRect().right])"
+    )
+    for natural, shown, right in images:
+        assert natural == NARROW.width * NARROW.dpi  # the phone layout, not the wide one
+        assert shown <= 390 and right <= 390  # scaled to the screen, no sideways scrolling
+        assert NARROW.font / 72 * shown / NARROW.width >= 10  # chart text 10 px or more
+    text_width = browser.execute_script(
+        "return document.querySelector('td.text').getBoundingClientRect().width"
+    )
+    assert text_width > 300  # a card row, not a 45 % column
+    full_page_screenshot(browser, 390, shots_dir(tmp_path) / "report-390.png")

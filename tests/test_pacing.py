@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehearse.align import align
+from rehearse.errors import InputError
 from rehearse.models import (
     Coverage,
     Notes,
@@ -23,10 +24,14 @@ from rehearse.models import (
 from rehearse.notes import load_notes
 from rehearse.pacing import (
     PacingOptions,
+    budget_sources,
+    is_over,
     measure_pacing,
+    pace_verdict,
     point_budgets,
     syllables,
 )
+from rehearse.textnorm import split_words
 from rehearse.timing import spoken_words
 
 ROOT = Path(__file__).parent.parent
@@ -264,3 +269,55 @@ def test_long_pauses_found_by_real_whisper(name, tmp_path):
     pacing = measure_pacing(notes, talk, truth_coverage(notes, facts))
     assert_pauses_found(pacing, notes, facts, tolerance=0.8)
     assert pacing.wpm == pytest.approx(truth_wpm(facts), rel=0.10)
+
+
+def test_keyword_points_get_a_plausible_share_of_the_target():
+    """'ML moją pasją' (3 words) took 7 s to say; a pure word-count share gave it 1 s."""
+    notes = notes_for("pl-skips")
+    budgets = point_budgets(notes, 180.0)
+    assert sum(budgets.values()) == pytest.approx(180, abs=0.1)
+    words = {p.index: len(split_words(p.text)) for p in notes.points}
+    assert budgets[11] >= 5.0 and budgets[12] == budgets[11]  # both under the floor
+    assert budgets[9] / budgets[0] == pytest.approx(words[9] / words[0], rel=0.01)
+    assert budget_sources(notes, 180.0) == dict.fromkeys(budgets, "target")
+    assert budget_sources(notes, None) == dict.fromkeys(budgets)
+
+
+def test_budget_sources_follow_the_precedence():
+    points = (
+        Point(0, 1, "a b c", section="A", budget=30.0),
+        Point(1, 2, "a", section="A"),
+        Point(2, 3, "a b", section="B"),
+    )
+    notes = Notes("n.md", "t", points, sections=(Section("A", 2, budget=50.0), Section("B", 2)))
+    assert budget_sources(notes, 100.0) == {0: "point", 1: "section", 2: "target"}
+
+
+@pytest.mark.parametrize(
+    ("took", "budget", "over"),
+    [(12, 10, False), (16, 10, True), (10.5, 5, True), (310, 300, False), (350, 300, True),
+     (14, 10, False), (5, None, False)],
+)  # fmt: skip
+def test_over_budget_needs_15_percent_and_5_seconds(took, budget, over):
+    assert is_over(took, budget) is over
+
+
+def test_seed_rehearsals_are_judged_on_syllables_not_words():
+    """131 wpm of Polish is a usual pace (about 4.4 syllables/s), not 'fast'."""
+    notes, facts = notes_for("pl-skips"), truth("pl-skips")
+    pacing = measure_pacing(notes, transcript("pl-skips"), truth_coverage(notes, facts))
+    assert pacing.wpm == pytest.approx(131, abs=3) and pacing.pace_verdict == "good"
+    assert pacing.syllable_band == (3.3, 5.9)
+    assert pacing.syllable_rate == pytest.approx(pacing.syllables / pacing.speaking_time, 0.01)
+    low, high = pacing.pace_band  # the same band in words per minute for these words
+    per_word = pacing.syllables / pacing.words
+    assert (low, high) == pytest.approx((3.3 * 60 / per_word, 5.9 * 60 / per_word), abs=0.5)
+    assert pacing.speaking_time <= pacing.talk_time <= pacing.duration
+    assert pace_verdict(3.2, pacing.syllable_band) == "slow"
+    assert pace_verdict(6.0, pacing.syllable_band) == "fast"
+
+
+@pytest.mark.parametrize("pause", [0.0, -1.0, 0.2, 61.0])
+def test_pause_outside_its_range_is_refused(pause):
+    with pytest.raises(InputError, match=r"use 0\.25 to 60 s"):
+        PacingOptions(pause=pause)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -18,7 +19,7 @@ from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
 from rehearse.cli import app
 from rehearse.errors import InputError, OutputError
-from rehearse.models import SCHEMA_VERSION, Analysis, Transcript, from_json, to_dict
+from rehearse.models import SCHEMA_VERSION, Analysis, Transcript, from_json, to_dict, to_json
 from rehearse.notes import load_notes, parse_notes
 from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, write_report
@@ -74,7 +75,7 @@ def test_report_folder_holds_every_file(analysis, tmp_path):
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "Kilka zdań o sobie" in html
     markdown = (folder / "report.md").read_text(encoding="utf-8")
-    assert "![Coverage per point](coverage.png)" in markdown
+    assert "![Key words heard per point](coverage.png)" in markdown
     assert [p.name for p in tmp_path.rglob(".partial-*")] == []
     srt = (folder / "transcript.srt").read_text(encoding="utf-8")
     assert srt.startswith("1\n00:00:00,000 --> ") and "\n[1] " in srt
@@ -226,8 +227,9 @@ def test_budget_chart_only_with_a_plan():
 
 
 def test_chart_height_grows_with_the_number_of_points(analysis):
-    many = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(1, 41))
-    big = make_analysis(parse_notes(f"# Długa lista\n\n{many}\n", "notes/long.md"), target=600.0)
+    extra = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(15, 41))
+    text = NOTES.read_text(encoding="utf-8") + "\n" + extra + "\n"
+    big = make_analysis(parse_notes(text, "notes/long.md"), target=600.0)
     small_images, big_images = charts(analysis), charts(big)
     for name in ("coverage.png", "pacing.png", "budget.png"):
         small_w, small_h = png_size(small_images[name])
@@ -270,16 +272,49 @@ def test_report_command_rerenders_in_place(analysis, tmp_path):
     assert "Report:" in result.stdout and "10 of 14" not in result.stderr
 
 
-def test_report_command_into_another_folder(analysis, tmp_path):
+def test_report_out_makes_a_new_folder_and_never_writes_into_a_report(analysis, tmp_path):
     folder = write_report(analysis, tmp_path / "a")
-    other = tmp_path / "b"
+    other = write_report(analysis, tmp_path / "b")  # another rehearsal's report folder
+    before = {p.name: p.read_bytes() for p in other.iterdir()}
     result = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
     assert result.exit_code == 0, result.output
-    assert load_analysis(other) == analysis
-    assert (other / "report.md").stat().st_size > 0 and (other / "pacing.png").exists()
+    assert {p.name: p.read_bytes() for p in other.iterdir() if p.is_file()} == before
+    [new] = [p for p in other.glob("*/*") if p.is_dir()]
+    assert new.parent == other / "kilka-zdan-o-sobie"
+    assert load_analysis(new) == analysis
+    assert (new / "report.md").stat().st_size > 0 and (new / "pacing.png").exists()
+    assert str(new / "report.html") in result.stdout
 
 
 def test_report_command_bad_file_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["report", str(tmp_path / "missing.json")])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "analysis not found" in result.stderr
+
+
+def test_terminal_summary_caps_long_lists(tmp_path):
+    """120 points, none said: the summary lists a few and points to the report."""
+    many = "\n".join(f"{i}. Punkt numer {i} o żółwiach i łąkach" for i in range(1, 121))
+    analysis = make_analysis(parse_notes(f"# Długa lista\n\n{many}\n", "notes/long.md"))
+    (tmp_path / "analysis.json").write_text(to_json(analysis), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(tmp_path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "… and 112 more (see the report)" in result.stdout
+    assert result.stdout.count("\n") < 30
+
+
+def test_unheard_key_words_and_the_score_are_explained(analysis, tmp_path):
+    points = list(analysis.points)
+    points[9] = dataclasses.replace(points[9], status="partial", missing=("Sotrenderze", "MLOps"))
+    partly = dataclasses.replace(analysis, points=tuple(points))
+    render(partly, tmp_path, formats=["charts", "html", "markdown"])
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "Partly said: key words not heard" in html
+    assert '<span class="unheard">not heard: Sotrenderze, MLOps</span>' in html
+    assert (
+        "- **10.** Sotrenderze, MLOps" in markdown and "; not heard: Sotrenderze, MLOps" in markdown
+    )
+    for text in (html, markdown):
+        assert "Key words heard: the share of the note" in text
+        assert "more than 15% and at least 5 s over its budget" in text

@@ -12,7 +12,7 @@ import pytest
 from rapidfuzz import fuzz
 from typer.testing import CliRunner
 
-from rehearse import weights
+from rehearse import convert, weights
 from rehearse.cli import app
 from rehearse.errors import LanguageMismatchError, ModelError
 from rehearse.models import Transcript, from_json
@@ -21,7 +21,6 @@ from rehearse.transcribe import (
     TranscribeOptions,
     TranscribeResult,
     cache_key,
-    detect_language,
     transcribe,
 )
 
@@ -116,10 +115,16 @@ def test_polish_rehearsal_clip(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_language_detection_probabilities(data_dir: Path) -> None:
-    english = detect_language(data_dir / "jfk.flac")
-    polish = detect_language(data_dir / "pl-point2.ogg")
+    """The detection the language check relies on, on the first 30 s of real speech."""
+    from rehearse.audio import load_audio
+    from rehearse.transcribe import FasterEngine, _detect
+
+    engine = FasterEngine(weights.resolve("faster", "base"))
+    english, _ = _detect(engine, load_audio(data_dir / "jfk.flac"), None)
+    polish, contradicted = _detect(engine, load_audio(data_dir / "pl-point2.ogg"), "pl")
     assert (english.language, polish.language) == ("en", "pl")
     assert english.probability > 0.8 and polish.probability > 0.6
+    assert not contradicted and english.contradicts("pl")
 
 
 @pytest.mark.slow
@@ -218,12 +223,17 @@ def test_cli_language_mismatch_is_one_line(tmp_path: Path, data_dir: Path) -> No
     assert result.output.count("\n") == 1 and "--no-language-check" in result.output
 
 
-def test_cli_models_lists_and_installs() -> None:
+@pytest.mark.slow
+def test_cli_models_lists_and_installs(tmp_path: Path, monkeypatch) -> None:
+    """Into a temporary home: the machine's own models folder is never touched."""
+    monkeypatch.delenv("REHEARSE_MODELS")
+    env = {"REHEARSE_HOME": str(tmp_path)}
     runner = CliRunner()
-    installed = runner.invoke(app, ["models", "install"])
+    installed = runner.invoke(app, ["models", "install"], env=env)
     assert installed.exit_code == 0, installed.output
-    assert "verified" in installed.output
-    listed = runner.invoke(app, ["models"])
+    assert "verified" in installed.output and str(tmp_path / "models") in installed.output
+    assert (tmp_path / "models" / weights.OPENAI_BASE_DIR / "model.pt").stat().st_size > 1e8
+    listed = runner.invoke(app, ["models"], env=env)
     assert listed.exit_code == 0
     assert "faster" in listed.output and "offline, verified" in listed.output
 
@@ -291,8 +301,8 @@ def test_ct2_conversion_maps_every_openai_weight() -> None:
     import torch
     import whisper.model
 
-    variables = weights.read_ct2(weights.base_ct2() / "model.bin")
-    dims, state = weights.ct2_to_openai(variables)
+    variables = convert.read_ct2(weights.base_ct2() / "model.bin")
+    dims, state = convert.ct2_to_openai(variables)
     expected = whisper.model.Whisper(whisper.model.ModelDimensions(**dims)).state_dict()
     assert set(state) == set(expected)
     assert all(tuple(state[k].shape) == tuple(v.shape) for k, v in expected.items())
@@ -306,7 +316,7 @@ def test_int8_weights_are_dequantized() -> None:
     scale = 127.0 / np.abs(weight).max(axis=1)
     quantized = np.rint(weight * scale[:, None]).astype(np.int8)
     raw = {"w_scale": (scale.astype(np.float32), 0)}
-    restored = weights._dequantize("w", quantized, 1, raw)
+    restored = convert._dequantize("w", quantized, 1, raw)
     assert restored.dtype == np.float32
     assert np.allclose(restored, weight, atol=0.01)
 

@@ -7,7 +7,6 @@ Each format is a writer in ``WRITERS``; ``render`` runs them into a folder and
 from __future__ import annotations
 
 import json
-import logging
 import re
 import shutil
 import tempfile
@@ -18,9 +17,7 @@ from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
 from rehearse.files import write_atomic
-from rehearse.models import SCHEMA_VERSION, Analysis, from_dict, to_json
-
-log = logging.getLogger(__name__)
+from rehearse.models import SCHEMA_VERSION, Analysis, SchemaError, from_dict, to_json
 
 Charts = Mapping[str, bytes]
 Writer = Callable[[Analysis, Charts, Path], None]
@@ -51,11 +48,7 @@ def write_markdown(analysis: Analysis, charts: Charts, folder: Path) -> None:
 
 def write_captions(analysis: Analysis, charts: Charts, folder: Path) -> None:
     """transcript.srt / .vtt with each cue tagged by its point, e.g. '[3]'."""
-    try:
-        from rehearse.captions import to_srt, to_vtt
-    except ImportError:
-        log.warning("rehearse.captions is not available; no transcript.srt/.vtt written")
-        return
+    from rehearse.captions import to_srt, to_vtt
     from rehearse.report.view import segment_labels
 
     labels = segment_labels(analysis)
@@ -92,6 +85,21 @@ def render(analysis: Analysis, folder: str | Path, *, formats: Iterable[str] | N
     except OSError as exc:
         raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
     return folder
+
+
+def check_output(out_root: str | Path) -> None:
+    """OutputError now, before any long work, if no report folder can be made under
+    ``out_root``. Nothing is left behind: missing folders are not created yet, the nearest
+    existing one gets a probe file that is removed at once."""
+    root = Path(out_root)
+    existing = next((p for p in (root, *root.parents) if p.exists()), Path("."))
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        with tempfile.TemporaryFile(dir=existing, prefix=".rehearse-probe-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {root}: {_reason(exc)}") from None
 
 
 def write_report(analysis: Analysis, out_root: str | Path) -> Path:
@@ -163,15 +171,27 @@ def load_analysis(path: str | Path) -> Analysis:
         raise InputError(f"cannot read analysis {path}: {_reason(exc)}") from None
     if not isinstance(data, dict) or "points" not in data or "schema" not in data:
         raise InputError(f"{path} is not a rehearse analysis.json")
-    if data["schema"] > SCHEMA_VERSION:
+    schema = data["schema"]
+    if type(schema) is not int:
         raise InputError(
-            f"{path} has schema {data['schema']}, newer than this rehearse reads "
+            f"{path} is not a valid analysis: schema should be a whole number such as "
+            f"{SCHEMA_VERSION}, not {json.dumps(schema)}"
+        )
+    if schema > SCHEMA_VERSION:
+        raise InputError(
+            f"{path} has schema {schema}, newer than this rehearse reads "
             f"({SCHEMA_VERSION}); upgrade rehearse"
         )
     try:
         return from_dict(Analysis, data)
-    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+    except SchemaError as exc:
         raise InputError(f"{path} is not a valid analysis: {exc}") from None
+
+
+def analysis_folder(path: str | Path) -> Path:
+    """The report folder of an analysis.json path (or the folder itself)."""
+    path = Path(path)
+    return path if path.is_dir() else path.parent
 
 
 def _reason(exc: BaseException) -> str:

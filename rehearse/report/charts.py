@@ -1,7 +1,9 @@
 """PNG charts of an Analysis: coverage per point, the pacing timeline, time per point.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot state, no display).
-DejaVu Sans, bundled with matplotlib, carries the Polish glyphs.
+DejaVu Sans, bundled with matplotlib, carries the Polish glyphs. Every chart comes in two
+layouts: ``WIDE`` for the report files and wide screens, ``NARROW`` for phones (fewer,
+larger labels, so text stays about 11 px high on a 390 px screen).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -18,8 +21,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport
-from rehearse.report.view import STATUS_LABELS, clock, is_over, label
+from rehearse.pacing import OVER_SECONDS, OVER_SHARE
+from rehearse.report.view import STATUS_LABELS, clock, label, planned, rows, shorten
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLORS = {
@@ -32,46 +37,68 @@ COLORS = {
     "over": "#D55E00",
     "pause": "#CC79A7",
     "band": "#009E73",
+    "behind": "#D55E00",
+    "ahead": "#009E73",
     "ink": "#222222",
     "muted": "#6B6B6B",
     "grid": "#E6E6E6",
 }
 OUT_OF_ORDER_MARK = "⇅"
-ROW = 0.32
-WIDTH = 9.0
-DPI = 130
-
-_RC = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.edgecolor": "#BBBBBB",
-    "axes.labelcolor": COLORS["ink"],
-    "xtick.color": COLORS["muted"],
-    "ytick.color": COLORS["ink"],
-}
 
 
-def _styled(fn: Callable[[Analysis], bytes]) -> Callable[[Analysis], bytes]:
+@dataclass(frozen=True)
+class Layout:
+    """Figure width (in), resolution, row height (in), point-label length, most time ticks,
+    legend columns and base font size (pt). Width x dpi is the PNG's pixel width."""
+
+    width: float
+    dpi: int
+    row: float
+    label: int
+    ticks: int
+    legend_cols: int
+    font: float
+
+
+# 1170 px; shown at up to 1000 px, so 9 pt text is about 11 px.
+WIDE = Layout(width=9.0, dpi=130, row=0.32, label=38, ticks=10, legend_cols=6, font=9)
+# Drawn for a ~340 px wide phone column: 4 in at 9 pt is about 10.6 px text when shown at
+# 340 px; 250 dpi keeps it sharp on 3x screens. Labels cut to 18 characters, 5 time ticks.
+NARROW = Layout(width=4.0, dpi=250, row=0.3, label=18, ticks=5, legend_cols=3, font=9)
+
+
+def _rc(layout: Layout) -> dict:
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": layout.font,
+        "axes.titlesize": layout.font + 2,
+        "axes.titleweight": "bold",
+        "axes.edgecolor": "#BBBBBB",
+        "axes.labelcolor": COLORS["ink"],
+        "xtick.color": COLORS["muted"],
+        "ytick.color": COLORS["ink"],
+    }
+
+
+def _styled(fn: Callable[[Analysis, Layout], bytes]) -> Callable[[Analysis, Layout], bytes]:
     """Draw under the house rc style (fonts are resolved when artists are made)."""
 
     @functools.wraps(fn)
-    def wrapper(analysis: Analysis) -> bytes:
-        with matplotlib.rc_context(_RC):
-            return fn(analysis)
+    def wrapper(analysis: Analysis, layout: Layout = WIDE) -> bytes:
+        with matplotlib.rc_context(_rc(layout)):
+            return fn(analysis, layout)
 
     return wrapper
 
 
-def charts(analysis: Analysis) -> dict[str, bytes]:
+def charts(analysis: Analysis, layout: Layout = WIDE) -> dict[str, bytes]:
     """Every chart the analysis supports, as {file name: PNG bytes}."""
     out = {
-        "coverage.png": coverage_chart(analysis),
-        "pacing.png": pacing_chart(analysis),
+        "coverage.png": coverage_chart(analysis, layout),
+        "pacing.png": pacing_chart(analysis, layout),
     }
     if has_budget(analysis):
-        out["budget.png"] = budget_chart(analysis)
+        out["budget.png"] = budget_chart(analysis, layout)
     return out
 
 
@@ -79,74 +106,91 @@ def has_budget(analysis: Analysis) -> bool:
     return any(p.budget for p in analysis.points)
 
 
-def score_unit(points: Sequence[PointReport]) -> float:
-    """Divisor that maps scores to 0-1 (scores may come as 0-1 or 0-100)."""
-    return 100.0 if any(p.score > 1.0 for p in points) else 1.0
-
-
 # --- coverage -----------------------------------------------------------------
 
 
 @_styled
-def coverage_chart(analysis: Analysis) -> bytes:
+def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     points = analysis.points
     n = max(len(points), 1)
-    fig = _figure(height=1.6 + ROW * n)
+    fig = _figure(layout, height=1.8 + layout.row * n)
     ax = fig.add_subplot()
-    unit = score_unit(points)
     ys = range(len(points))
-    scores = [p.score / unit for p in points]
+    scores = [p.score / 100 for p in points]
     ax.barh(ys, scores, height=0.66, color=[COLORS[p.status] for p in points], zorder=2)
     for y, p, s in zip(ys, points, scores, strict=True):
-        _coverage_note(ax, y, p, s)
-    _point_axis(ax, points)
+        _coverage_note(ax, y, p, s, layout)
+    _point_axis(ax, points, layout.label)
     ax.set_xlim(0, 1.32)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25", "50", "75", "100"])
-    ax.set_xlabel("match score (%)")
+    wide = layout is WIDE
+    covered = AlignOptions().covered
+    ax.axvline(covered, color=COLORS["muted"], linestyle=":", linewidth=1.2, zorder=1)
+    said_from = f"said from {covered:.0%} (dotted line)"
+    ax.set_xlabel(
+        f"key words of the note heard (%), rare words count more; {said_from}"
+        if wide
+        else f"key words heard (%)\n{said_from}"
+    )
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
     summary = analysis.summary
     said = sum(p.status != "missed" for p in points)
-    ax.set_title(
-        f"Coverage: {said} of {len(points)} points said ({summary.coverage:.0%})", loc="left"
-    )
-    _legend(fig, [*_status_handles(), _mark_handle()])
-    return _png(fig)
+    title = f"Coverage: {said} of {len(points)} points said ({summary.coverage:.0%})"
+    _title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
+    _legend(fig, [*_status_handles(), _mark_handle()], layout)
+    return _png(fig, layout)
 
 
-def _coverage_note(ax: Axes, y: int, point: PointReport, score: float) -> None:
+def _coverage_note(ax: Axes, y: int, point: PointReport, score: float, layout: Layout) -> None:
     parts = ["skipped"] if point.status == "missed" else [f"{score:.0%}"]
     if point.out_of_order:
-        parts.append(f"{OUT_OF_ORDER_MARK} out of order")
+        parts.append(OUT_OF_ORDER_MARK if layout is NARROW else f"{OUT_OF_ORDER_MARK} out of order")
+    if point.missing and layout is WIDE:
+        parts.append(shorten("not heard: " + ", ".join(point.missing), 48))
     color = COLORS["missed"] if point.status == "missed" else COLORS["ink"]
-    ax.text(score + 0.015, y, "  ".join(parts), va="center", fontsize=8, color=color, zorder=3)
+    ax.text(
+        score + 0.015,
+        y,
+        "  ".join(parts),
+        va="center",
+        fontsize=layout.font - 1,
+        color=color,
+        zorder=3,
+    )
 
 
 # --- pacing -------------------------------------------------------------------
 
 
 @_styled
-def pacing_chart(analysis: Analysis) -> bytes:
+def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
     points = analysis.points
     n = max(len(points), 1)
-    timeline_h = 0.9 + ROW * n
-    fig = _figure(height=timeline_h + 3.0)
-    fig.get_layout_engine().set(hspace=0.0, h_pad=0.02)
-    grid = fig.add_gridspec(2, 1, height_ratios=[timeline_h, 2.2])
+    timeline_h = 1.0 + layout.row * n
+    drift = _drift_points(analysis)
+    heights = [timeline_h, 1.6] if drift else [timeline_h]
+    heights.append(2.0)
+    fig = _figure(layout, height=sum(heights) + 2.4)  # titles, tick labels, legends
+    fig.get_layout_engine().set(hspace=0.02, h_pad=0.06)
+    grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
     top = fig.add_subplot(grid[0])
-    bottom = fig.add_subplot(grid[1], sharex=top)
-    end = max(analysis.summary.duration, sum(p.budget or 0 for p in points), 30.0)
-    _timeline(top, analysis)
-    _rate(bottom, analysis)
-    for ax in (top, bottom):
+    axes = [top]
+    if drift:
+        axes.append(fig.add_subplot(grid[1], sharex=top))
+    bottom = fig.add_subplot(grid[-1], sharex=top)
+    axes.append(bottom)
+    end = max(analysis.pacing.duration, sum(p.budget or 0 for p in points), 30.0)
+    _timeline(top, analysis, layout)
+    if drift:
+        _drift(axes[1], drift, layout)
+    _rate(bottom, analysis, layout)
+    for ax in axes:
         _pauses(ax, analysis)
         ax.grid(axis="x", color=COLORS["grid"], zorder=0)
-    _time_axis(bottom, end)
-    top.tick_params(labelbottom=False)
-    target = analysis.summary.target
-    title = f"Pacing: {clock(analysis.summary.duration)} spoken"
-    if target:
-        title += f" against a {clock(target)} target"
-    top.set_title(title, loc="left")
+        _time_axis(ax, end, layout)
+        ax.tick_params(labelbottom=True)
+    bottom.set_xlabel("time into the recording (m:ss)")
+    _title(fig, top, _pacing_title(analysis, layout), layout)
     handles = []
     if has_budget(analysis):
         handles.append(
@@ -155,43 +199,51 @@ def pacing_chart(analysis: Analysis) -> bytes:
     handles += [*_status_handles(), _mark_handle()]
     if analysis.pacing.pauses:
         handles.append(Patch(facecolor=COLORS["pause"], alpha=0.3, label="pause"))
-    _legend(fig, handles)
-    return _png(fig)
+    _legend(fig, handles, layout)
+    return _png(fig, layout)
 
 
-def _time_axis(ax: Axes, end: float) -> None:
+def _pacing_title(analysis: Analysis, layout: Layout) -> str:
+    talk, plan = analysis.pacing.talk_time, planned(analysis)
+    title = f"Talk time {clock(talk)}"
+    if plan:
+        title += f" of {clock(plan)} {'target' if analysis.summary.target else 'planned'}"
+    return title if layout is NARROW else f"Pacing: {title[0].lower()}{title[1:]}"
+
+
+def _time_axis(ax: Axes, end: float, layout: Layout) -> None:
     """x in minutes, ticked as m:ss at a step that suits the length."""
     minutes = end / 60
-    step = next((s for s in (0.25, 0.5, 1, 2, 5, 10, 15, 30) if minutes / s <= 10), 60)
+    steps = (0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240)
+    step = next((s for s in steps if minutes / s <= layout.ticks), 480)
     ax.xaxis.set_major_locator(MultipleLocator(step))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: clock(x * 60)))
     ax.set_xlim(0, minutes * 1.02)
-    ax.set_xlabel("time into the recording (m:ss)")
 
 
-def _timeline(ax: Axes, analysis: Analysis) -> None:
+def _timeline(ax: Axes, analysis: Analysis, layout: Layout) -> None:
     points = analysis.points
-    planned = 0.0
+    planned_end = 0.0
     for y, p in enumerate(points):
         if p.budget:
             ax.barh(
                 y,
                 p.budget / 60,
-                left=planned / 60,
+                left=planned_end / 60,
                 height=0.8,
                 zorder=1,
                 color=COLORS["planned"],
                 edgecolor=COLORS["planned_edge"],
                 linewidth=0.6,
             )
-            planned += p.budget
+            planned_end += p.budget
         if p.start is None or p.end is None:
             ax.text(
-                planned / 60 if p.budget else 0.02,
+                planned_end / 60 if p.budget else 0.02,
                 y,
                 " skipped",
                 va="center",
-                fontsize=8,
+                fontsize=layout.font - 1,
                 color=COLORS["missed"],
                 style="italic",
                 zorder=3,
@@ -205,24 +257,85 @@ def _timeline(ax: Axes, analysis: Analysis) -> None:
                 y,
                 f" {OUT_OF_ORDER_MARK}",
                 va="center",
-                fontsize=9,
+                fontsize=layout.font,
                 color=COLORS["ink"],
                 zorder=3,
             )
-    _point_axis(ax, points, width=30)
+    _point_axis(ax, points, min(layout.label, 30))
 
 
-def _rate(ax: Axes, analysis: Analysis) -> None:
+def _drift_points(analysis: Analysis) -> list[tuple[float, float]]:
+    """(minutes into the recording, drift in s) at the end of each point said, in time order."""
+    found = [
+        (r.point.end / 60, r.timing.drift)
+        for r in rows(analysis)
+        if r.timing and r.timing.drift is not None and r.point.end is not None
+    ]
+    return sorted(found)
+
+
+def _drift(ax: Axes, drift: list[tuple[float, float]], layout: Layout) -> None:
+    """The running drift: behind (+, above the line) or ahead (-) of the plan."""
+    xs = [0.0, *(x for x, _ in drift)]
+    ys = [0.0, *(y for _, y in drift)]
+    ax.plot(xs, ys, color=COLORS["ink"], linewidth=1.6, marker="o", markersize=2.5, zorder=3)
+    ax.fill_between(
+        xs,
+        ys,
+        0,
+        where=[y >= 0 for y in ys],
+        color=COLORS["behind"],
+        alpha=0.18,
+        interpolate=True,
+        linewidth=0,
+    )
+    ax.fill_between(
+        xs,
+        ys,
+        0,
+        where=[y < 0 for y in ys],
+        color=COLORS["ahead"],
+        alpha=0.18,
+        interpolate=True,
+        linewidth=0,
+    )
+    ax.axhline(0, color=COLORS["muted"], linewidth=0.8, zorder=2)
+    span = max(10.0, *(abs(y) for y in ys)) * 1.3
+    ax.set_ylim(-span, span)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _signed_clock(y)))
+    ax.yaxis.set_major_locator(MultipleLocator(_nice_step(span)))
+    x, y = drift[-1]
+    where = "behind" if y > 0 else "ahead" if y < 0 else "on plan"
+    text = f"{_signed_clock(y)} {where}" if where != "on plan" else where
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=layout.font - 1,
+        color=COLORS["behind" if y > 0 else "ink"],
+    )
+    ax.set_ylabel("behind (+)\nahead (−)" if layout is WIDE else "drift")
+
+
+def _signed_clock(seconds: float) -> str:
+    if round(seconds) == 0:
+        return "0"
+    return ("+" if seconds > 0 else "−") + clock(abs(seconds))
+
+
+def _nice_step(span: float) -> float:
+    return next((s for s in (5, 10, 15, 30, 60, 120, 300, 600) if span / s <= 3), 1200)
+
+
+def _rate(ax: Axes, analysis: Analysis, layout: Layout) -> None:
     pacing = analysis.pacing
     low, high = pacing.pace_band
-    ax.axhspan(
-        low,
-        high,
-        color=COLORS["band"],
-        alpha=0.12,
-        zorder=0,
-        label=f"target pace {low:.0f}–{high:.0f} wpm",
-    )
+    band = f"usual pace {low:.0f}–{high:.0f} wpm"
+    if pacing.syllable_band and layout is WIDE:
+        band += f" ({pacing.syllable_band[0]:g}–{pacing.syllable_band[1]:g} syllables/s)"
+    ax.axhspan(low, high, color=COLORS["band"], alpha=0.12, zorder=0, label=band)
     series = pacing.wpm_series
     if series:
         ax.plot(
@@ -242,7 +355,7 @@ def _rate(ax: Axes, analysis: Analysis) -> None:
             linestyle="--",
             linewidth=1,
             zorder=2,
-            label=f"average {pacing.wpm:.0f} wpm",
+            label=f"average {pacing.wpm:.0f}",
         )
     top = max([high, pacing.wpm, *(r.wpm for r in series)]) * 1.15
     ax.set_ylim(0, top)
@@ -250,9 +363,9 @@ def _rate(ax: Axes, analysis: Analysis) -> None:
     ax.legend(
         loc="lower left",
         bbox_to_anchor=(0, 1.0),
-        fontsize=8,
+        fontsize=layout.font - 1,
         frameon=False,
-        ncols=3,
+        ncols=3 if layout is WIDE else 1,
         borderaxespad=0.2,
     )
 
@@ -274,13 +387,15 @@ def _pauses(ax: Axes, analysis: Analysis) -> None:
 
 
 @_styled
-def budget_chart(analysis: Analysis) -> bytes:
+def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
+    table = rows(analysis)
     points = analysis.points
     n = max(len(points), 1)
-    fig = _figure(height=1.6 + 0.36 * n)
+    fig = _figure(layout, height=1.8 + (layout.row + 0.04) * n)
     ax = fig.add_subplot()
     longest = 1.0
-    for y, p in enumerate(points):
+    for y, row in enumerate(table):
+        p = row.point
         actual = p.duration or 0.0
         longest = max(longest, actual, p.budget or 0)
         if p.budget:
@@ -293,39 +408,38 @@ def budget_chart(analysis: Analysis) -> bytes:
                 linewidth=0.6,
                 zorder=2,
             )
-        over = is_over(p)
         ax.barh(
             y + 0.19,
             actual,
             height=0.36,
             zorder=2,
-            color=COLORS["over"] if over else COLORS["actual"],
+            color=COLORS["over"] if row.over else COLORS["actual"],
         )
         ax.text(
             max(actual, p.budget or 0) + longest * 0.01,
             y,
-            _budget_note(p, over),
+            _budget_note(p, row.over),
             va="center",
-            fontsize=8,
+            fontsize=layout.font - 1,
             zorder=3,
-            color=COLORS["over"] if over or p.status == "missed" else COLORS["ink"],
+            color=COLORS["over"] if row.over or p.status == "missed" else COLORS["ink"],
         )
-    _point_axis(ax, points)
-    ax.set_xlim(0, longest * 1.22)
+    _point_axis(ax, points, layout.label)
+    ax.set_xlim(0, longest * (1.22 if layout is WIDE else 1.35))
     ax.set_xlabel("seconds")
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
-    planned = sum(p.budget or 0 for p in points)
-    spoken = sum(p.duration or 0 for p in points)
-    ax.set_title(f"Time per point: planned {clock(planned)}, spoken {clock(spoken)}", loc="left")
+    _title(fig, ax, "Time per point" + (" against its budget" if layout is WIDE else ""), layout)
+    over = f"over (> {OVER_SHARE:.0%} and ≥ {OVER_SECONDS:g} s)"
     _legend(
         fig,
         [
-            Patch(facecolor=COLORS["planned"], edgecolor=COLORS["planned_edge"], label="planned"),
-            Patch(facecolor=COLORS["actual"], label="spoken"),
-            Patch(facecolor=COLORS["over"], label="over budget (> 10%)"),
+            Patch(facecolor=COLORS["planned"], edgecolor=COLORS["planned_edge"], label="budget"),
+            Patch(facecolor=COLORS["actual"], label="took"),
+            Patch(facecolor=COLORS["over"], label=over),
         ],
+        layout,
     )
-    return _png(fig)
+    return _png(fig, layout)
 
 
 def _budget_note(point: PointReport, over: bool) -> str:
@@ -341,13 +455,22 @@ def _budget_note(point: PointReport, over: bool) -> str:
 # --- shared -------------------------------------------------------------------
 
 
-def _figure(height: float) -> Figure:
-    fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+def _title(fig: Figure, ax: Axes, text: str, layout: Layout) -> None:
+    """Above the plot on wide charts; from the figure's left edge on narrow ones, where the
+    point labels leave the plot too little room."""
+    if layout is WIDE:
+        ax.set_title(text, loc="left")
+    else:
+        fig.suptitle(text, x=0.02, ha="left", fontsize=layout.font + 1.5, fontweight="bold")
+
+
+def _figure(layout: Layout, height: float) -> Figure:
+    fig = Figure(figsize=(layout.width, height), dpi=layout.dpi, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
-def _point_axis(ax: Axes, points: Sequence[PointReport], width: int = 38) -> None:
+def _point_axis(ax: Axes, points: Sequence[PointReport], width: int) -> None:
     ax.set_yticks(range(len(points)), [label(p, width) for p in points])
     ax.set_ylim(len(points) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -371,19 +494,19 @@ def _mark_handle() -> Line2D:
     )
 
 
-def _legend(fig: Figure, handles: list) -> None:
+def _legend(fig: Figure, handles: list, layout: Layout) -> None:
     fig.legend(
         handles=handles,
         loc="outside lower center",
-        ncols=len(handles),
+        ncols=min(len(handles), layout.legend_cols),
         frameon=False,
-        fontsize=8.5,
+        fontsize=layout.font - 0.5,
         handlelength=1.4,
-        columnspacing=1.6,
+        columnspacing=1.6 if layout is WIDE else 1.0,
     )
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig: Figure, layout: Layout) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white")
+    fig.savefig(buf, format="png", facecolor="white", dpi=layout.dpi)
     return buf.getvalue()

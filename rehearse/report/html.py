@@ -14,7 +14,12 @@ def data_uri(png: bytes) -> str:
 
 
 def render_html(analysis: Analysis, charts: Mapping[str, bytes]) -> str:
-    """The page; every piece of user text is escaped by jinja2's autoescape."""
+    """The page; every piece of user text is escaped by jinja2's autoescape. Phones get the
+    narrow layout of each chart (a <picture> source), wider screens the report's PNGs."""
+    from rehearse.report.charts import NARROW
+    from rehearse.report.charts import charts as draw
+
     template = environment(autoescape=True).get_template("report.html.j2")
     images = {name: data_uri(png) for name, png in charts.items()}
-    return template.render(**context(analysis), images=images)
+    narrow = {name: data_uri(png) for name, png in draw(analysis, NARROW).items()}
+    return template.render(**context(analysis), images=images, narrow=narrow)

@@ -8,7 +8,9 @@ from pathlib import PurePath
 import jinja2
 
 from rehearse import __version__
-from rehearse.models import Analysis, PointReport
+from rehearse.align import AlignOptions
+from rehearse.models import Analysis, PointPacing, PointReport
+from rehearse.pacing import OVER_SECONDS, OVER_SHARE
 
 STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
 
@@ -87,29 +89,46 @@ def planned(analysis: Analysis) -> float | None:
 
 
 def duration_detail(analysis: Analysis) -> str:
-    """'of 3:00 (0:22 under)', or '' with no target and no complete budgets."""
-    duration, plan = analysis.summary.duration, planned(analysis)
-    if not plan:
+    """'of a 3:00 target (0:16 over)', or '' with no target and no complete budgets."""
+    talk, plan = analysis.pacing.talk_time, planned(analysis)
+    if not plan or talk is None:
         return ""
-    delta = duration - plan
-    return f"of {clock(plan)} ({clock(abs(delta))} {'over' if delta > 0 else 'under'})"
+    delta = talk - plan
+    where = "over" if delta > 0 else "under"
+    if analysis.summary.target:
+        return f"of a {clock(plan)} target ({clock(abs(delta))} {where})"
+    return f"of {clock(plan)} planned ({clock(abs(delta))} {where})"
 
 
 def duration_verdict(analysis: Analysis) -> str:
-    """'2:38 of 3:00 (0:22 under)' or just '2:38' without a target."""
-    return " ".join(filter(None, [clock(analysis.summary.duration), duration_detail(analysis)]))
+    """'3:16 of a 3:00 target (0:16 over)' or just '3:16': the talk time."""
+    talk = analysis.pacing.talk_time
+    return " ".join(filter(None, [clock(talk), duration_detail(analysis)]))
+
+
+def durations_text(analysis: Analysis) -> str:
+    """'recording 3:26 · speaking time 3:15': the two durations beside the talk time."""
+    pacing = analysis.pacing
+    return f"recording {clock(pacing.duration)} · speaking time {clock(pacing.speaking_time)}"
 
 
 def pace_detail(analysis: Analysis) -> str:
-    """'aim 85–115, fast'."""
+    """'usual 3.3–5.9: good; 121 wpm': the verdict on the speech rate, wpm beside it."""
     pacing = analysis.pacing
-    low, high = pacing.pace_band
-    verdict = f", {pacing.pace_verdict}" if pacing.pace_verdict else ""
-    return f"aim {low:.0f}–{high:.0f}{verdict}"
+    parts = []
+    if pacing.syllable_band:
+        low, high = pacing.syllable_band
+        parts.append(f"usual {low:g}–{high:g}: {pacing.pace_verdict}")
+    parts.append(f"{pacing.wpm:.0f} wpm")
+    return "; ".join(parts)
 
 
 def pace_text(analysis: Analysis) -> str:
-    return f"{analysis.pacing.wpm:.0f} wpm ({pace_detail(analysis)})"
+    """'4.1 syllables/s (usual 3.3–5.9: good; 121 wpm)'."""
+    rate = analysis.pacing.syllable_rate
+    if rate is None:
+        return f"{analysis.pacing.wpm:.0f} wpm ({analysis.pacing.pace_verdict})"
+    return f"{rate:.1f} syllables/s ({pace_detail(analysis)})"
 
 
 def filler_detail(analysis: Analysis) -> str:
@@ -140,17 +159,95 @@ def repeat_text(point: PointReport) -> str:
     return "also at " + ", ".join(clock(r.start) for r in point.repeats)
 
 
-def time_text(point: PointReport) -> str:
-    """'0:42' spoken, with the budget and overrun if there is one."""
-    if point.duration is None:
-        return "–"
-    if not point.budget:
-        return clock(point.duration)
-    return f"{clock(point.duration)} / {clock(point.budget)}"
+def pause_text(analysis: Analysis) -> str:
+    """'3, longest 4.2 s at 1:05' or 'none'."""
+    pauses = analysis.pacing.pauses
+    longest = max(pauses, key=lambda x: x.duration, default=None)
+    if longest is None:
+        return "none"
+    return f"{len(pauses)}, longest {longest.duration:.1f} s at {clock(longest.start)}"
 
 
-def is_over(point: PointReport, tolerance: float = 1.10) -> bool:
-    return bool(point.budget and point.duration and point.duration > point.budget * tolerance)
+@dataclass(frozen=True)
+class Row:
+    """One point with its timing, as the tables show it."""
+
+    point: PointReport
+    timing: PointPacing | None
+
+    @property
+    def over(self) -> bool:
+        """Over budget by the pacing rule (more than 15 % and at least 5 s)."""
+        return bool(self.timing and self.timing.over_budget)
+
+    @property
+    def delta(self) -> str:
+        """'+0:08' (took minus budget) or '' without a budget or when skipped."""
+        t = self.timing
+        if t is None or t.over is None or self.point.duration is None:
+            return ""
+        return "±0:00" if round(t.over) == 0 else signed(t.over)
+
+    @property
+    def drift(self) -> str:
+        """'+0:26 behind' / '-0:05 ahead' / 'on plan' when the point ended; '' without one."""
+        t = self.timing
+        if t is None or t.drift is None:
+            return ""
+        if round(t.drift) == 0:
+            return "on plan"
+        return f"{signed(t.drift)} {'behind' if t.drift > 0 else 'ahead'}"
+
+    @property
+    def budget_from(self) -> str:
+        """'own', 'section share' or 'target share'."""
+        source = self.timing.budget_from if self.timing else None
+        return {"point": "own", "section": "section share", "target": "target share"}.get(
+            source or "", ""
+        )
+
+
+def rows(analysis: Analysis) -> list[Row]:
+    """Every point with its timing, in notes order (the two lists are parallel)."""
+    timings = list(analysis.pacing.points)
+    if len(timings) != len(analysis.points):
+        timings = [None] * len(analysis.points)
+    return [Row(p, t) for p, t in zip(analysis.points, timings, strict=True)]
+
+
+def longest_overruns(analysis: Analysis, count: int = 3) -> list[Row]:
+    """The points furthest over budget (by the pacing rule), worst first."""
+    over = [r for r in rows(analysis) if r.over]
+    return sorted(over, key=lambda r: -(r.timing.over or 0.0))[:count]
+
+
+def overrun_text(analysis: Analysis, count: int = 3, width: int = 30, sep: str = ", ") -> str:
+    """'4. Natomiast to co… +0:11, 10. Dlatego też… +0:08' or ''."""
+    return sep.join(f"{label(r.point, width)} {r.delta}" for r in longest_overruns(analysis, count))
+
+
+def final_drift(analysis: Analysis) -> str:
+    """'+0:26 behind after point 14' for the last point said, or ''."""
+    said = [r for r in rows(analysis) if r.point.end is not None and r.drift]
+    if not said:
+        return ""
+    last = max(said, key=lambda r: r.point.end or 0.0)
+    return f"{last.drift} after point {last.point.number}"
+
+
+def over_rule() -> str:
+    """The tolerance before a point counts as over budget, in words."""
+    return f"more than {OVER_SHARE:.0%} and at least {OVER_SECONDS:g} s over its budget"
+
+
+def score_help() -> str:
+    """What a point's score means, in words a speaker reads right."""
+    covered = AlignOptions().covered
+    return (
+        "Key words heard: the share of the note's key words heard in the passage, rare words "
+        "counting more. Whisper mishears names and some words, so even a word-for-word reading "
+        f"scores about 40–75%; {covered:.0%} or more counts as said, less as partly said."
+    )
 
 
 def context(analysis: Analysis) -> dict:
@@ -159,27 +256,34 @@ def context(analysis: Analysis) -> dict:
     return {
         "a": analysis,
         "points": points,
+        "rows": rows(analysis),
         "said": sum(p.status != "missed" for p in points),
         "skipped": [p for p in points if p.status == "missed"],
         "out_of_order": [p for p in points if p.out_of_order],
         "restart_text": restart_text(analysis),
         "repeat_text": repeat_text,
+        "unheard": [p for p in points if p.missing],
+        "overruns": longest_overruns(analysis, 5),
         "lines": transcript_lines(analysis),
         "recording_name": PurePath(analysis.recording.path).name,
         "notes_name": PurePath(analysis.talk.notes).name,
         "created": analysis.created.replace("T", " ")[:16],
+        "talk_time": clock(analysis.pacing.talk_time),
         "duration_text": duration_verdict(analysis),
         "duration_detail": duration_detail(analysis),
+        "durations_text": durations_text(analysis),
         "pace_text": pace_text(analysis),
         "pace_detail": pace_detail(analysis),
         "filler_text": filler_text(analysis),
         "filler_detail": filler_detail(analysis),
+        "pause_text": pause_text(analysis),
+        "final_drift": final_drift(analysis),
+        "over_rule": over_rule(),
+        "score_help": score_help(),
         "status_labels": STATUS_LABELS,
         "clock": clock,
         "signed": signed,
         "shorten": shorten,
-        "time_text": time_text,
-        "is_over": is_over,
         "version": __version__,
     }
 

@@ -1,0 +1,194 @@
+"""Bad input through the real command line: one line on stderr, the right exit code, no
+traceback, nothing written or changed. Rows that need Whisper are in test_analyze.py (they
+share its one transcription of the bundled rehearsal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_report import make_analysis
+from typer.testing import CliRunner
+
+from rehearse.analysis import demo_files
+from rehearse.cli import app
+from rehearse.languages import language_code
+from rehearse.notes import load_notes
+from rehearse.report import write_report
+
+RECORDING, NOTES = demo_files()
+ROOT = Path(__file__).parent.parent
+
+
+def run(*args: object, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
+
+
+def one_line_error(result, code: int) -> str:
+    """The stderr of a run that failed as the house rule says; returns the message."""
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message, message
+    return message
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def report_folder(tmp_path) -> Path:
+    return write_report(make_analysis(load_notes(NOTES), target=180.0), tmp_path / "reports")
+
+
+# --- languages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("PL", "pl"), ("pl", "pl"), ("polish", "pl"), ("Polish", "pl"), ("polski", "pl"),
+     ("pl-PL", "pl"), ("EN", "en"), ("english", "en"), ("en_GB", "en"), ("jw", "jw")],
+)  # fmt: skip
+def test_language_codes_and_names_in_any_case(written, code):
+    assert language_code(written) == code
+
+
+def test_front_matter_language_name(tmp_path):
+    notes = tmp_path / "talk.md"
+    notes.write_text("---\nlanguage: english\n---\n1. Ask not what your country can do\n")
+    assert load_notes(notes).language == "en"
+
+
+def test_unknown_language_even_without_the_language_check(tmp_path):
+    out = tmp_path / "reports"
+    result = run("analyze", RECORDING, "--notes", NOTES, "--language", "xx",
+                 "--no-language-check", "--out", out)  # fmt: skip
+    message = one_line_error(result, 2)
+    assert "unknown language 'xx'" in message and "pl, ps, pt" in message
+    assert not out.exists()
+
+
+def test_unknown_front_matter_language(tmp_path):
+    notes = tmp_path / "talk.md"
+    notes.write_text("---\nlanguage: klingonese\n---\n1. Qapla\n")
+    message = one_line_error(run("points", notes), 2)
+    assert "talk.md: front matter unknown language 'klingonese'" in message
+
+
+# --- saved analyses -------------------------------------------------------------------------
+
+
+def test_report_with_a_text_schema(report_folder, tmp_path):
+    data = json.loads((report_folder / "analysis.json").read_text(encoding="utf-8"))
+    data["schema"] = "1"
+    path = tmp_path / "analysis.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    message = one_line_error(run("report", path), 2)
+    assert 'schema should be a whole number such as 1, not "1"' in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json", "reports"]
+
+
+@pytest.mark.parametrize("out", [False, True])
+def test_report_with_a_wrong_typed_field_names_it_and_leaves_nothing(report_folder, tmp_path, out):
+    data = json.loads((report_folder / "analysis.json").read_text(encoding="utf-8"))
+    data["points"][2]["start"] = "zero"
+    (report_folder / "analysis.json").write_text(json.dumps(data), encoding="utf-8")
+    before = snapshot(report_folder)
+    args = ["--out", tmp_path / "elsewhere"] if out else []
+    message = one_line_error(run("report", report_folder / "analysis.json", *args), 2)
+    assert 'points[2].start should be a number or null, not "zero"' in message
+    assert snapshot(report_folder) == before
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_report_without_out_rerenders_its_own_folder_only(report_folder):
+    (report_folder / "report.html").unlink()
+    saved = (report_folder / "analysis.json").read_bytes()
+    result = run("report", report_folder / "analysis.json")
+    assert result.exit_code == 0, result.output
+    assert (report_folder / "report.html").exists()
+    assert (report_folder / "analysis.json").read_bytes() == saved
+    assert [p for p in report_folder.parent.iterdir()] == [report_folder]
+
+
+# --- output folder, options --------------------------------------------------------------------
+
+
+def test_unwritable_out_is_found_before_transcribing(tmp_path):
+    """A fresh cache home: had transcription started, it would hold a transcript."""
+    home = tmp_path / "home"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file")
+    env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": os.environ["REHEARSE_MODELS"]}
+    result = run("analyze", RECORDING, "--notes", NOTES, "--out", blocker / "reports", env=env)
+    message = one_line_error(result, 4)
+    assert message.startswith("error: cannot write the report to") and "Not a directory" in message
+    assert not (home / "transcripts").exists()
+    assert blocker.read_text() == "a file"
+
+
+@pytest.mark.parametrize("pause", ["0", "-1", "61"])
+def test_pause_out_of_range(tmp_path, pause):
+    result = run("analyze", RECORDING, "--notes", NOTES, "--pause", pause, "--out", tmp_path / "r")
+    assert "use 0.25 to 60 s" in one_line_error(result, 2)
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("target", ["99999m", "0s"])
+def test_target_that_is_no_talk_length(tmp_path, target):
+    result = run("analyze", RECORDING, "--notes", NOTES, "--target", target, "--out", tmp_path)
+    assert "is not a talk length" in one_line_error(result, 2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_points_target_too(tmp_path):
+    assert "is not a talk length" in one_line_error(run("points", NOTES, "--target", "999h"), 2)
+
+
+# --- notes files ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"), [("iso-8859-2", "ISO-8859-2"), ("cp1250", "Windows-1250")]
+)
+def test_notes_in_a_central_european_code_page(tmp_path, encoding, name):
+    text = NOTES.read_text(encoding="utf-8")
+    path = tmp_path / "talk.md"
+    path.write_bytes(text.encode(encoding))
+    notes = load_notes(path)
+    assert notes.points == load_notes(NOTES).points and notes.title == "Kilka zdań o sobie"
+    result = run("points", path)
+    assert result.exit_code == 0 and "osobą skromną" in load_notes(path).points[0].text
+    assert result.stderr.strip() == f"warning: {path} is not UTF-8; read it as {name}"
+
+
+def test_binary_notes_are_not_a_text_file(tmp_path):
+    path = tmp_path / "talk.md"
+    path.write_bytes((ROOT / "reports" / "example" / "coverage.png").read_bytes())
+    message = one_line_error(run("points", path), 2)
+    assert message == f"error: {path} is not a text file (write the notes as Markdown text)"
+
+
+# --- opening the report --------------------------------------------------------------------------
+
+
+def test_open_without_a_browser_says_so(report_folder, tmp_path):
+    """A real process with no browser reachable: no display, an empty PATH."""
+    env = {
+        "PATH": str(tmp_path),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "COLUMNS": "200",
+    }
+    cmd = [sys.executable, "-m", "rehearse", "report", str(report_folder), "--open"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == (
+        "warning: no browser found to open the report; open the path above yourself"
+    )
+    assert f"Report: {report_folder / 'report.html'}" in done.stdout
