@@ -10,7 +10,6 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.fillers import filler_prompt
-from rehearse.keywords import missing_words
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -98,7 +97,7 @@ def build_analysis(
 ) -> Analysis:
     """Join the stages' outputs into the report's contract."""
     transcript = result.transcript
-    points = point_reports(notes, coverage, pacing, missing_words(notes, transcript, coverage))
+    points = point_reports(notes, coverage, pacing)
     duration = pacing.duration or transcript.duration
     said = sum(p.status != "missed" for p in points)
     return Analysis(
@@ -152,9 +151,7 @@ def short_warning(notes: Notes, pacing: Pacing) -> list[str]:
     return []
 
 
-def point_reports(
-    notes: Notes, coverage: Coverage, pacing: Pacing, missing: dict[int, tuple[str, ...]]
-) -> tuple[PointReport, ...]:
+def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[PointReport, ...]:
     """Each point of the notes with its coverage, timing and unheard key words, in notes
     order."""
     covered = {c.index: c for c in coverage.points}
@@ -181,7 +178,7 @@ def point_reports(
                 verbatim=cov.verbatim,
                 order=cov.order,
                 repeats=cov.repeats,
-                missing=missing.get(point.index, ()),
+                missing=cov.missing,
             )
         )
     return tuple(reports)

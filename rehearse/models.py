@@ -141,6 +141,7 @@ class PointCoverage:
     verbatim: bool = False
     order: int | None = None
     repeats: tuple[Span, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
