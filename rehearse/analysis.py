@@ -182,6 +182,7 @@ def point_reports(
                 order=cov.order,
                 repeats=cov.repeats,
                 missing=missing.get(point.index, ()),
+                slide=point.slide,
             )
         )
     return tuple(reports)
