@@ -347,7 +347,10 @@ def format_notes(notes: Notes, source: str = "") -> str:
     if notes.language:
         meta["language"] = notes.language
     if notes.target:
-        meta["target"] = _duration_text(notes.target)
+        whole_minutes = notes.target % 60 == 0
+        meta["target"] = (
+            f"{notes.target / 60:g}m" if whole_minutes else _duration_text(notes.target)
+        )
     if notes.fillers:
         meta["fillers"] = list(notes.fillers)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
