@@ -72,7 +72,10 @@ def parse_deck(path: Path, raw: bytes) -> Notes:
 def slides_to_notes(slides: tuple[Slide, ...], path: str) -> Notes:
     """Points and sections of the visible slides, and the talk settings of the first slide."""
     name = Path(path).name
-    meta, first_notes = _front_matter(slides[0].notes) if slides else ({}, ())
+    try:
+        meta, first_notes = _front_matter(slides[0].notes) if slides else ({}, ())
+    except NotesError as exc:
+        raise NotesError(f"{name}: {exc} (in the first slide's notes)") from None
     reader = _Reader()
     for slide in slides:
         notes = first_notes if slide is slides[0] else slide.notes
@@ -82,6 +85,8 @@ def slides_to_notes(slides: tuple[Slide, ...], path: str) -> Notes:
         reader.read(slide, notes)
     if not slides:
         raise NotesError(f"{name} has no slides")
+    if all(s.hidden for s in slides):
+        raise NotesError(f"{name}: every slide is hidden, so there are no talking points")
     if not reader.points:
         raise NotesError(
             f"{name}: no talking points: the visible slides have no speaker notes and no body text"
