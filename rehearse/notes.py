@@ -51,7 +51,7 @@ _CLOCK = re.compile(r"(\d+):([0-5]\d)(?::([0-5]\d))?")
 _BUDGET = re.compile(
     r"\s*[(\[]\s*(\d+:[0-5]\d(?::[0-5]\d)?|(?:\d+(?:[.,]\d+)?\s*[a-z]+\s*){1,3})\s*[)\]]", re.I
 )
-_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")  # a closing "#" run needs a space: "C#"
 _ITEM = re.compile(r"( *)(\d{1,4})[.)](?:\s+(.*))?$")
 _BULLET = re.compile(r" *[-*+]\s+(.*)$")
 _FENCE = re.compile(r" *(```|~~~)")

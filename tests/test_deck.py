@@ -382,3 +382,25 @@ def test_a_deck_of_300_slides(tmp_path):
     assert notes.points[-1].slide == 300 and notes.points[-1].section == "Slide title 300"
     result = CliRunner().invoke(app, ["points", str(deck), "--target", "2h"])
     assert result.exit_code == 0 and "budgets add up to 2:00:00" in result.stdout
+
+
+def test_awkward_titles_and_texts_round_trip(tmp_path):
+    deck = make_deck(
+        tmp_path / "awkward.pptx",
+        [
+            S("Why C#", notes=("1. 2024 was the year (2.5s)", "2. A point with (w nawiasie) text")),
+            S("Koszty [1 min]", notes=("Prose only here, no numbers",)),
+        ],
+    )
+    notes = load_notes(deck)
+    assert [(s.title, s.budget) for s in notes.sections] == [("Why C#", None), ("Koszty", 60.0)]
+    assert [(p.number, p.text, p.budget) for p in notes.points] == [
+        (1, "2024 was the year", 2.5),
+        (2, "A point with (w nawiasie) text", None),
+        (3, "Prose only here, no numbers", None),
+    ]
+    read_back = parse_notes(format_notes(notes, deck.name), "awkward.md")
+    assert comparable(read_back) == comparable(notes)
+    assert [(s.title, s.budget) for s in read_back.sections] == [
+        (s.title, s.budget) for s in notes.sections
+    ]
