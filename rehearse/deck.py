@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rehearse.errors import NotesError
 from rehearse.models import Notes, Point, Section
-from rehearse.notes import build_notes, clean_text, read_front_matter, split_budget
+from rehearse.notes import build_notes, clean_text, split_budget, split_front_matter
 from rehearse.slides import OLE_MAGIC, ZIP_MAGIC, Paragraph, Slide, read_slides
 
 DECK_SUFFIXES = (".pptx", ".odp")
@@ -44,7 +44,6 @@ OTHER_DECKS = {
 # dropping a cue the speaker wrote long against keeping real bracketed content.
 STAGE_DIRECTION_WORDS = 4
 _STAGE = re.compile(r"\[\s*([^\[\]]*?)\s*\]")
-_FENCE = re.compile(r"-{3,}")
 _TYPED = re.compile(r"(\d{1,4})[.)](?:\s+(.*))?$", re.S)
 
 
@@ -72,8 +71,12 @@ def parse_deck(path: Path, raw: bytes) -> Notes:
 def slides_to_notes(slides: tuple[Slide, ...], path: str) -> Notes:
     """Points and sections of the visible slides, and the talk settings of the first slide."""
     name = Path(path).name
+    if not slides:
+        raise NotesError(f"{name} has no slides")
+    if all(s.hidden for s in slides):
+        raise NotesError(f"{name}: every slide is hidden, so there are no talking points")
     try:
-        meta, first_notes = _front_matter(slides[0].notes) if slides else ({}, ())
+        meta, first_notes = _front_matter(slides[0].notes)
     except NotesError as exc:
         raise NotesError(f"{name}: {exc} (in the first slide's notes)") from None
     reader = _Reader()
@@ -83,10 +86,6 @@ def slides_to_notes(slides: tuple[Slide, ...], path: str) -> Notes:
             reader.remarks.append(f"slide {slide.number} {_quoted(slide)} is hidden: left out")
             continue
         reader.read(slide, notes)
-    if not slides:
-        raise NotesError(f"{name} has no slides")
-    if all(s.hidden for s in slides):
-        raise NotesError(f"{name}: every slide is hidden, so there are no talking points")
     if not reader.points:
         raise NotesError(
             f"{name}: no talking points: the visible slides have no speaker notes and no body text"
@@ -111,14 +110,19 @@ def _quoted(slide: Slide) -> str:
 
 
 def _front_matter(notes: tuple[Paragraph, ...]) -> tuple[dict, tuple[Paragraph, ...]]:
-    """The talk settings fenced by ``---`` paragraphs at the start of the first slide's notes,
-    and the notes after them."""
-    if not notes or not _FENCE.fullmatch(notes[0].text.strip()):
-        return {}, notes
-    for i, paragraph in enumerate(notes[1:], start=1):
-        if _FENCE.fullmatch(paragraph.text.strip()) or paragraph.text.strip() == "...":
-            return read_front_matter("\n".join(p.text for p in notes[1:i])), notes[i + 1 :]
-    return {}, notes
+    """The talk settings fenced by ``---`` lines at the start of the first slide's notes (as
+    paragraphs or as line breaks in one), and the notes after them."""
+    lines = [p.text.split("\n") for p in notes]
+    meta, _, consumed = split_front_matter("\n".join(line for ls in lines for line in ls))
+    rest = []
+    for paragraph, own in zip(notes, lines, strict=True):
+        if consumed >= len(own):
+            consumed -= len(own)
+            continue
+        kept = "\n".join(own[consumed:])
+        rest.append(Paragraph(kept, paragraph.level, None if consumed else paragraph.number))
+        consumed = 0
+    return meta, tuple(rest)
 
 
 @dataclass

@@ -101,7 +101,7 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _front_matter(text: str) -> tuple[dict, str, int]:
+def split_front_matter(text: str) -> tuple[dict, str, int]:
     """(front matter, body, number of lines the front matter took)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -235,7 +235,7 @@ def _meta_language(value: object, name: str) -> str | None:
 def parse_notes(text: str, path: str = "") -> Notes:
     """Parse Markdown notes; NotesError if there is no numbered point."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
-    meta, body, offset = _front_matter(text)
+    meta, body, offset = split_front_matter(text)
     parser = _Parser()
     for lineno, line in enumerate(_body_lines(body), start=offset + 1):
         parser.feed(line.rstrip(), lineno)

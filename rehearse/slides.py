@@ -94,14 +94,15 @@ def _reason(exc: Exception) -> str:
 
 def _lines(text: str, level: int, number: int | None) -> Iterator[Paragraph]:
     """A paragraph's text split at line breaks: a line that starts with a typed number
-    ('2. ...') begins a paragraph of its own, other lines continue the one before."""
+    ('2. ...') begins a paragraph of its own, other lines stay in the one before (kept as
+    lines, so that front matter typed with line breaks still reads)."""
     current: list[str] = []
     for line in _LINE_BREAK.split(text):
         if current and _TYPED_NUMBER.match(line):
-            yield Paragraph(" ".join(current), level, number)
+            yield Paragraph("\n".join(current).strip(), level, number)
             current, number = [], None
-        current.append(line)
-    joined = " ".join(" ".join(current).split())
+        current.append(" ".join(line.split()))
+    joined = "\n".join(current).strip()
     if joined:
         yield Paragraph(joined, level, number)
 

@@ -272,3 +272,7 @@ def test_the_example_deck_against_the_bundled_rehearsal(env, first, tmp_path):
         (2, "Dlaczego MLOps?", list(range(8, 15))),
     ]
     assert slides[1]["budget"] == pytest.approx(90.0, abs=0.1)
+    covered = json.loads(run(env, "coverage", RECORDING, "--notes", deck, "--json").stdout)
+    assert [(p["slide"], p["number"]) for p in covered["points"] if p["status"] == "missed"] == [
+        (1, 3), (2, 9), (2, 13)
+    ]  # fmt: skip

@@ -404,3 +404,15 @@ def test_awkward_titles_and_texts_round_trip(tmp_path):
     assert [(s.title, s.budget) for s in read_back.sections] == [
         (s.title, s.budget) for s in notes.sections
     ]
+
+
+def test_front_matter_typed_with_line_breaks_in_one_paragraph(tmp_path):
+    """Shift+Enter in PowerPoint's notes pane: one paragraph, several lines."""
+    notes = "---\vtitle: Line breaks\vlanguage: en\vtarget: 5m\v---\vHello there, everyone"
+    deck = make_deck(tmp_path / "breaks.pptx", [S("Start", notes=(notes, "Second point"))])
+    parsed = load_notes(deck)
+    assert (parsed.title, parsed.language, parsed.target) == ("Line breaks", "en", 300.0)
+    assert [(p.number, p.text) for p in parsed.points] == [
+        (1, "Hello there, everyone"),
+        (2, "Second point"),
+    ]
