@@ -557,15 +557,28 @@ def _print_pacing(analysis) -> None:
 
     pacing = analysis.pacing
     table = Table(title="Time per point", title_justify="left")
-    for name in ("#", "point", "at", "took", "budget", "over", "drift", "wpm", "fillers"):
+    deck = _slide_column(analysis)
+    for name in (
+        *deck[:1],
+        "#",
+        "point",
+        "at",
+        "took",
+        "budget",
+        "over",
+        "drift",
+        "wpm",
+        "fillers",
+    ):
         table.add_column(name, justify="left" if name == "point" else "right", no_wrap=True)
     for row in view.rows(analysis):
         p, t = row.point, row.timing
         said = p.duration is not None
         over = row.delta or "–"
         table.add_row(
-            view.point_ref(p)[:-1],
-            escape(view.shorten(p.text, max(12, console.width - 70))),
+            *([str(p.slide)] if deck else []),
+            str(p.number),
+            escape(view.shorten(p.text, max(12, console.width - 70 - 8 * len(deck)))),
             view.clock(p.start),
             view.clock(p.duration) if said else "[red]skipped[/red]",
             view.clock(p.budget),
@@ -866,8 +879,9 @@ def coverage(
         return
     colour = {"covered": "green", "partial": "yellow", "missed": "red"}
     table = Table(title=escape(analysis.talk.title))
-    for name in ("#", "status", "heard", "at", "quote"):
-        table.add_column(name, justify="right" if name in ("#", "heard", "at") else "left")
+    deck = _slide_column(analysis)
+    for name in (*deck, "#", "status", "heard", "at", "quote"):
+        table.add_column(name, justify="left" if name in ("status", "quote") else "right")
     for p in analysis.points:
         status = f"[{colour[p.status]}]{view.STATUS_LABELS[p.status]}[/]"
         status += " [magenta]↕ order[/]" if p.out_of_order else ""
@@ -876,7 +890,8 @@ def coverage(
         if p.missing:
             quote += f"\n[yellow]not heard: {escape(', '.join(p.missing))}[/yellow]"
         score = f"{p.score:.0f}%" if p.status != "missed" else ""
-        table.add_row(view.point_ref(p)[:-1], status, score, view.clock(p.start), quote)
+        slide = [str(p.slide)] if deck else []
+        table.add_row(*slide, str(p.number), status, score, view.clock(p.start), quote)
     console.print(table)
     console.print(view.score_help(), style="dim", highlight=False)
     for r in analysis.restarts:
@@ -884,6 +899,11 @@ def coverage(
     for a in analysis.adlibs:
         span = f"{view.clock(a.start)}-{view.clock(a.end)}"
         console.print(f"ad-lib {span}: {escape(a.text[:80])}", highlight=False)
+
+
+def _slide_column(analysis) -> tuple[str, ...]:
+    """('slide',) when the points come from a deck (tables then show each point's slide)."""
+    return ("slide",) if any(p.slide is not None for p in analysis.points) else ()
 
 
 def _pick(data: dict, keys: tuple[str, ...]) -> dict:
