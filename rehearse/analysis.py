@@ -179,6 +179,7 @@ def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[Poi
                 order=cov.order,
                 repeats=cov.repeats,
                 missing=cov.missing,
+                slide=point.slide,
             )
         )
     return tuple(reports)
