@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -36,6 +36,7 @@ class Evidence:
     hit: np.ndarray  # point x transcript token: weighted best similarity
     rate: np.ndarray  # per point: its evidence per word of ordinary speech
     words: list[list[str]]  # per point and token: the word it was written as
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # backgrounds asked
 
 
 def point_tokens(notes: Notes, language: str | None) -> list[list[tuple[str, ...]]]:
@@ -103,11 +104,14 @@ def _notes_rate(tokens: list[tuple[str, ...]], ids, weights) -> np.ndarray | Non
         return None
     sim = similarity(tokens, tokens).astype(np.float32) / SCALE
     rate = np.zeros(n, dtype=np.float32)
-    for k in range(n):
-        if not len(ids[k]):
-            continue
+    has = [j for j in range(n) if len(ids[j])]
+    order = np.concatenate([ids[j] for j in has])
+    starts = np.cumsum([0] + [len(ids[j]) for j in has[:-1]])
+    sizes = np.array([len(ids[j]) for j in has], dtype=np.float32)
+    for k in has:
         hit = (sim[ids[k]] * weights[k][:, None]).max(axis=0)
-        rate[k] = np.median([hit[ids[j]].mean() for j in range(n) if j != k and len(ids[j])])
+        means = np.add.reduceat(hit[order], starts) / sizes  # per other point: mean evidence
+        rate[k] = np.median(means[np.array(has) != k])
     return rate
 
 
@@ -181,8 +185,15 @@ def background(
 ) -> float:
     """The point's recall in stretches of ``length`` tokens (default: as long as
     ``first..last-1``) outside that span and the spans ``elsewhere`` (its other
-    deliveries): their 90th percentile."""
+    deliveries): their 90th percentile. Remembered: the checks ask again and again."""
     length = max(1, length or last - first)
+    key = (point, first, last, length, elsewhere)
+    if key not in evidence.memo:
+        evidence.memo[key] = _background(evidence, point, first, last, total, length, elsewhere)
+    return evidence.memo[key]
+
+
+def _background(evidence, point, first, last, total, length, elsewhere) -> float:
     starts = np.arange(0, max(1, total - length + 1), max(1, length // 2))
     for a, b in ((first, last), *elsewhere):
         starts = starts[(starts + length <= a) | (starts >= b)]
