@@ -403,11 +403,16 @@ def write_readme(out_dir: Path, which: str) -> None:
             f"| {t['recording']} | {t['notes']} | {t['language']} | {t.get('voice', '')} | "
             f"{t.get('about', '')} |"
         )
+    shared = (
+        " The shared Polish rehearsals pl-full, pl-skips and pl-reorder are copied as they are."
+        if which == "tune"
+        else " Nobody tunes on these: their notes and scripts were written without looking at"
+        " what the aligner does with them."
+    )
     (out_dir / "README.md").write_text(
         f"# Benchmark rehearsals: {which}\n\n"
         "Built by `python -m benchmarks.make_cases` from `benchmarks/specs/"
-        f"{which}/` (see benchmarks/specs/README.md for the truth format); the shared Polish "
-        "rehearsals pl-full, pl-skips and pl-reorder are copied as they are. "
+        f"{which}/` (see benchmarks/specs/README.md for the truth format).{shared} "
         "transcripts/<engine>/NAME.json: Whisper base, beam 5, word timestamps, the truth's "
         "language, by faster-whisper (int8) and openai-whisper (fp32).\n\n"
         "| recording | notes | language | voice | what happens |\n|---|---|---|---|---|\n"
