@@ -460,11 +460,11 @@ def _print_summary(analysis) -> None:
     from rich.text import Text
 
     points = analysis.points
-    said = sum(p.status != "missed" for p in points)
-    skipped = [p for p in points if p.status == "missed"]
+    skipped = [p for p in points if not p.said]
     reordered = [p for p in points if p.out_of_order]
+    coverage = analysis.summary.coverage
     rows = [
-        ("Coverage", f"{said} of {len(points)} points said ({analysis.summary.coverage:.0%})"),
+        ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})"),
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
         ("Pace", view.pace_text(analysis)),
@@ -509,15 +509,30 @@ def pacing(
     Example: rehearse pacing talk.m4a --notes notes/talk.md --target 10m --keep-fillers
     """
     from rehearse.analysis import analyze
-    from rehearse.models import to_json
 
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
     if as_json:
-        console.print_json(to_json(analysis.pacing))
+        console.print_json(data=_pacing_json(analysis))
         return
     _print_pacing(analysis)
+
+
+def _pacing_json(analysis) -> dict:
+    """The talk's pacing with the recording's length, the target and the time per point."""
+    from rehearse.models import to_dict
+
+    keys = ("number", "start", "end", "duration", "words", "wpm", "budget", "budget_from")
+    keys += ("drift", "fillers", "over_budget")
+    points = [{k: getattr(p, k) for k in keys} | {"over": p.over} for p in analysis.points]
+    summary = analysis.summary
+    return {
+        "duration": summary.duration,
+        "target": summary.target,
+        **to_dict(analysis.pacing),
+        "points": points,
+    }
 
 
 def _print_pacing(analysis) -> None:
@@ -529,19 +544,18 @@ def _print_pacing(analysis) -> None:
     for name in ("#", "point", "at", "took", "budget", "over", "drift", "wpm", "fillers"):
         table.add_column(name, justify="left" if name == "point" else "right", no_wrap=True)
     for row in view.rows(analysis):
-        p, t = row.point, row.timing
-        said = p.duration is not None
+        p = row.point
         over = row.delta or "–"
         table.add_row(
             str(p.number),
             escape(view.shorten(p.text, max(12, console.width - 70))),
             view.clock(p.start),
-            view.clock(p.duration) if said else "[red]skipped[/red]",
+            view.clock(p.duration) if p.duration is not None else "[red]skipped[/red]",
             view.clock(p.budget),
             f"[red]{over}[/red]" if row.over else over,
-            view.signed(t.drift) if t and t.drift is not None else "–",
-            f"{t.wpm:.0f}" if t and t.wpm is not None else "–",
-            str(t.fillers or "") if t else "",
+            view.signed(p.drift) if p.drift is not None else "–",
+            f"{p.wpm:.0f}" if p.wpm is not None else "–",
+            str(p.fillers or ""),
         )
     console.print(table)
     rows = [

@@ -2,7 +2,9 @@
 
 Every class is a frozen dataclass made of plain values, tuples and other model
 classes, so ``to_dict``/``from_dict`` give a lossless JSON round trip and the
-JSON report is just ``to_dict(analysis)``.
+JSON report is just ``to_dict(analysis)``. ``Analysis`` holds each fact once; what can be
+derived from it (points said, took minus budget) is a property, not a field. New facts are
+new fields with defaults: readers ignore fields they do not know, so they stay schema 2.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Status = Literal["covered", "partial", "missed"]
 
@@ -209,17 +211,16 @@ class RatePoint:
 
 @dataclass(frozen=True)
 class Pacing:
-    """``duration``: the recording; ``talk_time``: first to last word (compared with the
-    target); ``speaking_time``: talk time minus pauses. Rates are per speaking time."""
+    """The pacing of the whole talk, as ``analysis.json`` stores it. ``talk_time``: first to
+    last word (compared with the target); ``speaking_time``: talk time minus pauses. Rates
+    are per speaking time. Per-point timing is in ``Analysis.points``."""
 
-    duration: float
     speaking_time: float
     words: int
     wpm: float
     articulation_rate: float
     pace_band: tuple[float, float]
     pace_verdict: str
-    points: tuple[PointPacing, ...] = ()
     pauses: tuple[Pause, ...] = ()
     fillers: tuple[Filler, ...] = ()
     filler_counts: dict[str, int] = field(default_factory=dict)
@@ -228,7 +229,6 @@ class Pacing:
     fillers_undercounted: bool = False
     repetitions: tuple[Repetition, ...] = ()
     wpm_series: tuple[RatePoint, ...] = ()
-    target: float | None = None
     talk_time: float | None = None
     syllables: int = 0
     syllable_rate: float | None = None
@@ -236,36 +236,57 @@ class Pacing:
     pause_min: float | None = None
 
 
+@dataclass(frozen=True)
+class PacingResult(Pacing):
+    """What the pacing stage measures: the talk's pacing, plus the recording's length
+    (``duration``), the time per point and the target it was measured against."""
+
+    duration: float = 0.0
+    points: tuple[PointPacing, ...] = ()
+    target: float | None = None
+
+    def talk(self) -> Pacing:
+        """The whole talk's pacing alone, as the analysis stores it."""
+        return Pacing(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Pacing)})
+
+
 # --- analysis (the report's contract) ----------------------------------------
 
 
 @dataclass(frozen=True)
 class TalkInfo:
+    """The talk: its notes' title, the notes file, its language and, when given with
+    ``--talk``, the name its history goes by."""
+
     title: str
     notes: str
     language: str | None
-    target: float | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
 class RecordingInfo:
+    """The recording; its length is ``Summary.duration``."""
+
     path: str
-    duration: float
     sha256: str
 
 
 @dataclass(frozen=True)
 class TranscriptionInfo:
-    engine: str
-    model: str
-    language: str
+    """How this run got its transcript; the engine, model and language are the
+    transcript's own."""
+
     cached: bool = False
     seconds: float | None = None
 
 
 @dataclass(frozen=True)
 class PointReport:
-    """One point as the report shows it: notes + coverage + timing."""
+    """One point as the report shows it: notes + coverage + timing. ``duration`` is the time
+    it took (None if skipped), ``budget`` its planned time and ``budget_from`` where that
+    comes from; ``drift`` is how far behind (+) or ahead (-) of the plan the talk was when
+    it ended; ``over_budget`` follows the pacing rule."""
 
     number: int
     section: str
@@ -282,10 +303,30 @@ class PointReport:
     order: int | None = None
     repeats: tuple[Span, ...] = ()
     missing: tuple[str, ...] = ()
+    words: int = 0
+    wpm: float | None = None
+    drift: float | None = None
+    fillers: int = 0
+    budget_from: str | None = None
+    over_budget: bool = False
+
+    @property
+    def said(self) -> bool:
+        return self.status != "missed"
+
+    @property
+    def over(self) -> float | None:
+        """Took minus budget, in seconds; None when skipped or without a budget."""
+        if self.duration is None or self.budget is None:
+            return None
+        return round(self.duration - self.budget, 2)
 
 
 @dataclass(frozen=True)
 class Summary:
+    """The headline: share of points said, the recording's length, the target, the point
+    numbers skipped and said out of order."""
+
     coverage: float
     duration: float
     skipped: tuple[int, ...]
@@ -307,6 +348,12 @@ class Analysis:
     schema: int = SCHEMA_VERSION
     restarts: tuple[Restart, ...] = ()
     warnings: tuple[str, ...] = ()
+    speaker: str | None = None
+
+    @property
+    def said(self) -> int:
+        """How many points were said (covered or partly)."""
+        return sum(p.said for p in self.points)
 
 
 # --- serialisation ------------------------------------------------------------

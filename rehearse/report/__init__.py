@@ -182,10 +182,42 @@ def load_analysis(path: str | Path) -> Analysis:
             f"{path} has schema {schema}, newer than this rehearse reads "
             f"({SCHEMA_VERSION}); upgrade rehearse"
         )
+    if schema < 2:
+        data = from_schema_1(data)
     try:
         return from_dict(Analysis, data)
     except SchemaError as exc:
         raise InputError(f"{path} is not a valid analysis: {exc}") from None
+
+
+# Per-point facts schema 1 kept only in pacing.points[]; schema 2 keeps them in points[].
+_POINT_TIMING = ("words", "wpm", "drift", "fillers", "budget_from", "over_budget")
+
+
+def from_schema_1(data: dict) -> dict:
+    """A schema 1 analysis as schema 2 data: per-point timing moves from ``pacing.points[]``
+    into ``points[]``; the copies of the target, the recording's length and the transcript's
+    engine, model and language go. Values are not checked here (``from_dict`` does that)."""
+    data = dict(data, schema=2)
+    pacing = data.get("pacing")
+    if isinstance(pacing, dict):
+        pacing = {k: v for k, v in pacing.items() if k not in ("points", "target", "duration")}
+        timings = data["pacing"].get("points")
+        points = data.get("points")
+        if isinstance(timings, list) and isinstance(points, list) and len(timings) == len(points):
+            data["points"] = [
+                {**{k: t[k] for k in _POINT_TIMING if k in t}, **p}
+                if isinstance(p, dict) and isinstance(t, dict)
+                else p
+                for p, t in zip(points, timings, strict=True)
+            ]
+        data["pacing"] = pacing
+    drop = {"talk": ("target",), "recording": ("duration",)}
+    drop["transcription"] = ("engine", "model", "language")
+    for block, keys in drop.items():
+        if isinstance(data.get(block), dict):
+            data[block] = {k: v for k, v in data[block].items() if k not in keys}
+    return data
 
 
 def analysis_folder(path: str | Path) -> Path:

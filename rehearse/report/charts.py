@@ -133,9 +133,8 @@ def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
         else f"key words heard (%)\n{said_from}"
     )
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
-    summary = analysis.summary
-    said = sum(p.status != "missed" for p in points)
-    title = f"Coverage: {said} of {len(points)} points said ({summary.coverage:.0%})"
+    said = analysis.said
+    title = f"Coverage: {said} of {len(points)} points said ({analysis.summary.coverage:.0%})"
     _title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
     _legend(fig, [*_status_handles(), _mark_handle()], layout)
     return _png(fig, layout)
@@ -179,7 +178,7 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
         axes.append(fig.add_subplot(grid[1], sharex=top))
     bottom = fig.add_subplot(grid[-1], sharex=top)
     axes.append(bottom)
-    end = max(analysis.pacing.duration, sum(p.budget or 0 for p in points), 30.0)
+    end = max(analysis.summary.duration, sum(p.budget or 0 for p in points), 30.0)
     _timeline(top, analysis, layout)
     if drift:
         _drift(axes[1], drift, layout)
@@ -267,9 +266,7 @@ def _timeline(ax: Axes, analysis: Analysis, layout: Layout) -> None:
 def _drift_points(analysis: Analysis) -> list[tuple[float, float]]:
     """(minutes into the recording, drift in s) at the end of each point said, in time order."""
     found = [
-        (r.point.end / 60, r.timing.drift)
-        for r in rows(analysis)
-        if r.timing and r.timing.drift is not None and r.point.end is not None
+        (p.end / 60, p.drift) for p in analysis.points if p.drift is not None and p.end is not None
     ]
     return sorted(found)
 

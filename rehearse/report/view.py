@@ -9,7 +9,7 @@ import jinja2
 
 from rehearse import __version__
 from rehearse.align import AlignOptions
-from rehearse.models import Analysis, PointPacing, PointReport
+from rehearse.models import Analysis, PointReport
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE
 
 STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
@@ -108,8 +108,8 @@ def duration_verdict(analysis: Analysis) -> str:
 
 def durations_text(analysis: Analysis) -> str:
     """'recording 3:26 · speaking time 3:15': the two durations beside the talk time."""
-    pacing = analysis.pacing
-    return f"recording {clock(pacing.duration)} · speaking time {clock(pacing.speaking_time)}"
+    recording, speaking = analysis.summary.duration, analysis.pacing.speaking_time
+    return f"recording {clock(recording)} · speaking time {clock(speaking)}"
 
 
 def pace_detail(analysis: Analysis) -> str:
@@ -170,55 +170,50 @@ def pause_text(analysis: Analysis) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    """One point with its timing, as the tables show it."""
+    """One point's timing in words, as the tables show it."""
 
     point: PointReport
-    timing: PointPacing | None
 
     @property
     def over(self) -> bool:
         """Over budget by the pacing rule (more than 15 % and at least 5 s)."""
-        return bool(self.timing and self.timing.over_budget)
+        return self.point.over_budget
 
     @property
     def delta(self) -> str:
         """'+0:08' (took minus budget) or '' without a budget or when skipped."""
-        t = self.timing
-        if t is None or t.over is None or self.point.duration is None:
+        over = self.point.over
+        if over is None:
             return ""
-        return "±0:00" if round(t.over) == 0 else signed(t.over)
+        return "±0:00" if round(over) == 0 else signed(over)
 
     @property
     def drift(self) -> str:
         """'+0:26 behind' / '-0:05 ahead' / 'on plan' when the point ended; '' without one."""
-        t = self.timing
-        if t is None or t.drift is None:
+        drift = self.point.drift
+        if drift is None:
             return ""
-        if round(t.drift) == 0:
+        if round(drift) == 0:
             return "on plan"
-        return f"{signed(t.drift)} {'behind' if t.drift > 0 else 'ahead'}"
+        return f"{signed(drift)} {'behind' if drift > 0 else 'ahead'}"
 
     @property
     def budget_from(self) -> str:
         """'own', 'section share' or 'target share'."""
-        source = self.timing.budget_from if self.timing else None
         return {"point": "own", "section": "section share", "target": "target share"}.get(
-            source or "", ""
+            self.point.budget_from or "", ""
         )
 
 
 def rows(analysis: Analysis) -> list[Row]:
-    """Every point with its timing, in notes order (the two lists are parallel)."""
-    timings = list(analysis.pacing.points)
-    if len(timings) != len(analysis.points):
-        timings = [None] * len(analysis.points)
-    return [Row(p, t) for p, t in zip(analysis.points, timings, strict=True)]
+    """Every point, in notes order."""
+    return [Row(p) for p in analysis.points]
 
 
 def longest_overruns(analysis: Analysis, count: int = 3) -> list[Row]:
     """The points furthest over budget (by the pacing rule), worst first."""
     over = [r for r in rows(analysis) if r.over]
-    return sorted(over, key=lambda r: -(r.timing.over or 0.0))[:count]
+    return sorted(over, key=lambda r: -(r.point.over or 0.0))[:count]
 
 
 def overrun_text(analysis: Analysis, count: int = 3, width: int = 30, sep: str = ", ") -> str:
@@ -257,8 +252,8 @@ def context(analysis: Analysis) -> dict:
         "a": analysis,
         "points": points,
         "rows": rows(analysis),
-        "said": sum(p.status != "missed" for p in points),
-        "skipped": [p for p in points if p.status == "missed"],
+        "said": analysis.said,
+        "skipped": [p for p in points if not p.said],
         "out_of_order": [p for p in points if p.out_of_order],
         "restart_text": restart_text(analysis),
         "repeat_text": repeat_text,
