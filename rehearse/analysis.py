@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.fillers import filler_prompt
+from rehearse.history import normal_name, normal_speaker
 from rehearse.keywords import missing_words
 from rehearse.models import (
     Analysis,
@@ -65,7 +66,13 @@ def analyze(
     coverage = align(notes, transcript, options.align)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
     return build_analysis(
-        notes, Path(recording), result, coverage, pacing, speaker=speaker, talk_name=talk_name
+        notes,
+        Path(recording),
+        result,
+        coverage,
+        pacing,
+        speaker=normal_speaker(speaker),
+        talk_name=normal_name(talk_name),
     )
 
 

@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from rehearse import __version__
 from rehearse.analysis import AnalyzeOptions
-from rehearse.errors import RehearseError
+from rehearse.errors import OutputError, RehearseError
 from rehearse.pacing import PAUSE_RANGE, PacingOptions
 from rehearse.report import view
 from rehearse.transcribe import TranscribeOptions
@@ -84,6 +84,31 @@ ReportsOut = Annotated[
 ]
 OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Speaker = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="Who is rehearsing, when several people rehearse the same notes; default: you.",
+    ),
+]
+TalkName = Annotated[
+    str | None,
+    typer.Option(
+        "--talk",
+        metavar="NAME",
+        help="The talk's name in the history (default: its notes file). A new name renames "
+        "the notes' history; another history's name joins it.",
+    ),
+]
+HistoryDb = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", metavar="PATH", help="History database; default: history.sqlite in --out."
+    ),
+]
+NoHistory = Annotated[
+    bool, typer.Option("--no-history", help="Neither read nor record the history.")
+]
 Target = Annotated[
     str | None,
     typer.Option(
@@ -353,14 +378,20 @@ def analyze(
     notes: NotesOpt,
     out: ReportsOut = Path("reports"),
     open_report: OpenReport = False,
+    speaker: Speaker = None,
+    talk: TalkName = None,
+    db: HistoryDb = None,
+    no_history: NoHistory = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
-    """Analyse a rehearsal: which points you covered, your pacing, and a report folder.
+    """Analyse a rehearsal: which points you covered, your pacing, and a report folder;
+    the rehearsal goes into the history.
 
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
-    _analyze_and_report(recording, notes, options, out, open_report)
+    who = Who(speaker=speaker, talk=talk, db=db, record=not no_history)
+    _analyze_and_report(recording, notes, options, out, open_report, who)
 
 
 @command
@@ -410,7 +441,12 @@ def report(
 
 
 @command
-def demo(out: ReportsOut = Path("reports"), open_report: OpenReport = False) -> None:
+def demo(
+    out: ReportsOut = Path("reports"),
+    open_report: OpenReport = False,
+    db: HistoryDb = None,
+    no_history: NoHistory = False,
+) -> None:
     """Analyse the bundled sample rehearsal (Polish, points 3, 9 and 13 skipped) offline.
 
     Example: rehearse demo --open
@@ -424,20 +460,54 @@ def demo(out: ReportsOut = Path("reports"), open_report: OpenReport = False) -> 
         f"Demo: {recording.name} against {notes.name} (a Polish talk, 14 points, a {slot} slot).",
         highlight=False,
     )
-    _analyze_and_report(recording, notes, options, out, open_report)
+    _analyze_and_report(
+        recording, notes, options, out, open_report, Who(db=db, record=not no_history)
+    )
 
 
-def _analyze_and_report(recording: Path, notes: Path, options, out: Path, open_: bool):
+@dataclass(frozen=True)
+class Who:
+    """Whose rehearsal of which talk, and where (whether) the history keeps it."""
+
+    speaker: str | None = None
+    talk: str | None = None
+    db: Path | None = None
+    record: bool = True
+
+    def database(self, out: Path) -> Path:
+        from rehearse.history import default_db
+
+        return self.db or default_db(out)
+
+
+def _analyze_and_report(
+    recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
+) -> None:
     from rehearse.analysis import analyze
+    from rehearse.history import HistoryDB, check_db
     from rehearse.report import check_output, write_report
 
     check_output(out)
+    database = who.database(out)
+    if who.record:
+        check_db(database)
     with _progress("Transcribing") as update:
-        analysis = analyze(recording, notes, options, progress=update)
+        analysis = analyze(
+            recording, notes, options, progress=update, speaker=who.speaker, talk_name=who.talk
+        )
     folder = write_report(analysis, out)
     _print_warnings(analysis)
     _print_summary(analysis)
     _print_report_path(folder, open_)
+    if who.record:
+        try:
+            with HistoryDB.open(database, create=True) as history:
+                history.record(analysis, folder)
+        except RehearseError as exc:
+            raise OutputError(
+                f"the report is written, but the history was not updated ({exc}); "
+                f"`rehearse history --rebuild` adds it"
+            ) from None
 
 
 def _print_warnings(analysis) -> None:
@@ -795,3 +865,244 @@ def coverage(
     for a in analysis.adlibs:
         span = f"{view.clock(a.start)}-{view.clock(a.end)}"
         console.print(f"ad-lib {span}: {escape(a.text[:80])}", highlight=False)
+
+
+# --- history --------------------------------------------------------------------------
+
+ReportsFolder = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="The reports folder; the history is history.sqlite in it."),
+]
+
+
+@command
+def history(
+    notes: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="NOTES",
+            help="The talk's notes file (with --rebuild: the reports folder to rebuild from, "
+            "default --out). Without it, the talks in the history.",
+        ),
+    ] = None,
+    talk: Annotated[
+        str | None,
+        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
+    ] = None,
+    speaker: Speaker = None,
+    out: ReportsFolder = Path("reports"),
+    db: HistoryDb = None,
+    as_json: AsJson = False,
+    forget: Annotated[
+        int | None,
+        typer.Option(
+            "--forget",
+            metavar="ID",
+            help="Take rehearsal ID out of the history (a botched recording); its report "
+            "folder stays.",
+        ),
+    ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Recreate the history from every analysis.json under the reports folder.",
+        ),
+    ] = False,
+) -> None:
+    """Your rehearsals of a talk: coverage, time against the target, skipped and
+    out-of-order points, pace and fillers over time; the points you skip most.
+
+    Example: rehearse history notes/talk.md
+    """
+    from rehearse import history as store
+
+    if rebuild:
+        reports = notes or out
+        _rebuild(db or store.default_db(reports), reports)
+        return
+    database = db or store.default_db(out)
+    if forget is not None:
+        _forget(database, forget, notes, talk)
+        return
+    with store.HistoryDB.open(database) as opened:
+        if notes is None and talk is None:
+            _print_talks(opened, as_json)
+            return
+        found = _find_talk(opened, notes, talk)
+        past = opened.history(found, speaker)
+        others = {
+            k: v for k, v in opened.speakers(found).items() if k != store.speaker_key(speaker)
+        }
+    if not past.rehearsals:
+        raise store.HistoryError(_no_rehearsals_by(found, speaker, others))
+    if as_json:
+        console.print_json(data=_history_json(past))
+        return
+    _print_history(past)
+
+
+def _find_talk(opened, notes: Path | None, talk: str | None):
+    from rehearse.history import HistoryError
+
+    found = opened.find_talk(notes=notes, name=talk)
+    if found is None:
+        what = f"talk {talk!r}" if talk else str(notes)
+        raise HistoryError(
+            f"no rehearsals of {what} in the history {opened.path}; `rehearse history` "
+            "lists the talks there"
+        )
+    return found
+
+
+def _no_rehearsals_by(talk, speaker: str | None, others: dict[str, int]) -> str:
+    who = f"by {speaker}" if speaker else "by you (no --speaker)"
+    names = ", ".join(f"{name or 'you'} ({n})" for name, n in others.values())
+    return f"no rehearsals of {talk.title!r} {who}; rehearsed by: {names}; give --speaker NAME"
+
+
+def _history_json(past) -> dict:
+    from rehearse.progress import talk_time
+
+    talk = past.talk
+    return {
+        "talk": {"title": talk.title, "name": talk.name, "notes": list(talk.notes)},
+        "rehearsals": [
+            {
+                "id": r.id,
+                "created": r.created,
+                "speaker": r.speaker,
+                "coverage": r.coverage,
+                "duration": talk_time(r),
+                "skipped": list(r.skipped),
+                "out_of_order": list(r.out_of_order),
+                "wpm": r.wpm,
+                "fillers_per_minute": r.fillers_per_minute,
+                "restarts": r.restarts,
+            }
+            for r in past.rehearsals
+        ],
+    }
+
+
+def _print_history(past) -> None:
+    """The rehearsals table, then the points most often skipped or said out of order."""
+    from rich.table import Table
+
+    from rehearse.progress import habits, numbers, talk_time
+
+    who = f" by {past.speaker}" if past.speaker else ""
+    table = Table(
+        title=f"{escape(past.talk.title)}: {len(past.rehearsals)} rehearsals{escape(who)}",
+        title_justify="left",
+    )
+    for name in ("#", "date", "talk time", "points said", "skipped", "out of order", "wpm"):
+        table.add_column(name, justify="right" if name in ("#", "wpm") else "left")
+    table.add_column("fillers/min", justify="right")
+    table.add_column("restarts", justify="right")
+    for r in past.rehearsals:
+        time = view.clock(talk_time(r))
+        if r.target:
+            time += f" of {view.clock(r.target)}"
+        table.add_row(
+            str(r.id),
+            _date(r.created),
+            time,
+            f"{r.said}/{len(r.points)} ({r.coverage:.0%})",
+            numbers(r.skipped),
+            numbers(r.out_of_order),
+            f"{r.wpm:.0f}",
+            f"{r.fillers_per_minute:.1f}",
+            str(r.restarts or "–"),
+        )
+    console.print(table)
+    for what, title in (
+        ("skipped", "Most often skipped"),
+        ("out_of_order", "Most often out of order"),
+    ):
+        found = habits(past, what)
+        if not found:
+            continue
+        console.print(f"[bold]{title}[/bold]")
+        for h in found:
+            label = escape(view.shorten(f"{h.number}. {h.text}", 60))
+            console.print(f"  {label}  {h.count} of {h.of}", highlight=False)
+
+
+def _date(created: str) -> str:
+    """'2025-03-11 07:45' from an ISO time."""
+    return created.replace("T", " ")[:16]
+
+
+def _print_talks(opened, as_json: bool) -> None:
+    talks = opened.talks()
+    if as_json:
+        console.print_json(
+            data={
+                "talks": [
+                    {
+                        "title": t.title,
+                        "name": t.name,
+                        "notes": list(t.notes),
+                        "rehearsals": {s or "": n for s, n in counts.items()},
+                    }
+                    for t, counts in talks
+                ]
+            }
+        )
+        return
+    if not talks:
+        console.print(f"No rehearsals in {escape(str(opened.path))} yet.")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Talks in {escape(str(opened.path))}", title_justify="left")
+    for name in ("talk", "notes", "rehearsals"):
+        table.add_column(name)
+    for t, counts in talks:
+        title = t.title + (f" ({t.name})" if t.name else "")
+        who = ", ".join(f"{s or 'you'}: {n}" for s, n in counts.items())
+        table.add_row(escape(title), escape("\n".join(t.notes)), escape(who))
+    console.print(table)
+    console.print("rehearse history NOTES (or --talk NAME) shows one.", style="dim")
+
+
+def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | None) -> None:
+    from rehearse import history as store
+
+    if notes is not None or talk is not None:
+        with store.HistoryDB.open(database) as opened:
+            found = _find_talk(opened, notes, talk)
+            owner = opened.talk_of(rehearsal_id)
+            if owner.id != found.id:
+                raise store.HistoryError(
+                    f"rehearsal {rehearsal_id} is of {owner.title!r}, not of {found.title!r}"
+                )
+    rehearsal, marker = store.forget(database, rehearsal_id)
+    console.print(
+        f"Took rehearsal {rehearsal_id} ({_date(rehearsal.created)}, "
+        f"{escape(Path(rehearsal.recording).name)}) out of the history.",
+        highlight=False,
+    )
+    if marker is not None:
+        console.print(
+            f"Its report folder stays: {escape(str(marker.parent))} (with {marker.name}, so "
+            "--rebuild leaves it out too).",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _rebuild(database: Path, reports: Path) -> None:
+    from rehearse import history as store
+
+    done = store.rebuild(database, reports)
+    for path, reason in done.unreadable:
+        _warn(f"skipped {path}: {reason}")
+    forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
+    console.print(
+        f"Rebuilt {escape(str(database))} from {done.analyses} analyses under "
+        f"{escape(str(reports))}: {done.rehearsals} rehearsals{forgotten}.",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -356,6 +356,97 @@ class Analysis:
         return sum(p.said for p in self.points)
 
 
+# --- history ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RehearsalPoint:
+    """One point of a rehearsal as the history keeps it: the number and text it had in that
+    rehearsal's notes, and what happened to it."""
+
+    number: int
+    text: str
+    status: Status
+    score: float
+    start: float | None = None
+    duration: float | None = None
+    budget: float | None = None
+    drift: float | None = None
+    order: int | None = None
+    out_of_order: bool = False
+    repeats: int = 0
+
+    @property
+    def said(self) -> bool:
+        return self.status != "missed"
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """One rehearsal in the history. ``id`` is its history id (None when it is not in the
+    history); ``created`` is when it was first analysed, which places it in time, and
+    ``analysed`` when the analysis kept was made. ``duration`` is the recording's length,
+    ``talk_time`` the time compared with the target."""
+
+    id: int | None
+    created: str
+    analysed: str
+    speaker: str | None
+    title: str
+    notes: str
+    recording: str
+    sha256: str
+    duration: float
+    talk_time: float | None
+    speaking_time: float | None
+    target: float | None
+    engine: str
+    model: str
+    report: str | None
+    coverage: float
+    wpm: float
+    syllable_rate: float | None
+    pace_verdict: str
+    pauses: int
+    longest_pause: float | None
+    fillers: int
+    fillers_per_minute: float
+    restarts: int
+    points: tuple[RehearsalPoint, ...] = ()
+
+    @property
+    def said(self) -> int:
+        return sum(p.said for p in self.points)
+
+    @property
+    def skipped(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if not p.said)
+
+    @property
+    def out_of_order(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if p.out_of_order)
+
+
+@dataclass(frozen=True)
+class Talk:
+    """A talk in the history: its latest title, the name given with ``--talk`` (None when
+    its notes file is the talk) and the notes files (resolved paths) its rehearsals used."""
+
+    id: int
+    title: str
+    name: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """The rehearsals of one talk by one speaker (None: the usual speaker), oldest first."""
+
+    talk: Talk
+    speaker: str | None
+    rehearsals: tuple[Rehearsal, ...] = ()
+
+
 # --- serialisation ------------------------------------------------------------
 
 

@@ -1,0 +1,633 @@
+"""The history of rehearsals: an SQLite database beside the reports (``history.sqlite``).
+
+Every ``rehearse analyze`` records its rehearsal; ``history``, ``compare`` and the report's
+"Since last time" read it. The reports stay the source of truth: ``rebuild`` recreates the
+database from every ``analysis.json`` under a reports folder (and the ``forgotten.json`` that
+``forget`` leaves in a report folder), replaying them in time order through ``record``, so
+it gives the same history.
+
+- A talk is its notes file's resolved path, or the name given with ``--talk``: a name new to
+  the history names the notes' history (rename), the name of another history joins the
+  notes' history to it (their rehearsals merge).
+- A recording is one rehearsal: analysing it again replaces its analysis in the history and
+  keeps its place in time.
+- Speakers are told apart by name, ignoring case and spacing; no name (or "me") is the usual
+  speaker.
+- WAL mode, a busy timeout and one ``BEGIN IMMEDIATE`` transaction per change: analyses
+  finishing together both land, and a crash leaves no half-written rehearsal.
+- A ``schema_version`` table and ``MIGRATIONS``: a new database is made by running every
+  migration, an older one is brought up to date; a newer one is refused and never altered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from pathlib import Path
+
+from rehearse.errors import InputError, OutputError
+from rehearse.files import write_atomic
+from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "history.sqlite"
+FORGOTTEN = "forgotten.json"  # left in a report folder by ``forget``; ``rebuild`` honours it
+BUSY_TIMEOUT = 60.0  # s to wait for another process's transaction
+
+
+class HistoryError(InputError):
+    """A history database that cannot be used (newer, not one, unreadable), or a rehearsal or
+    talk that is not in it."""
+
+
+# --- the schema and its migrations ---------------------------------------------------------
+
+_V1 = """
+CREATE TABLE talks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT,
+    name_key TEXT UNIQUE,
+    title TEXT NOT NULL
+);
+CREATE TABLE talk_notes (
+    path TEXT PRIMARY KEY,
+    talk_id INTEGER NOT NULL REFERENCES talks(id) ON DELETE CASCADE
+);
+CREATE TABLE rehearsals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    talk_id INTEGER NOT NULL REFERENCES talks(id),
+    created TEXT NOT NULL,
+    created_ts REAL NOT NULL,
+    analysed TEXT NOT NULL,
+    speaker TEXT,
+    speaker_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    recording TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    duration REAL NOT NULL,
+    talk_time REAL,
+    speaking_time REAL,
+    target REAL,
+    engine TEXT NOT NULL,
+    model TEXT NOT NULL,
+    report TEXT,
+    coverage REAL NOT NULL,
+    wpm REAL NOT NULL,
+    syllable_rate REAL,
+    pace_verdict TEXT NOT NULL,
+    pauses INTEGER NOT NULL,
+    longest_pause REAL,
+    fillers INTEGER NOT NULL,
+    fillers_per_minute REAL NOT NULL,
+    restarts INTEGER NOT NULL
+);
+CREATE INDEX rehearsals_by_talk ON rehearsals (talk_id, speaker_key, created_ts);
+CREATE TABLE rehearsal_points (
+    rehearsal_id INTEGER NOT NULL REFERENCES rehearsals(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    start REAL,
+    duration REAL,
+    budget REAL,
+    drift REAL,
+    "order" INTEGER,
+    out_of_order INTEGER NOT NULL,
+    repeats INTEGER NOT NULL,
+    PRIMARY KEY (rehearsal_id, position)
+);
+"""
+
+Migration = Callable[[sqlite3.Connection], None]
+# MIGRATIONS[n] brings a database of version n to version n + 1; a new database runs them all.
+MIGRATIONS: list[Migration] = [lambda db: db.executescript(_V1)]
+VERSION = len(MIGRATIONS)
+
+
+def default_db(reports: str | Path) -> Path:
+    """The history database of a reports folder."""
+    return Path(reports) / DB_NAME
+
+
+def check_db(path: str | Path) -> None:
+    """HistoryError now, before any long work, if ``path`` is a database this rehearse
+    cannot use (newer, or not a history). Reads it without changing a byte."""
+    path = Path(path)
+    if path.exists():
+        version = _stored_version(path)
+        _refuse_newer(path, version)
+
+
+def _stored_version(path: Path) -> int:
+    """The version of the database at ``path`` (0 for an empty file), opened read-only."""
+    if path.is_dir():
+        raise HistoryError(f"{path} is a folder, not a history database")
+    if path.stat().st_size == 0:
+        return 0
+    # No process has it open (no -wal file): read it as immutable, which makes no -wal or
+    # -shm file beside it; else read-only beside the one using it.
+    in_use = Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if in_use else 'immutable=1'}"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            if "schema_version" not in tables:
+                if tables:
+                    raise HistoryError(f"{path} is an SQLite database but not a rehearse history")
+                return 0
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(f"{path} is not a rehearse history database ({exc})") from None
+    if row is None or type(row[0]) is not int:
+        raise HistoryError(f"{path} has no valid schema_version")
+    return row[0]
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > VERSION:
+        raise HistoryError(
+            f"{path} is a history database of version {version}, newer than this rehearse "
+            f"uses ({VERSION}); it was left as it is: upgrade rehearse, or give another "
+            "file with --db"
+        )
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the database up to ``VERSION`` in one transaction (another process doing the
+    same waits, then finds nothing to do)."""
+    with _transaction(db):
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        if "schema_version" in tables:
+            version = db.execute("SELECT version FROM schema_version").fetchone()[0]
+        elif tables:
+            raise HistoryError(f"{path} is an SQLite database but not a rehearse history")
+        else:
+            db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            db.execute("INSERT INTO schema_version VALUES (0)")
+            version = 0
+        _refuse_newer(path, version)
+        for step in range(version, VERSION):
+            MIGRATIONS[step](db)
+            log.info("history %s: migrated to version %d", path, step + 1)
+        db.execute("UPDATE schema_version SET version = ?", (VERSION,))
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: all of it lands or none."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+class HistoryDB:
+    """An open history database; ``open`` checks its version and migrates it."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: str | Path, *, create: bool = False) -> Iterator[HistoryDB]:
+        """The database at ``path``, made when ``create`` (else HistoryError if missing)."""
+        path = Path(path)
+        if path.exists():
+            _refuse_newer(path, _stored_version(path))
+        elif not create:
+            raise HistoryError(
+                f"no history at {path} yet: `rehearse analyze` records every rehearsal there"
+            )
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot make the history {path}: {exc.strerror}") from None
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise OutputError(f"cannot open the history {path}: {exc}") from None
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            _migrate(db, path)
+            yield cls(db, path)
+        except sqlite3.OperationalError as exc:
+            raise OutputError(f"cannot use the history {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"{path} is not a usable history database ({exc})") from None
+        finally:
+            db.close()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def record(self, analysis: Analysis, report: str | Path | None) -> Recorded:
+        """Add the analysed rehearsal (or replace the analysis of the same recording), in one
+        transaction."""
+        rehearsal = rehearsal_of(analysis, report)
+        with _transaction(self.db):
+            return self._record(analysis, rehearsal)
+
+    def _record(self, analysis: Analysis, rehearsal: Rehearsal) -> Recorded:
+        old = self.db.execute(
+            "SELECT id, created, created_ts, analysed, talk_id FROM rehearsals WHERE sha256 = ?",
+            (rehearsal.sha256,),
+        ).fetchone()
+        if old is not None and old[3] == rehearsal.analysed:
+            return Recorded(old[0], replaced=False, unchanged=True)
+        talk_id = self._talk_for(analysis)
+        created, created_ts = (old[1], old[2]) if old else (rehearsal.created, _ts(rehearsal))
+        values = _rehearsal_values(rehearsal) | {
+            "talk_id": talk_id,
+            "created": created,
+            "created_ts": created_ts,
+        }
+        if old is None:
+            columns = ", ".join(f'"{k}"' for k in values)
+            marks = ", ".join(f":{k}" for k in values)
+            cursor = self.db.execute(f"INSERT INTO rehearsals ({columns}) VALUES ({marks})", values)
+            rehearsal_id = cursor.lastrowid
+        else:
+            rehearsal_id = old[0]
+            self.db.execute("DELETE FROM rehearsal_points WHERE rehearsal_id = ?", (old[0],))
+            sets = ", ".join(f'"{k}" = :{k}' for k in values)
+            self.db.execute(f"UPDATE rehearsals SET {sets} WHERE id = :id", values | {"id": old[0]})
+            if old[4] != talk_id:
+                self._prune(old[4])
+        self._insert_points(rehearsal_id, talk_id, rehearsal.points)
+        return Recorded(rehearsal_id, replaced=old is not None)
+
+    def _insert_points(self, rehearsal_id: int, talk_id: int, points) -> None:
+        columns = ", ".join(f'"{k}"' for k in _POINT_FIELDS)
+        marks = ", ".join("?" for _ in _POINT_FIELDS)
+        self.db.executemany(
+            f"INSERT INTO rehearsal_points (rehearsal_id, position, {columns}) "
+            f"VALUES (?, ?, {marks})",
+            [
+                (rehearsal_id, i, *(getattr(p, k) for k in _POINT_FIELDS))
+                for i, p in enumerate(points)
+            ],
+        )
+
+    def _talk_for(self, analysis: Analysis) -> int:
+        """The talk this analysis belongs to, made, named or joined as ``--talk`` says, with
+        its notes file linked to it and its title brought up to date."""
+        notes, title = analysis.talk.notes, analysis.talk.title
+        name = normal_name(analysis.talk.name)
+        by_path = self._one("SELECT talk_id FROM talk_notes WHERE path = ?", notes)
+        if name is None:
+            talk = by_path
+        else:
+            talk = self._one("SELECT id FROM talks WHERE name_key = ?", name.casefold())
+            if talk is None and by_path is not None:
+                self.db.execute(
+                    "UPDATE talks SET name = ?, name_key = ? WHERE id = ?",
+                    (name, name.casefold(), by_path),
+                )
+                talk = by_path
+            elif talk is not None and by_path is not None and by_path != talk:
+                self._join(by_path, talk)
+        if talk is None:
+            talk = self.db.execute(
+                "INSERT INTO talks (name, name_key, title) VALUES (?, ?, ?)",
+                (name, name.casefold() if name else None, title),
+            ).lastrowid
+        self.db.execute("UPDATE talks SET title = ? WHERE id = ?", (title, talk))
+        self.db.execute(
+            "INSERT INTO talk_notes (path, talk_id) VALUES (?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET talk_id = excluded.talk_id",
+            (notes, talk),
+        )
+        return talk
+
+    def _join(self, source: int, target: int) -> None:
+        """Move every rehearsal and notes file of talk ``source`` to talk ``target``."""
+        self.db.execute("UPDATE rehearsals SET talk_id = ? WHERE talk_id = ?", (target, source))
+        self.db.execute("UPDATE talk_notes SET talk_id = ? WHERE talk_id = ?", (target, source))
+        self.db.execute("DELETE FROM talks WHERE id = ?", (source,))
+
+    def _prune(self, talk: int) -> None:
+        """Drop a talk no rehearsal is left in (its name and notes come back with the next
+        rehearsal recorded for them)."""
+        if self._one("SELECT count(*) FROM rehearsals WHERE talk_id = ?", talk) == 0:
+            self.db.execute("DELETE FROM talks WHERE id = ?", (talk,))
+
+    def forget(self, rehearsal_id: int) -> Rehearsal:
+        """Remove a rehearsal from the history (its report folder is not touched here)."""
+        with _transaction(self.db):
+            found = self.rehearsal(rehearsal_id)
+            talk = self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id)
+            self.db.execute("DELETE FROM rehearsals WHERE id = ?", (rehearsal_id,))
+            self._prune(talk)
+        return found
+
+    def _forget_recording(self, sha256: str) -> None:
+        talk = self._one("SELECT talk_id FROM rehearsals WHERE sha256 = ?", sha256)
+        if talk is not None:
+            self.db.execute("DELETE FROM rehearsals WHERE sha256 = ?", (sha256,))
+            self._prune(talk)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _one(self, sql: str, *args):
+        row = self.db.execute(sql, args).fetchone()
+        return row[0] if row else None
+
+    def talks(self) -> list[tuple[Talk, dict[str | None, int]]]:
+        """Every talk, most recently rehearsed first, with its rehearsals per speaker."""
+        found = []
+        for (talk_id,) in self.db.execute(
+            "SELECT talk_id FROM rehearsals GROUP BY talk_id ORDER BY max(created_ts) DESC"
+        ).fetchall():
+            talk = self._talk(talk_id)
+            found.append((talk, dict(self.speakers(talk).values())))
+        return found
+
+    def speakers(self, talk: Talk) -> dict[str, tuple[str | None, int]]:
+        """Who rehearsed ``talk``: speaker key -> (name, rehearsals), most rehearsals first."""
+        rows = self.db.execute(
+            "SELECT speaker_key, min(speaker), count(*) FROM rehearsals WHERE talk_id = ? "
+            "GROUP BY speaker_key ORDER BY count(*) DESC, speaker_key",
+            (talk.id,),
+        )
+        return {key: (name, n) for key, name, n in rows}
+
+    def _talk(self, talk_id: int) -> Talk:
+        title, name = self.db.execute(
+            "SELECT title, name FROM talks WHERE id = ?", (talk_id,)
+        ).fetchone()
+        notes = self.db.execute(
+            "SELECT path FROM talk_notes WHERE talk_id = ? ORDER BY path", (talk_id,)
+        ).fetchall()
+        return Talk(talk_id, title, name, tuple(n[0] for n in notes))
+
+    def find_talk(self, notes: str | Path | None = None, name: str | None = None) -> Talk | None:
+        """The talk named ``name``, else the one ``notes`` (a path) belongs to."""
+        if normal_name(name) is not None:
+            talk = self._one("SELECT id FROM talks WHERE name_key = ?", name_key(name))
+        else:
+            path = str(Path(notes).resolve()) if notes is not None else None
+            talk = self._one("SELECT talk_id FROM talk_notes WHERE path = ?", path)
+        return self._talk(talk) if talk is not None else None
+
+    def history(self, talk: Talk, speaker: str | None) -> History:
+        """The rehearsals of ``talk`` by ``speaker``, oldest first."""
+        ids = self.db.execute(
+            "SELECT id FROM rehearsals WHERE talk_id = ? AND speaker_key = ? "
+            "ORDER BY created_ts, id",
+            (talk.id, speaker_key(speaker)),
+        ).fetchall()
+        rehearsals = tuple(self.rehearsal(i) for (i,) in ids)
+        return History(talk, normal_speaker(speaker), rehearsals)
+
+    def rehearsal(self, rehearsal_id: int) -> Rehearsal:
+        """One rehearsal by its history id; HistoryError if there is none."""
+        cursor = self.db.execute("SELECT * FROM rehearsals WHERE id = ?", (rehearsal_id,))
+        row = cursor.fetchone()
+        if row is None:
+            raise HistoryError(f"no rehearsal {rehearsal_id} in the history {self.path}")
+        values = dict(zip([c[0] for c in cursor.description], row, strict=True))
+        columns = ", ".join(f'"{k}"' for k in _POINT_FIELDS)
+        points = self.db.execute(
+            f"SELECT {columns} FROM rehearsal_points WHERE rehearsal_id = ? ORDER BY position",
+            (rehearsal_id,),
+        )
+        return Rehearsal(
+            **{k: values[k] for k in _REHEARSAL_FIELDS},
+            points=tuple(_point(dict(zip(_POINT_FIELDS, p, strict=True))) for p in points),
+        )
+
+    def talk_of(self, rehearsal_id: int) -> Talk:
+        return self._talk(self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id))
+
+    def dump(self) -> dict[str, list[tuple]]:
+        """Every row of every table, in a stable order (to compare two databases)."""
+        tables = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {
+            t: sorted(self.db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+        }
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What ``record`` did: the rehearsal's id, whether it replaced an earlier analysis of
+    the same recording, or found this very analysis there already."""
+
+    id: int
+    replaced: bool = False
+    unchanged: bool = False
+
+
+# --- rehearsals from analyses ----------------------------------------------------------------
+
+# The columns of ``rehearsals`` that are ``Rehearsal`` fields (its points are rows of their own).
+_REHEARSAL_FIELDS = [f.name for f in fields(Rehearsal) if f.name != "points"]
+_POINT_FIELDS = [f.name for f in fields(RehearsalPoint)]
+
+
+def _point(values: dict) -> RehearsalPoint:
+    return RehearsalPoint(**values | {"out_of_order": bool(values["out_of_order"])})
+
+
+def rehearsal_of(analysis: Analysis, report: str | Path | None = None) -> Rehearsal:
+    """The history's view of an analysis (``report``: its report folder)."""
+    pacing = analysis.pacing
+    longest = max((p.duration for p in pacing.pauses), default=None)
+    return Rehearsal(
+        id=None,
+        created=analysis.created,
+        analysed=analysis.created,
+        speaker=normal_speaker(analysis.speaker),
+        title=analysis.talk.title,
+        notes=analysis.talk.notes,
+        recording=analysis.recording.path,
+        sha256=analysis.recording.sha256,
+        duration=analysis.summary.duration,
+        talk_time=pacing.talk_time,
+        speaking_time=pacing.speaking_time,
+        target=analysis.summary.target,
+        engine=analysis.transcript.engine,
+        model=analysis.transcript.model,
+        report=str(Path(report).resolve()) if report is not None else None,
+        coverage=analysis.summary.coverage,
+        wpm=pacing.wpm,
+        syllable_rate=pacing.syllable_rate,
+        pace_verdict=pacing.pace_verdict,
+        pauses=len(pacing.pauses),
+        longest_pause=longest,
+        fillers=len(pacing.fillers),
+        fillers_per_minute=pacing.fillers_per_minute,
+        restarts=len(analysis.restarts),
+        points=tuple(
+            RehearsalPoint(
+                number=p.number,
+                text=p.text,
+                status=p.status,
+                score=p.score,
+                start=p.start,
+                duration=p.duration,
+                budget=p.budget,
+                drift=p.drift,
+                order=p.order,
+                out_of_order=p.out_of_order,
+                repeats=len(p.repeats),
+            )
+            for p in analysis.points
+        ),
+    )
+
+
+def _rehearsal_values(rehearsal: Rehearsal) -> dict:
+    values = {k: getattr(rehearsal, k) for k in _REHEARSAL_FIELDS if k != "id"}
+    return values | {"speaker_key": speaker_key(rehearsal.speaker)}
+
+
+def _ts(rehearsal: Rehearsal) -> float:
+    return timestamp(rehearsal.created)
+
+
+def timestamp(iso: str) -> float:
+    """Seconds since the epoch of an ISO 8601 time (local time when it has no offset), so
+    times written at different UTC offsets sort right."""
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def normal_speaker(name: str | None) -> str | None:
+    """A speaker's name with its spacing tidied; None for none, blank or "me"."""
+    name = " ".join((name or "").split())
+    return None if not name or name.casefold() == "me" else name
+
+
+def speaker_key(name: str | None) -> str:
+    """What tells speakers apart: the name without case ('' for the usual speaker)."""
+    return (normal_speaker(name) or "").casefold()
+
+
+def normal_name(name: str | None) -> str | None:
+    """A talk name with its spacing tidied; None for none or blank."""
+    return " ".join((name or "").split()) or None
+
+
+def name_key(name: str | None) -> str | None:
+    """What tells talk names apart: the name without case."""
+    name = normal_name(name)
+    return name.casefold() if name else None
+
+
+# --- forgetting and rebuilding -------------------------------------------------------------
+
+
+def forget(path: str | Path, rehearsal_id: int) -> tuple[Rehearsal, Path | None]:
+    """Remove a rehearsal from the history and leave ``forgotten.json`` in its report folder
+    (which stays), so ``rebuild`` leaves it out too. Returns it and the marker written."""
+    with HistoryDB.open(path) as history:
+        rehearsal = history.forget(rehearsal_id)
+    marker = Path(rehearsal.report) / FORGOTTEN if rehearsal.report else None
+    if marker is None or not marker.parent.is_dir():
+        return rehearsal, None
+    note = {
+        "forgotten": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "rehearsal": rehearsal.id,
+        "sha256": rehearsal.sha256,
+        "note": "`rehearse history --forget` took this rehearsal out of the history; "
+        "`rehearse history --rebuild` leaves it out. Delete this file to count it again.",
+    }
+    try:
+        write_atomic(marker, json.dumps(note, indent=2) + "\n")
+    except OSError as exc:
+        log.warning(
+            "could not write %s (%s): `history --rebuild` would count this rehearsal again",
+            marker,
+            exc.strerror,
+        )
+        return rehearsal, None
+    return rehearsal, marker
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What ``rebuild`` found: rehearsals in the new history, analyses read, forgotten
+    rehearsals left out, files that could not be read (path, reason)."""
+
+    rehearsals: int
+    analyses: int
+    forgotten: int
+    unreadable: tuple[tuple[str, str], ...] = ()
+
+
+def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
+    """Recreate the history at ``path`` from every analysis.json under ``reports``.
+
+    Analyses (schema 1 and 2) and forgets are replayed in time order through ``record``, in
+    one transaction: the old rows go only when the new ones are all in.
+    """
+    from rehearse.report import load_analysis
+
+    reports = Path(reports)
+    if not reports.is_dir():
+        raise HistoryError(f"reports folder not found: {reports}")
+    events: list[tuple[float, int, tuple[str, ...], object]] = []
+    unreadable, analyses, forgotten = [], 0, 0
+    for file in sorted(reports.rglob("analysis.json")):
+        if any(part.startswith(".") for part in file.relative_to(reports).parts):
+            continue  # a report being written (.partial-*)
+        try:
+            analysis = load_analysis(file)
+            time = timestamp(analysis.created)
+        except (InputError, ValueError) as exc:
+            unreadable.append((str(file), str(exc)))
+            continue
+        analysis = _resolved(analysis)
+        analyses += 1
+        # the same analysis in two folders (re-rendered): the first by path counts
+        events.append((time, 0, file.parts, (analysis, file.parent)))
+        marker = file.parent / FORGOTTEN
+        if marker.exists():
+            try:
+                when = timestamp(json.loads(marker.read_text(encoding="utf-8"))["forgotten"])
+            except (OSError, ValueError, KeyError, TypeError):
+                when = time
+            forgotten += 1
+            events.append((max(when, time), 1, file.parts, analysis.recording.sha256))
+    events.sort(key=lambda e: e[:3])
+    with HistoryDB.open(path, create=True) as history, _transaction(history.db):
+        for table in ("rehearsal_points", "rehearsals", "talk_notes", "talks"):
+            history.db.execute(f"DELETE FROM {table}")
+        history.db.execute("DELETE FROM sqlite_sequence")
+        for _, kind, _, what in events:
+            if kind == 0:
+                analysis, folder = what
+                history._record(analysis, rehearsal_of(analysis, folder))
+            else:
+                history._forget_recording(what)
+        count = history._one("SELECT count(*) FROM rehearsals")
+    return Rebuilt(count, analyses, forgotten, tuple(unreadable))
+
+
+def _resolved(analysis: Analysis) -> Analysis:
+    """A schema 1 analysis names its notes as given; resolve them from here."""
+    notes = analysis.talk.notes
+    if notes and not Path(notes).is_absolute():
+        return replace(analysis, talk=replace(analysis.talk, notes=str(Path(notes).resolve())))
+    return analysis

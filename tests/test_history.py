@@ -1,0 +1,390 @@
+"""The history database through the real command line: `analyze` records each rehearsal,
+`history` shows them, `--forget` and `--rebuild`; two processes at once; a newer database.
+
+The shared rehearsals' transcripts come from the session's transcript cache
+(``shared_rehearsals``), so every `analyze` here runs the real pipeline in a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rehearse.cli import app
+from rehearse.history import DB_NAME, FORGOTTEN, VERSION, HistoryDB, rebuild
+from rehearse.report import load_analysis
+
+ROOT = Path(__file__).parent.parent
+NOTES = ROOT / "notes" / "kilka-zdan-o-sobie.md"
+SKIPPED = {"pl-full": [], "pl-skips": [3, 9, 13], "pl-reorder": []}
+OUT_OF_ORDER = {"pl-full": [], "pl-skips": [], "pl-reorder": [7, 11]}
+JSON_KEYS = [
+    "id",
+    "created",
+    "speaker",
+    "coverage",
+    "duration",
+    "skipped",
+    "out_of_order",
+    "wpm",
+    "fillers_per_minute",
+    "restarts",
+]
+
+
+def run(*args: object, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "130", **(env or {})})
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def one_line_error(result, code: int) -> str:
+    assert result.exit_code == code, result.output
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message, message
+    return message
+
+
+@pytest.fixture
+def notes(tmp_path) -> Path:
+    """A copy of the seed talk's notes: each test's talk is a notes file of its own."""
+    path = tmp_path / "notes" / "talk.md"
+    path.parent.mkdir()
+    shutil.copy(NOTES, path)
+    return path
+
+
+def analyze(recording: Path, notes: Path, out: Path, *extra: object):
+    return ok(run("analyze", recording, "--notes", notes, "--target", "3m", "--out", out, *extra))
+
+
+def history_json(notes: Path, out: Path, *extra: object) -> dict:
+    return json.loads(ok(run("history", notes, "--out", out, "--json", *extra)).stdout)
+
+
+def report_folders(out: Path) -> list[Path]:
+    return sorted(p for p in out.glob("*/*") if p.is_dir())
+
+
+# --- recording and showing ------------------------------------------------------------------
+
+
+def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    for name in ("pl-full", "pl-skips", "pl-reorder"):
+        analyze(shared_rehearsals[name], notes, out)
+    data = history_json(notes, out)
+    assert list(data) == ["talk", "rehearsals"]
+    assert data["talk"]["title"] == "Kilka zdań o sobie"
+    assert data["talk"]["notes"] == [str(notes.resolve())]
+    rehearsals = data["rehearsals"]
+    assert [list(r) for r in rehearsals] == [JSON_KEYS] * 3
+    assert [r["skipped"] for r in rehearsals] == [SKIPPED[n] for n in SKIPPED]
+    assert [r["out_of_order"] for r in rehearsals] == [OUT_OF_ORDER[n] for n in SKIPPED]
+    assert [r["id"] for r in rehearsals] == [1, 2, 3]
+    assert [r["created"] for r in rehearsals] == sorted(r["created"] for r in rehearsals)
+    assert [round(r["coverage"], 3) for r in rehearsals] == [1.0, 0.786, 1.0]
+    assert [r["duration"] for r in rehearsals] == [198.64, 157.7, 205.34]  # talk times
+    assert all(r["speaker"] is None and r["restarts"] == 0 for r in rehearsals)
+    folders = report_folders(out)
+    assert [load_analysis(f).summary.skipped for f in folders] == [(), (3, 9, 13), ()]
+
+    table = " ".join(ok(run("history", notes, "--out", out)).stdout.split())
+    assert "Kilka zdań o sobie: 3 rehearsals" in table
+    assert "2:38 of 3:00 │ 11/14 (79%) │ 3, 9, 13" in table
+    assert "3:25 of 3:00 │ 14/14 (100%) │ – │ 7, 11" in table
+    assert "Most often skipped 3. To co tutaj widzicie" in table
+    assert "Most often out of order 7. Jeżeli mój model" in table
+
+
+def test_history_without_notes_lists_the_talks(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    analyze(shared_rehearsals["pl-skips"], notes, out, "--speaker", "Anna")
+    listing = " ".join(ok(run("history", "--out", out)).stdout.split())
+    assert "Kilka zdań o sobie" in listing and "you: 1" in listing and "Anna: 1" in listing
+
+
+def test_speakers_have_histories_of_their_own(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out, "--speaker", "Łucja Nowak")
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    analyze(shared_rehearsals["pl-reorder"], notes, out, "--speaker", " łucja  NOWAK ")
+    assert load_analysis(report_folders(out)[0]).speaker == "Łucja Nowak"
+    mine = history_json(notes, out)["rehearsals"]
+    assert [r["skipped"] for r in mine] == [[3, 9, 13]] and mine[0]["speaker"] is None
+    hers = history_json(notes, out, "--speaker", "łucja nowak")["rehearsals"]
+    assert [r["out_of_order"] for r in hers] == [[], [7, 11]]
+    assert {r["speaker"] for r in hers} == {"Łucja Nowak", "łucja NOWAK"}
+    assert history_json(notes, out, "--speaker", "me")["rehearsals"] == mine
+    message = one_line_error(run("history", notes, "--out", out, "--speaker", "Piotr"), 2)
+    assert "no rehearsals of 'Kilka zdań o sobie' by Piotr" in message
+    assert "Łucja Nowak (2)" in message and "you (1)" in message
+
+
+def test_no_history_leaves_no_database(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out, "--no-history")
+    assert [f.name for f in out.iterdir()] == ["kilka-zdan-o-sobie"]
+    message = one_line_error(run("history", notes, "--out", out), 2)
+    assert f"no history at {out / DB_NAME} yet" in message
+
+
+def test_db_option_puts_the_history_elsewhere(shared_rehearsals, notes, tmp_path):
+    out, db = tmp_path / "reports", tmp_path / "elsewhere" / "h.sqlite"
+    analyze(shared_rehearsals["pl-full"], notes, out, "--db", db)
+    assert db.exists() and not (out / DB_NAME).exists()
+    assert len(history_json(notes, out, "--db", db)["rehearsals"]) == 1
+
+
+def test_analysing_a_recording_again_replaces_it_in_place(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    first = history_json(notes, out)["rehearsals"]
+    time.sleep(1.1)  # a new analysis time
+    ok(run("analyze", shared_rehearsals["pl-skips"], "--notes", notes, "--out", out))
+    again = history_json(notes, out)["rehearsals"]
+    assert [r["id"] for r in again] == [1, 2]  # still the first rehearsal, in its place
+    assert again[0]["created"] == first[0]["created"]
+    assert again[1] == first[1]
+    with HistoryDB.open(out / DB_NAME) as opened:
+        replaced = opened.rehearsal(1)
+    assert replaced.target is None and replaced.analysed > replaced.created  # no --target now
+    assert Path(replaced.report) == report_folders(out)[-1]
+
+
+def test_talk_name_renames_and_joins_histories(shared_rehearsals, notes, tmp_path):
+    """A deck and its Markdown export: two notes files, one history once both are named."""
+    out = tmp_path / "reports"
+    export = notes.with_name("export.md")
+    shutil.copy(notes, export)
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    analyze(shared_rehearsals["pl-skips"], export, out)
+    assert len(history_json(notes, out)["rehearsals"]) == 1
+    analyze(shared_rehearsals["pl-reorder"], notes, out, "--talk", "Konferencja")  # rename
+    named = history_json(notes, out)
+    assert named["talk"]["name"] == "Konferencja" and len(named["rehearsals"]) == 2
+    # the export's own history joins the named one
+    time.sleep(1.1)
+    ok(run("analyze", shared_rehearsals["pl-skips"], "--notes", export, "--out", out,
+           "--talk", "konferencja"))  # fmt: skip
+    joined = history_json(notes, out)
+    assert joined == history_json(export, out) == history_json("", out, "--talk", "KONFERENCJA")
+    assert sorted(joined["talk"]["notes"]) == sorted([str(notes.resolve()), str(export.resolve())])
+    assert [r["skipped"] for r in joined["rehearsals"]] == [[], [3, 9, 13], []]
+
+
+def test_bad_ids_and_talks_are_one_line(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    other = notes.with_name("other.md")
+    shutil.copy(notes, other)
+    assert "no rehearsal 7 in the history" in one_line_error(
+        run("history", "--forget", 7, "--out", out), 2
+    )
+    assert "no rehearsals of " in one_line_error(run("history", other, "--out", out), 2)
+    analyze(shared_rehearsals["pl-skips"], other, out)
+    message = one_line_error(run("history", other, "--forget", 1, "--out", out), 2)
+    assert "rehearsal 1 is of 'Kilka zdań o sobie', not of" in message
+    assert len(history_json(notes, out)["rehearsals"]) == 1
+
+
+# --- forget and rebuild ----------------------------------------------------------------------
+
+
+def test_forget_takes_it_out_and_keeps_its_report(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    for name in ("pl-full", "pl-skips", "pl-reorder"):
+        analyze(shared_rehearsals[name], notes, out)
+    botched = report_folders(out)[1]
+    before = {p.name: p.read_bytes() for p in botched.iterdir()}
+    result = ok(run("history", notes, "--forget", 2, "--out", out))
+    assert "Took rehearsal 2" in result.stdout and "pl-skips.mp3" in result.stdout
+    assert [r["id"] for r in history_json(notes, out)["rehearsals"]] == [1, 3]
+    after = {p.name: p.read_bytes() for p in botched.iterdir()}
+    assert after.pop(FORGOTTEN) and after == before
+
+
+def test_rebuild_gives_the_same_history(shared_rehearsals, notes, tmp_path):
+    """Three rehearsals, one analysed again, one forgotten, one re-rendered into another
+    folder, two speakers: the rebuilt database equals the live one, row for row."""
+    out = tmp_path / "reports"
+    for name in ("pl-full", "pl-skips", "pl-reorder"):
+        analyze(shared_rehearsals[name], notes, out)
+    analyze(shared_rehearsals["pl-full"], notes, out, "--speaker", "Anna")  # replaces 1
+    ok(run("report", report_folders(out)[1], "--out", out))  # a second folder, same analysis
+    ok(run("history", notes, "--forget", 3, "--out", out))
+    assert len(report_folders(out)) == 5
+    live_json = history_json(notes, out)
+    live_table = ok(run("history", notes, "--out", out)).stdout
+    with HistoryDB.open(out / DB_NAME) as opened:
+        live = opened.dump()
+
+    result = ok(run("history", "--rebuild", "--out", out))  # in place
+    assert "from 5 analyses under" in result.stdout and "3 rehearsals" not in result.stdout
+    with HistoryDB.open(out / DB_NAME) as opened:
+        assert opened.dump() == live
+    for extra in ("-wal", "-shm", ""):
+        Path(f"{out / DB_NAME}{extra}").unlink(missing_ok=True)
+    ok(run("history", "--rebuild", out))  # from nothing
+    with HistoryDB.open(out / DB_NAME) as opened:
+        assert opened.dump() == live
+    assert history_json(notes, out) == live_json
+    assert ok(run("history", notes, "--out", out)).stdout == live_table
+    assert [r["skipped"] for r in live_json["rehearsals"]] == [[3, 9, 13]]
+    assert history_json(notes, out, "--speaker", "anna")["rehearsals"][0]["id"] == 1
+
+
+def test_rebuild_reads_schema_1_reports(tmp_path, monkeypatch):
+    """Report folders written before schema 2 (their notes path relative to where rehearse
+    ran) make a history too."""
+    out = tmp_path / "reports"
+    for name in ("pl-full", "pl-skips", "pl-reorder"):
+        data = json.loads((ROOT / "tests" / "data" / "schema1" / f"{name}.json").read_text())
+        folder = out / "kilka-zdan-o-sobie" / f"{data['created'][:10]}-{name}"
+        folder.mkdir(parents=True)
+        (folder / "analysis.json").write_text(json.dumps(data), encoding="utf-8")
+    (out / "broken").mkdir()
+    (out / "broken" / "analysis.json").write_text("{not json")
+    monkeypatch.chdir(ROOT)
+    result = ok(run("history", "--rebuild", out))
+    assert "skipped " in result.stderr and "broken" in result.stderr
+    data = history_json(NOTES, out)
+    assert [r["skipped"] for r in data["rehearsals"]] == [[], [3, 9, 13], []]
+    assert [r["created"][:10] for r in data["rehearsals"]] == [
+        "2025-03-10",
+        "2025-03-11",
+        "2025-03-12",
+    ]
+    assert data["talk"]["notes"] == [str(NOTES.resolve())]
+
+
+def test_a_failed_record_leaves_nothing_half_written(
+    shared_rehearsals, notes, tmp_path, monkeypatch
+):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    with HistoryDB.open(out / DB_NAME) as opened:
+        before = opened.dump()
+
+    def crash(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(HistoryDB, "_insert_points", crash)
+    result = run("analyze", shared_rehearsals["pl-skips"], "--notes", notes, "--out", out)
+    message = one_line_error(result, 4)
+    assert "the report is written, but the history was not updated" in message
+    assert "disk I/O error" in message and "--rebuild" in message
+    monkeypatch.undo()
+    with HistoryDB.open(out / DB_NAME) as opened:
+        assert opened.dump() == before
+    assert len(report_folders(out)) == 2
+
+
+# --- concurrency and versions ----------------------------------------------------------------
+
+
+def test_two_processes_finishing_together_both_land(shared_rehearsals, notes, tmp_path):
+    """Two real `rehearse analyze` processes. The test holds the database's write lock until
+    both have written their reports, so both reach the history at the same moment."""
+    out = tmp_path / "reports"
+    db = out / DB_NAME
+    with HistoryDB.open(db, create=True):
+        pass
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+    lock = sqlite3.connect(db, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        runs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "rehearse",
+                    "analyze",
+                    str(shared_rehearsals[name]),
+                    "--notes",
+                    str(notes),
+                    "--out",
+                    str(out),
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in ("pl-skips", "pl-reorder")
+        ]
+        deadline = time.monotonic() + 300
+        while len(report_folders(out)) < 2 and time.monotonic() < deadline:
+            assert all(r.poll() is None for r in runs), [r.communicate() for r in runs]
+            time.sleep(0.2)
+        time.sleep(1.0)  # both now wait for the lock
+        assert all(r.poll() is None for r in runs)
+    finally:
+        lock.rollback()
+        lock.close()
+    for r in runs:
+        _, stderr = r.communicate(timeout=120)
+        assert r.returncode == 0, stderr
+    rehearsals = history_json(notes, out)["rehearsals"]
+    assert sorted(r["skipped"] for r in rehearsals) == [[], [3, 9, 13]]
+    with HistoryDB.open(db) as opened:
+        assert opened.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_database_is_refused_and_left_untouched(notes, tmp_path):
+    out = tmp_path / "reports"
+    db = out / DB_NAME
+    with HistoryDB.open(db, create=True) as opened:
+        opened.db.execute("UPDATE schema_version SET version = ?", (VERSION + 1,))
+    for extra in ("-wal", "-shm"):
+        assert not Path(f"{db}{extra}").exists()
+    saved, stat = db.read_bytes(), db.stat()
+    for args in (
+        ("history", notes, "--out", out),
+        ("history", "--rebuild", "--out", out),
+        ("history", "--forget", 1, "--out", out),
+        # refused before transcribing: the recording does not even exist
+        ("analyze", tmp_path / "missing.m4a", "--notes", notes, "--out", out),
+    ):
+        message = one_line_error(run(*args), 2)
+        assert f"history database of version {VERSION + 1}, newer than this" in message
+        assert "left as it is" in message
+    assert db.read_bytes() == saved and db.stat().st_mtime_ns == stat.st_mtime_ns
+    assert sorted(p.name for p in out.iterdir()) == [DB_NAME]
+
+
+def test_a_file_that_is_no_history_is_refused(notes, tmp_path):
+    db = tmp_path / "h.sqlite"
+    db.write_text("not a database at all, just text " * 100)
+    message = one_line_error(run("history", notes, "--db", db), 2)
+    assert "is not a rehearse history database" in message
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE songs (title TEXT)")
+    message = one_line_error(run("history", notes, "--db", other), 2)
+    assert "an SQLite database but not a rehearse history" in message
+
+
+def test_rebuild_function_skips_report_being_written(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    [folder] = report_folders(out)
+    partial = folder.parent / ".partial-xyz"
+    shutil.copytree(folder, partial)
+    done = rebuild(tmp_path / "new.sqlite", out)
+    assert (done.rehearsals, done.analyses) == (1, 1)
