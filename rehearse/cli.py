@@ -1026,7 +1026,8 @@ def _print_history(past) -> None:
         console.print(f"[bold]{title}[/bold]")
         for h in found:
             label = escape(view.shorten(f"{h.number}. {h.text}", 60))
-            console.print(f"  {label}  {h.count} of {h.of}", highlight=False)
+            gone = " (no longer in the notes)" if h.removed else ""
+            console.print(f"  {label}  {h.count} of {h.of}{gone}", highlight=False)
 
 
 def _date(created: str) -> str:

@@ -33,6 +33,8 @@ from pathlib import Path
 from rehearse.errors import InputError, OutputError
 from rehearse.files import write_atomic
 from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
+from rehearse.progress import KnownPoint, match_points
+from rehearse.textnorm import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +109,83 @@ CREATE TABLE rehearsal_points (
 );
 """
 
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of ``script``, inside the caller's transaction (``executescript``
+    would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    """The first schema: talks, their notes files, rehearsals and their points by number."""
+    _run(db, _V1)
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    """Points matched across versions of the notes: ``talk_points`` are a talk's points and
+    each rehearsal's point refers to one; rehearsals keep their talk's language (for the
+    matching's lemmas). Existing rehearsals are matched in time order, as ``record`` would
+    have; their language is detected from their points' text."""
+    _run(
+        db,
+        """
+        CREATE TABLE talk_points (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            talk_id INTEGER NOT NULL REFERENCES talks(id) ON DELETE CASCADE
+        );
+        ALTER TABLE rehearsal_points ADD COLUMN point_id INTEGER REFERENCES talk_points(id);
+        ALTER TABLE rehearsals ADD COLUMN language TEXT;
+        """,
+    )
+    rows = db.execute("SELECT id, talk_id FROM rehearsals ORDER BY created_ts, id").fetchall()
+    for rehearsal_id, talk_id in rows:
+        points = db.execute(
+            "SELECT number, text FROM rehearsal_points WHERE rehearsal_id = ? ORDER BY position",
+            (rehearsal_id,),
+        ).fetchall()
+        language = detect_language(" ".join(text for _, text in points))
+        db.execute("UPDATE rehearsals SET language = ? WHERE id = ?", (language, rehearsal_id))
+        for position, point_id in enumerate(_point_ids(db, talk_id, points, language)):
+            db.execute(
+                "UPDATE rehearsal_points SET point_id = ? WHERE rehearsal_id = ? AND position = ?",
+                (point_id, rehearsal_id, position),
+            )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 # MIGRATIONS[n] brings a database of version n to version n + 1; a new database runs them all.
-MIGRATIONS: list[Migration] = [lambda db: db.executescript(_V1)]
+MIGRATIONS: list[Migration] = [_v1, _v2]
 VERSION = len(MIGRATIONS)
+
+
+def _known_points(db: sqlite3.Connection, talk_id: int) -> list[KnownPoint]:
+    """The points of a talk's rehearsals so far: latest number, every text they have had."""
+    known: dict[int, tuple[int, list[str]]] = {}
+    for point_id, number, text in db.execute(
+        "SELECT p.point_id, p.number, p.text FROM rehearsal_points p "
+        "JOIN rehearsals r ON r.id = p.rehearsal_id "
+        "WHERE r.talk_id = ? AND p.point_id IS NOT NULL "
+        "ORDER BY r.created_ts, r.id, p.position",
+        (talk_id,),
+    ):
+        texts = known.get(point_id, (number, []))[1]
+        known[point_id] = (number, texts if text in texts else [*texts, text])
+    return [KnownPoint(i, n, tuple(t)) for i, (n, t) in sorted(known.items())]
+
+
+def _point_ids(
+    db: sqlite3.Connection, talk_id: int, points: list[tuple[int, str]], language: str | None
+) -> list[int]:
+    """The talk's point each (number, text) is; a new point of the talk for the others."""
+    found = match_points(_known_points(db, talk_id), points, language)
+    return [
+        point_id
+        if point_id is not None
+        else db.execute("INSERT INTO talk_points (talk_id) VALUES (?)", (talk_id,)).lastrowid
+        for point_id in found
+    ]
 
 
 def default_db(reports: str | Path) -> Path:
@@ -252,6 +327,8 @@ class HistoryDB:
         if old is not None and old[3] == rehearsal.analysed:
             return Recorded(old[0], replaced=False, unchanged=True)
         talk_id = self._talk_for(analysis)
+        numbered = [(p.number, p.text) for p in rehearsal.points]
+        point_ids = _point_ids(self.db, talk_id, numbered, rehearsal.language)
         created, created_ts = (old[1], old[2]) if old else (rehearsal.created, _ts(rehearsal))
         values = _rehearsal_values(rehearsal) | {
             "talk_id": talk_id,
@@ -268,12 +345,14 @@ class HistoryDB:
             self.db.execute("DELETE FROM rehearsal_points WHERE rehearsal_id = ?", (old[0],))
             sets = ", ".join(f'"{k}" = :{k}' for k in values)
             self.db.execute(f"UPDATE rehearsals SET {sets} WHERE id = :id", values | {"id": old[0]})
-            if old[4] != talk_id:
-                self._prune(old[4])
-        self._insert_points(rehearsal_id, talk_id, rehearsal.points)
+        points = [replace(p, point_id=i) for p, i in zip(rehearsal.points, point_ids, strict=True)]
+        self._insert_points(rehearsal_id, points)
+        self._prune(talk_id)
+        if old is not None and old[4] != talk_id:
+            self._prune(old[4])
         return Recorded(rehearsal_id, replaced=old is not None)
 
-    def _insert_points(self, rehearsal_id: int, talk_id: int, points) -> None:
+    def _insert_points(self, rehearsal_id: int, points) -> None:
         columns = ", ".join(f'"{k}"' for k in _POINT_FIELDS)
         marks = ", ".join("?" for _ in _POINT_FIELDS)
         self.db.executemany(
@@ -317,14 +396,38 @@ class HistoryDB:
         return talk
 
     def _join(self, source: int, target: int) -> None:
-        """Move every rehearsal and notes file of talk ``source`` to talk ``target``."""
+        """Move every rehearsal and notes file of talk ``source`` to talk ``target``; its
+        points become the target's points they match, or new points of it."""
+        language = self._one(
+            "SELECT language FROM rehearsals WHERE talk_id = ? ORDER BY created_ts DESC",
+            source,
+        )
+        theirs = _known_points(self.db, source)
+        latest = [(k.number, k.texts[-1]) for k in theirs]
+        matched = match_points(_known_points(self.db, target), latest, language)
+        for point, same in zip(theirs, matched, strict=True):
+            if same is None:
+                self.db.execute(
+                    "UPDATE talk_points SET talk_id = ? WHERE id = ?", (target, point.point_id)
+                )
+            else:
+                self.db.execute(
+                    "UPDATE rehearsal_points SET point_id = ? WHERE point_id = ?",
+                    (same, point.point_id),
+                )
         self.db.execute("UPDATE rehearsals SET talk_id = ? WHERE talk_id = ?", (target, source))
         self.db.execute("UPDATE talk_notes SET talk_id = ? WHERE talk_id = ?", (target, source))
         self.db.execute("DELETE FROM talks WHERE id = ?", (source,))
 
     def _prune(self, talk: int) -> None:
-        """Drop a talk no rehearsal is left in (its name and notes come back with the next
-        rehearsal recorded for them)."""
+        """Drop the points of a talk no rehearsal has any more, and the talk when no
+        rehearsal is left in it (its name and notes come back with the next rehearsal
+        recorded for them)."""
+        self.db.execute(
+            "DELETE FROM talk_points WHERE talk_id = ? AND id NOT IN "
+            "(SELECT point_id FROM rehearsal_points WHERE point_id IS NOT NULL)",
+            (talk,),
+        )
         if self._one("SELECT count(*) FROM rehearsals WHERE talk_id = ?", talk) == 0:
             self.db.execute("DELETE FROM talks WHERE id = ?", (talk,))
 
@@ -479,6 +582,7 @@ def rehearsal_of(analysis: Analysis, report: str | Path | None = None) -> Rehear
         fillers=len(pacing.fillers),
         fillers_per_minute=pacing.fillers_per_minute,
         restarts=len(analysis.restarts),
+        language=analysis.talk.language,
         points=tuple(
             RehearsalPoint(
                 number=p.number,
@@ -612,7 +716,7 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
             events.append((max(when, time), 1, file.parts, analysis.recording.sha256))
     events.sort(key=lambda e: e[:3])
     with HistoryDB.open(path, create=True) as history, _transaction(history.db):
-        for table in ("rehearsal_points", "rehearsals", "talk_notes", "talks"):
+        for table in ("rehearsal_points", "rehearsals", "talk_points", "talk_notes", "talks"):
             history.db.execute(f"DELETE FROM {table}")
         history.db.execute("DELETE FROM sqlite_sequence")
         for _, kind, _, what in events:

@@ -362,7 +362,8 @@ class Analysis:
 @dataclass(frozen=True)
 class RehearsalPoint:
     """One point of a rehearsal as the history keeps it: the number and text it had in that
-    rehearsal's notes, and what happened to it."""
+    rehearsal's notes, and what happened to it. ``point_id`` is the point across versions of
+    the notes: a renumbered or reworded point keeps it (None until the history matched it)."""
 
     number: int
     text: str
@@ -375,6 +376,7 @@ class RehearsalPoint:
     order: int | None = None
     out_of_order: bool = False
     repeats: int = 0
+    point_id: int | None = None
 
     @property
     def said(self) -> bool:
@@ -412,6 +414,7 @@ class Rehearsal:
     fillers: int
     fillers_per_minute: float
     restarts: int
+    language: str | None = None
     points: tuple[RehearsalPoint, ...] = ()
 
     @property

@@ -7,7 +7,63 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
+from rehearse import textnorm
 from rehearse.models import History, Rehearsal
+
+# How alike two versions of a point must be (0-100, ``similarity``) to be the same point:
+# under the same number, reworded; under another number, moved or renumbered as well. On the
+# seed talk, different points are at most 64 alike (two near-duplicates, 11 and 12) and the
+# rest at most 56; rewordings of its points score 60-96 ("ML moją pasją" -> "Machine
+# learning jest moją pasją" 60, "ML to moja pasja" 96).
+REWORDED = 60.0
+MOVED = 80.0
+SAME_NUMBER_BONUS = 15.0  # a tie between two candidates goes to the one under the same number
+
+
+@dataclass(frozen=True)
+class KnownPoint:
+    """A point the history knows for a talk: its id, its latest number and every text it
+    has had."""
+
+    point_id: int
+    number: int
+    texts: tuple[str, ...]
+
+
+def similarity(a: str, b: str, language: str | None) -> float:
+    """How alike two point texts are, 0-100: casefolded lemmas without diacritics, compared
+    as sorted words and as word sets (so a point with words added or dropped stays close)."""
+    x, y = textnorm.normalize(a, language), textnorm.normalize(b, language)
+    if x == y:
+        return 100.0
+    return (fuzz.token_sort_ratio(x, y) + fuzz.token_set_ratio(x, y)) / 2
+
+
+def match_points(
+    known: Sequence[KnownPoint], points: Sequence[tuple[int, str]], language: str | None
+) -> list[int | None]:
+    """The known point each of ``points`` (number, text) is, or None for a new point.
+
+    One known point per point: the most alike pairs are matched first, a text the point
+    has had counting 100, then rewordings under the same number (``REWORDED``) and moved
+    points (``MOVED``).
+    """
+    pairs = []
+    for i, (number, text) in enumerate(points):
+        for k in known:
+            alike = max(similarity(text, old, language) for old in k.texts)
+            same = k.number == number
+            if alike >= (REWORDED if same else MOVED):
+                pairs.append((-(alike + SAME_NUMBER_BONUS * same), i, k.point_id))
+    found: list[int | None] = [None] * len(points)
+    taken: set[int] = set()
+    for _, i, point_id in sorted(pairs):
+        if found[i] is None and point_id not in taken:
+            found[i] = point_id
+            taken.add(point_id)
+    return found
 
 
 def talk_time(rehearsal: Rehearsal) -> float:
@@ -25,24 +81,62 @@ class Habit:
     text: str
     count: int
     of: int
+    removed: bool = False
 
 
 def habits(history: History, what: str, limit: int = 5) -> list[Habit]:
     """The points most often ``skipped`` or ``out_of_order``, most often first (ties in notes
     order); only points that were, at least once."""
-    seen: dict[tuple[int, str], list[int]] = {}
-    order: list[tuple[int, str]] = []
+    counts: dict[object, list[int]] = {}
     for rehearsal in history.rehearsals:
         for point in rehearsal.points:
-            key = (point.number, point.text)
-            if key not in seen:
-                seen[key] = [0, 0]
-                order.append(key)
             hit = not point.said if what == "skipped" else point.out_of_order
-            seen[key][0] += hit
-            seen[key][1] += 1
-    found = [Habit(k[0], k[1], *seen[k]) for k in order if seen[k][0]]
-    return sorted(found, key=lambda h: (-h.count, order.index((h.number, h.text))))[:limit]
+            count = counts.setdefault(_identity(point), [0, 0])
+            count[0] += hit
+            count[1] += 1
+    found = []
+    for row in point_rows(history):
+        hits, of = counts[row.identity]
+        if hits:
+            found.append(Habit(row.number, row.text, hits, of, row.removed))
+    return sorted(found, key=lambda h: -h.count)[:limit]
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """A point of a talk's history: the number and text it had when last in the notes, and
+    whether the latest notes still have it."""
+
+    identity: object
+    number: int
+    text: str
+    removed: bool = False
+
+
+def _identity(point) -> object:
+    return point.point_id if point.point_id is not None else (point.number, point.text)
+
+
+def point_rows(history: History) -> list[PointRow]:
+    """Every point of the history in the latest notes' order; a point the latest notes no
+    longer have stays after the point it followed when it was last there."""
+    latest: dict[object, PointRow] = {}
+    order: list[object] = []
+    for rehearsal in history.rehearsals:
+        current = [_identity(p) for p in rehearsal.points]
+        for point in rehearsal.points:
+            latest[_identity(point)] = PointRow(_identity(point), point.number, point.text)
+        merged = list(current)
+        present = set(current)
+        for i, identity in enumerate(order):
+            if identity in present:
+                continue
+            before = next((x for x in reversed(order[:i]) if x in present), None)
+            merged.insert(merged.index(before) + 1 if before is not None else 0, identity)
+            present.add(identity)
+        order = merged
+    last = {_identity(p) for p in history.rehearsals[-1].points} if history.rehearsals else set()
+    return [PointRow(i, latest[i].number, latest[i].text, removed=i not in last) for i in order]
 
 
 def ordinal(n: int) -> str:

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,23 @@ def history_json(notes: Path, out: Path, *extra: object) -> dict:
 
 def report_folders(out: Path) -> list[Path]:
     return sorted(p for p in out.glob("*/*") if p.is_dir())
+
+
+REWORDED_3 = (
+    "3. Tu widzicie moje doświadczenie zawodowe; nie będę go omawiał, możecie je sobie przeczytać."
+)
+
+
+def edit_notes(path: Path) -> None:
+    """The speaker's edit between rehearsals: points 12 and 13 swap places (so both are
+    renumbered), point 3 is reworded and a point 15 is added. (tests/data/history-v1.sql
+    holds a history made with the same edit.)"""
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    at = {line.split(".")[0]: i for i, line in enumerate(lines) if line[:1].isdigit()}
+    lines[at["12"]], lines[at["13"]] = "12." + lines[at["13"]][3:], "13." + lines[at["12"]][3:]
+    lines[at["3"]] = REWORDED_3
+    lines.append("15. Na koniec zapraszam do kontaktu na LinkedInie")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 # --- recording and showing ------------------------------------------------------------------
@@ -200,6 +218,68 @@ def test_bad_ids_and_talks_are_one_line(shared_rehearsals, notes, tmp_path):
     message = one_line_error(run("history", other, "--forget", 1, "--out", out), 2)
     assert "rehearsal 1 is of 'Kilka zdań o sobie', not of" in message
     assert len(history_json(notes, out)["rehearsals"]) == 1
+
+
+def test_edited_notes_keep_each_points_history(shared_rehearsals, notes, tmp_path):
+    """Renumbered (12 <-> 13) and reworded (3) points keep their history; the added point 15
+    is new, not skipped in the rehearsals before it existed."""
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-skips"], notes, out)  # 3, 9, 13 skipped
+    edit_notes(notes)
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    with HistoryDB.open(out / DB_NAME) as opened:
+        past = opened.history(opened.find_talk(notes=notes), None)
+    before, after = ({p.text[:24]: p for p in r.points} for r in past.rehearsals)
+    for text in before:  # every point of the old notes is a point of the new ones...
+        same = text if text in after else REWORDED_3[3:27]
+        assert before[text].point_id == after[same].point_id, text
+    assert len(after) == 15 and len({p.point_id for p in after.values()}) == 15
+    renumbered = before["czym sie interesuje poza"]
+    assert (renumbered.number, after["czym sie interesuje poza"].number) == (13, 12)
+    new = after["Na koniec zapraszam do k"]
+    assert new.point_id not in {p.point_id for p in before.values()}
+
+    data = history_json(notes, out)
+    assert [r["skipped"] for r in data["rehearsals"]] == [[3, 9, 13], [15]]
+    table = " ".join(ok(run("history", notes, "--out", out)).stdout.split())
+    # by the latest notes: the reworded 3 and the renumbered 12 were skipped once in two
+    assert "3. Tu widzicie moje doświadczenie zawodowe; nie będę go oma… 1 of 2" in table
+    assert "12. czym sie interesuje poza MLem 1 of 2" in table
+    assert "15. Na koniec zapraszam do kontaktu na LinkedInie 1 of 1" in table
+    assert "13. ML moją pasją" not in table
+
+
+def test_first_schema_database_migrates(tmp_path):
+    """tests/data/history-v1.sql: a history made by the first schema (commit 0b2798a), three
+    rehearsals, the third with edited notes. Any command brings it to the current version,
+    matching each point across the notes versions as recording would have."""
+    db = tmp_path / DB_NAME
+    with closing(sqlite3.connect(db)) as conn:
+        conn.executescript((ROOT / "tests" / "data" / "history-v1.sql").read_text())
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        before = conn.execute("SELECT * FROM rehearsals ORDER BY id").fetchall()
+    table = ok(run("history", "--talk", "kilka zdań", "--db", db)).stdout
+    assert "3, 9, 13" in table and "3. To co tutaj widzicie" in table
+    with HistoryDB.open(db) as opened:
+        assert opened.db.execute("SELECT version FROM schema_version").fetchone() == (VERSION,)
+        after = opened.db.execute("SELECT * FROM rehearsals ORDER BY id").fetchall()
+        assert [row[: len(before[0])] for row in after] == before  # nothing lost
+        assert {row[-1] for row in after} == {"pl"}  # language detected
+        talk = opened.find_talk(name="Kilka zdań")
+        mine, anna = opened.history(talk, None), opened.history(talk, "Anna")
+    first, second, edited = (r.points for r in (*mine.rehearsals, *anna.rehearsals))
+    assert [p.point_id for p in first] == [p.point_id for p in second] == list(range(1, 15))
+    by_text = {p.text[:20]: p.point_id for p in edited}
+    assert by_text["Tu widzicie moje dośw"[:20]] == 3  # reworded
+    assert by_text["czym sie interesuje "] == 13 and by_text["ML moją pasją"] == 12
+    assert by_text["Na koniec zapraszam "] == 15  # added
+    version_one = sqlite3.connect(tmp_path / "again.sqlite")
+    version_one.executescript((ROOT / "tests" / "data" / "history-v1.sql").read_text())
+    version_one.close()
+    assert (
+        ok(run("history", "--talk", "Kilka zdań", "--db", tmp_path / "again.sqlite")).stdout
+        == table
+    )
 
 
 # --- forget and rebuild ----------------------------------------------------------------------
