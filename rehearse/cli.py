@@ -890,7 +890,15 @@ def history(
         typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
     ] = None,
     speaker: Speaker = None,
-    out: ReportsFolder = Path("reports"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The reports folder (default reports): the history is its history.sqlite, "
+            "progress.png goes in its folder for the talk.",
+        ),
+    ] = None,
     db: HistoryDb = None,
     as_json: AsJson = False,
     forget: Annotated[
@@ -911,17 +919,19 @@ def history(
     ] = False,
 ) -> None:
     """Your rehearsals of a talk: coverage, time against the target, skipped and
-    out-of-order points, pace and fillers over time; the points you skip most.
+    out-of-order points, pace and fillers over time; the points you skip most. Draws them
+    in progress.png.
 
     Example: rehearse history notes/talk.md
     """
     from rehearse import history as store
 
+    reports = out or Path("reports")
     if rebuild:
-        reports = notes or out
+        reports = notes or reports
         _rebuild(db or store.default_db(reports), reports)
         return
-    database = db or store.default_db(out)
+    database = db or store.default_db(reports)
     if forget is not None:
         _forget(database, forget, notes, talk)
         return
@@ -936,10 +946,30 @@ def history(
         }
     if not past.rehearsals:
         raise store.HistoryError(_no_rehearsals_by(found, speaker, others))
+    chart = _write_progress(past, out or database.parent)
     if as_json:
         console.print_json(data=_history_json(past))
         return
     _print_history(past)
+    console.print(f"Progress chart: [bold]{escape(str(chart))}[/bold]", soft_wrap=True)
+
+
+def _write_progress(past, folder: Path) -> Path:
+    """progress.png (progress-<speaker>.png for a named speaker) in the talk's folder of
+    the reports, as its report folders are."""
+    from rehearse.errors import OutputError
+    from rehearse.files import write_atomic
+    from rehearse.report import slugify
+    from rehearse.report.charts import progress_chart
+
+    name = "progress" + (f"-{slugify(past.speaker)}" if past.speaker else "") + ".png"
+    path = folder / slugify(past.talk.title) / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, progress_chart(past))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    return path
 
 
 def _find_talk(opened, notes: Path | None, talk: str | None):
@@ -987,28 +1017,46 @@ def _history_json(past) -> dict:
 
 def _print_history(past) -> None:
     """The rehearsals table, then the points most often skipped or said out of order."""
+    from rich import box
     from rich.table import Table
 
-    from rehearse.progress import habits, numbers, talk_time
+    from rehearse.progress import habits, numbers, talk_time, target_band
 
     who = f" by {past.speaker}" if past.speaker else ""
+    count = len(past.rehearsals)
+    title = f"{past.talk.title}{who}: {count} rehearsal{'s' if count != 1 else ''}"
+    targets = {r.target for r in past.rehearsals}
+    one_target = targets.pop() if len(targets) == 1 else None
+    if one_target:
+        title += f", target {view.clock(one_target)}"
     table = Table(
-        title=f"{escape(past.talk.title)}: {len(past.rehearsals)} rehearsals{escape(who)}",
+        title=escape(title),
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
     )
-    for name in ("#", "date", "talk time", "points said", "skipped", "out of order", "wpm"):
-        table.add_column(name, justify="right" if name in ("#", "wpm") else "left")
-    table.add_column("fillers/min", justify="right")
-    table.add_column("restarts", justify="right")
-    for r in past.rehearsals:
+    table.add_column("#", justify="right")
+    table.add_column("date", no_wrap=True)
+    table.add_column("talk time", no_wrap=True)
+    table.add_column("said", justify="right", no_wrap=True)
+    table.add_column("skipped", overflow="fold", min_width=7)
+    table.add_column("out of\norder", overflow="fold", min_width=6)
+    table.add_column("wpm", justify="right", no_wrap=True)
+    table.add_column("fillers\n/min", justify="right", no_wrap=True)
+    table.add_column("restarts", justify="right", no_wrap=True)
+    dates = _dates([r.created for r in past.rehearsals])
+    for r, date in zip(past.rehearsals, dates, strict=True):
         time = view.clock(talk_time(r))
         if r.target:
-            time += f" of {view.clock(r.target)}"
+            low, high = target_band(r.target)
+            colour = "red" if talk_time(r) > high else "blue" if talk_time(r) < low else "green"
+            time = f"[{colour}]{time}[/]" + ("" if one_target else f" of {view.clock(r.target)}")
         table.add_row(
             str(r.id),
-            _date(r.created),
+            date,
             time,
-            f"{r.said}/{len(r.points)} ({r.coverage:.0%})",
+            f"{r.said}/{len(r.points)}",
             numbers(r.skipped),
             numbers(r.out_of_order),
             f"{r.wpm:.0f}",
@@ -1016,18 +1064,27 @@ def _print_history(past) -> None:
             str(r.restarts or "–"),
         )
     console.print(table)
-    for what, title in (
+    for what, heading in (
         ("skipped", "Most often skipped"),
         ("out_of_order", "Most often out of order"),
     ):
         found = habits(past, what)
         if not found:
             continue
-        console.print(f"[bold]{title}[/bold]")
+        console.print(f"[bold]{heading}[/bold]")
         for h in found:
-            label = escape(view.shorten(f"{h.number}. {h.text}", 60))
+            label = escape(view.shorten(f"{h.number}. {h.text}", max(30, console.width - 24)))
             gone = " (no longer in the notes)" if h.removed else ""
             console.print(f"  {label}  {h.count} of {h.of}{gone}", highlight=False)
+
+
+def _dates(created: list[str]) -> list[str]:
+    """'28 Nov 18:02' for each time ('2024-11-28 18:02' when the history spans years)."""
+    from datetime import datetime
+
+    times = [datetime.fromisoformat(c) for c in created]
+    spec = "%d %b %H:%M" if len({t.year for t in times}) <= 1 else "%Y-%m-%d %H:%M"
+    return [t.strftime(spec) for t in times]
 
 
 def _date(created: str) -> str:

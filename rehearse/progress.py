@@ -66,6 +66,16 @@ def match_points(
     return found
 
 
+# A talk time within this share of the target either way counts as on target: the band drawn
+# on the progress chart. A 10-minute slot is met from 9:00 to 11:00.
+TARGET_BAND = 0.10
+
+
+def target_band(target: float) -> tuple[float, float]:
+    """The talk times counted as on target, in seconds."""
+    return target * (1 - TARGET_BAND), target * (1 + TARGET_BAND)
+
+
 def talk_time(rehearsal: Rehearsal) -> float:
     """The time compared with the target: first to last word (the recording's length for a
     schema 1 analysis that did not measure it)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -119,12 +120,26 @@ def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_pa
     folders = report_folders(out)
     assert [load_analysis(f).summary.skipped for f in folders] == [(), (3, 9, 13), ()]
 
-    table = " ".join(ok(run("history", notes, "--out", out)).stdout.split())
-    assert "Kilka zdań o sobie: 3 rehearsals" in table
-    assert "2:38 of 3:00 │ 11/14 (79%) │ 3, 9, 13" in table
-    assert "3:25 of 3:00 │ 14/14 (100%) │ – │ 7, 11" in table
+    result = ok(run("history", notes, "--out", out))
+    table = " ".join(result.stdout.split())
+    assert "Kilka zdań o sobie: 3 rehearsals, target 3:00" in table
+    rows = [
+        line.split()
+        for line in result.stdout.splitlines()
+        if re.match(r" *\d+ +\d\d [A-Z][a-z]{2} \d\d:\d\d ", line)
+    ]
+    assert [(r[0], r[4], r[5], " ".join(r[6:-3]), r[-3]) for r in rows] == [
+        ("1", "3:19", "14/14", "– –", "129"),
+        ("2", "2:38", "11/14", "3, 9, 13 –", "131"),
+        ("3", "3:25", "14/14", "– 7, 11", "121"),
+    ]
     assert "Most often skipped 3. To co tutaj widzicie" in table
     assert "Most often out of order 7. Jeżeli mój model" in table
+    chart = out / "kilka-zdan-o-sobie" / "progress.png"
+    assert f"Progress chart: {chart}" in table
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    if os.environ.get("REHEARSE_SCREENSHOTS"):  # to look at it
+        shutil.copy(chart, Path(os.environ["REHEARSE_SCREENSHOTS"]) / "progress-3.png")
 
 
 def test_history_without_notes_lists_the_talks(shared_rehearsals, notes, tmp_path):
@@ -243,7 +258,7 @@ def test_edited_notes_keep_each_points_history(shared_rehearsals, notes, tmp_pat
     assert [r["skipped"] for r in data["rehearsals"]] == [[3, 9, 13], [15]]
     table = " ".join(ok(run("history", notes, "--out", out)).stdout.split())
     # by the latest notes: the reworded 3 and the renumbered 12 were skipped once in two
-    assert "3. Tu widzicie moje doświadczenie zawodowe; nie będę go oma… 1 of 2" in table
+    assert f"{REWORDED_3} 1 of 2" in table
     assert "12. czym sie interesuje poza MLem 1 of 2" in table
     assert "15. Na koniec zapraszam do kontaktu na LinkedInie 1 of 1" in table
     assert "13. ML moją pasją" not in table

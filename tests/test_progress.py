@@ -70,7 +70,8 @@ def test_one_known_point_per_point():
 
 
 def rehearsal(points: list[tuple[int, int, str, str]], **kw) -> Rehearsal:
-    """A history rehearsal from (point id, number, text, status) tuples."""
+    """A history rehearsal from (point id, number, text, status) tuples; a status ending
+    in '*' is said out of order."""
     values = dict(
         id=1, created="2025-01-01T10:00:00+01:00", analysed="2025-01-01T10:00:00+01:00",
         speaker=None, title="T", notes="/n.md", recording="r.m4a", sha256="0", duration=60.0,
@@ -82,7 +83,14 @@ def rehearsal(points: list[tuple[int, int, str, str]], **kw) -> Rehearsal:
     return Rehearsal(
         **values,
         points=tuple(
-            RehearsalPoint(number=n, text=t, status=s, score=50.0, point_id=i)
+            RehearsalPoint(
+                number=n,
+                text=t,
+                status=s.rstrip("*"),
+                score=50.0,
+                point_id=i,
+                out_of_order=s.endswith("*"),
+            )
             for i, n, t, s in points
         ),
     )
@@ -117,3 +125,54 @@ def test_point_rows_follow_the_latest_notes_and_keep_removed_points_in_place():
 )  # fmt: skip
 def test_ordinal(n, text):
     assert ordinal(n) == text
+
+
+# --- the progress chart --------------------------------------------------------------------
+
+
+def big_history(points: int = 40, rehearsals: int = 20) -> History:
+    """A speaker's 20 rehearsals of a 40-point Polish talk: a point added at the 9th, one
+    removed at the 15th, a few said out of order."""
+    words = ("żółw", "łąka", "źdźbło", "gęś", "ćma", "jeż", "wąż", "pszczoła", "dąb", "sosna")
+    texts = {i: f"{words[i % 10].capitalize()} i {words[i * 3 % 10]}, punkt {i}" for i in
+             range(1, points + 2)}  # fmt: skip
+    found = []
+    for k in range(rehearsals):
+        ids = list(range(1, points + 1))
+        if k >= 8:
+            ids.insert(10, points + 1)
+        if k >= 14:
+            ids.remove(20)
+        status = ["covered", "partial", "missed", "covered", "covered*"]
+        found.append(
+            rehearsal(
+                [(i, n, texts[i], status[(i * 7 + k) % 11 % 5]) for n, i in enumerate(ids, 1)],
+                id=k + 1,
+                created=f"2025-03-{k + 1:02d}T18:{k:02d}:00+01:00",
+                sha256=str(k),
+                target=600.0,
+                talk_time=540.0 + 7 * k,
+            )
+        )
+    return History(Talk(1, "Długa prezentacja o żółwiach"), "Łucja", tuple(found))
+
+
+def test_progress_chart_holds_40_points_by_20_rehearsals():
+    """Every point gets a row as tall as in the report's other charts (about 40 px, labels
+    at 9 pt); Polish letters have glyphs; the phone layout shows the last 8 rehearsals at
+    the phone charts' width."""
+    import struct
+    import warnings
+
+    from rehearse.report.charts import NARROW, WIDE, progress_chart
+
+    history = big_history()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a warning
+        wide = progress_chart(history, WIDE, current="19")
+        narrow = progress_chart(history, NARROW)
+    width, height = struct.unpack(">II", wide[16:24])
+    assert width == WIDE.width * WIDE.dpi
+    assert height >= 41 * WIDE.row * WIDE.dpi  # 41 rows: 40 points and the removed one
+    assert struct.unpack(">II", narrow[16:24])[0] == NARROW.width * NARROW.dpi
+    assert [r.removed for r in point_rows(history)].count(True) == 1
