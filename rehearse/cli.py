@@ -1164,3 +1164,193 @@ def _rebuild(database: Path, reports: Path) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+# --- compare ----------------------------------------------------------------------------
+
+Rehearsal = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[A] [B]",
+        help="Two rehearsals, each a history id, an analysis.json or a report folder; one: it "
+        "and the one before it; a notes file or nothing: the talk's (or the last talk's) last "
+        "two rehearsals.",
+        show_default=False,
+    ),
+]
+
+
+@command
+def compare(
+    first: Rehearsal = None,
+    second: Annotated[str | None, typer.Argument(hidden=True, show_default=False)] = None,
+    talk: Annotated[
+        str | None,
+        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
+    ] = None,
+    speaker: Speaker = None,
+    out: ReportsFolder = Path("reports"),
+    db: HistoryDb = None,
+    as_json: AsJson = False,
+) -> None:
+    """What changed between two rehearsals: points said or skipped, time per point, drift,
+    pace, pauses, fillers.
+
+    Example: rehearse compare 3 5
+    """
+    from rehearse.history import default_db, pick_pair
+    from rehearse.progress import compare as compared
+
+    database = db or default_db(out)
+    a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
+    comparison = compared(a, b)
+    if as_json:
+        console.print_json(data=_comparison_json(comparison))
+        return
+    _print_comparison(comparison)
+
+
+def _rehearsal_name(r) -> str:
+    """'#3 (12 Mar 21:13, pl-reorder.m4a)' or, outside the history, the date and file."""
+    [date] = _dates([r.created])
+    what = f"{date}, {Path(r.recording).name}"
+    return f"#{r.id} ({what})" if r.id is not None else f"({what}, not in the history)"
+
+
+def _status(point) -> str:
+    if point is None:
+        return "not in the notes"
+    text = view.STATUS_LABELS[point.status]
+    return text + ", out of order" if point.out_of_order else text
+
+
+def _print_comparison(c) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from rehearse.progress import talk_time
+
+    console.print(
+        f"[bold]{escape(c.b.title)}[/bold]: A {escape(_rehearsal_name(c.a))} → "
+        f"B {escape(_rehearsal_name(c.b))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    changed = [p for p in c.points if p.status_changed]
+    if changed:
+        console.print("[bold]Changed[/bold]")
+        width = max(20, console.width - 50)
+        for p in changed:
+            label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
+            colour = "green" if p.b is not None and p.b.said else "red"
+            change = f"{_status(p.a)} → [{colour}]{_status(p.b)}[/]"
+            console.print(f"  {label}  {change}", highlight=False)
+    else:
+        console.print("Every point has the same status in both.")
+    table = Table(title="Time per point", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right")
+    table.add_column("point", no_wrap=True, max_width=max(16, console.width - 56))
+    for name in ("A took", "B took", "B − A", "A drift", "B drift"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for p in c.points:
+        diff = p.difference
+        if diff is not None:  # as the two times shown differ
+            diff = round(p.b.duration) - round(p.a.duration)
+        table.add_row(
+            str(p.latest.number),
+            escape(view.shorten(p.latest.text, 60)),
+            _took(p.a),
+            _took(p.b),
+            view.change(diff) if diff is not None else "",
+            view.change(p.a.drift) if p.a and p.a.drift is not None else "",
+            view.change(p.b.drift) if p.b and p.b.drift is not None else "",
+        )
+    console.print(table)
+    a, b = c.a, c.b
+    pace = f"{_change(a.wpm, b.wpm, '{:.0f}')} wpm"
+    if a.syllable_rate is not None and b.syllable_rate is not None:
+        rate = _change(a.syllable_rate, b.syllable_rate, "{:.1f}")
+        pace = f"{rate} syllables/s; {pace}"
+    longest = ""
+    if a.longest_pause or b.longest_pause:
+        longest = f", longest {_change(a.longest_pause or 0, b.longest_pause or 0, '{:.1f}')} s"
+    rows = [
+        ("Points said", f"{a.said}/{len(a.points)} → {b.said}/{len(b.points)}"
+         f" ({b.said - a.said:+d})"),
+        ("Talk time", _clock_change(talk_time(a), talk_time(b))),
+        ("Speaking time", _clock_change(a.speaking_time, b.speaking_time)),
+        ("Pace", pace),
+        ("Pauses", f"{a.pauses} → {b.pauses}{longest}"),
+        ("Fillers", f"{_change(a.fillers_per_minute, b.fillers_per_minute, '{:.1f}')} /min"),
+        ("Restarts", f"{a.restarts} → {b.restarts}"),
+    ]  # fmt: skip
+    for name, value in rows:
+        console.print(f"[bold]{name:<14}[/bold]{escape(value)}", highlight=False)
+
+
+def _took(point) -> str:
+    if point is None:
+        return "–"
+    return view.clock(point.duration) if point.duration is not None else "skipped"
+
+
+def _change(a: float, b: float, spec: str) -> str:
+    """'4.4 → 4.1 (-0.3)': the difference of the numbers as shown."""
+    shown_a, shown_b = spec.format(a), spec.format(b)
+    delta = spec.format(float(shown_b) - float(shown_a))
+    delta = "±" + delta.lstrip("-") if float(delta) == 0 else delta
+    return f"{shown_a} → {shown_b} ({'' if delta[0] in '-±' else '+'}{delta})"
+
+
+def _clock_change(a: float | None, b: float | None) -> str:
+    """'2:38 → 3:25 (+0:47)'."""
+    if a is None or b is None:
+        return f"{view.clock(a)} → {view.clock(b)}"
+    return f"{view.clock(a)} → {view.clock(b)} ({view.change(round(b) - round(a))})"
+
+
+def _comparison_json(c) -> dict:
+    from rehearse.progress import talk_time
+
+    def side(r) -> dict:
+        keys = ("id", "created", "speaker", "recording", "report", "target", "coverage")
+        return {k: getattr(r, k) for k in keys} | {"said": r.said, "points": len(r.points)}
+
+    def point(p) -> dict | None:
+        if p is None:
+            return None
+        keys = ("number", "status", "out_of_order", "start", "duration", "drift")
+        return {k: getattr(p, k) for k in keys}
+
+    def pair(x, y, digits: int = 2) -> dict:
+        both = x is not None and y is not None
+        return {"a": x, "b": y, "difference": round(y - x, digits) if both else None}
+
+    a, b = c.a, c.b
+    return {
+        "a": side(a),
+        "b": side(b),
+        "points": [
+            {
+                "number": p.latest.number,
+                "text": p.latest.text,
+                "a": point(p.a),
+                "b": point(p.b),
+                "status_changed": p.status_changed,
+                "difference": p.difference,
+            }
+            for p in c.points
+        ],
+        "talk": {
+            "said": pair(a.said, b.said),
+            "coverage": pair(a.coverage, b.coverage, 4),
+            "talk_time": pair(talk_time(a), talk_time(b)),
+            "speaking_time": pair(a.speaking_time, b.speaking_time),
+            "wpm": pair(a.wpm, b.wpm, 1),
+            "syllable_rate": pair(a.syllable_rate, b.syllable_rate),
+            "pauses": pair(a.pauses, b.pauses),
+            "longest_pause": pair(a.longest_pause, b.longest_pause),
+            "fillers_per_minute": pair(a.fillers_per_minute, b.fillers_per_minute),
+            "restarts": pair(a.restarts, b.restarts),
+        },
+    }

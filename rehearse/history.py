@@ -516,6 +516,14 @@ class HistoryDB:
             points=tuple(_point(dict(zip(_POINT_FIELDS, p, strict=True))) for p in points),
         )
 
+    def latest_talk(self, speaker: str | None) -> Talk | None:
+        """The talk ``speaker`` rehearsed last."""
+        talk = self._one(
+            "SELECT talk_id FROM rehearsals WHERE speaker_key = ? ORDER BY created_ts DESC",
+            speaker_key(speaker),
+        )
+        return self._talk(talk) if talk is not None else None
+
     def talk_of(self, rehearsal_id: int) -> Talk:
         return self._talk(self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id))
 
@@ -735,3 +743,91 @@ def _resolved(analysis: Analysis) -> Analysis:
     if notes and not Path(notes).is_absolute():
         return replace(analysis, talk=replace(analysis.talk, notes=str(Path(notes).resolve())))
     return analysis
+
+
+# --- picking rehearsals to compare ----------------------------------------------------------
+
+
+def pick_pair(
+    path: str | Path,
+    first: str | None = None,
+    second: str | None = None,
+    *,
+    speaker: str | None = None,
+    talk: str | None = None,
+) -> tuple[Rehearsal, Rehearsal]:
+    """The two rehearsals ``compare`` compares, older first. Each of ``first`` and
+    ``second`` is a history id, an analysis.json or a report folder. One of them: it and
+    the rehearsal before it in its history. A notes file alone, ``talk`` or nothing: the
+    last two rehearsals of that talk (of the talk rehearsed last) by ``speaker``."""
+    path = Path(path)
+    given = [x for x in (first, second) if x is not None]
+    notes = None
+    if len(given) == 1 and _is_notes(given[0]):
+        notes, given = given[0], []
+    if len(given) == 2:
+        return _resolve(path, given[0]), _resolve(path, given[1])
+    with HistoryDB.open(path) as history:
+        if given:
+            later = _resolve(path, given[0], history)
+            if later.id is not None:
+                found = history.talk_of(later.id)
+            else:
+                found = history.find_talk(notes=later.notes)
+            if found is None:
+                raise HistoryError(f"{given[0]} is not in the history {path}: give two rehearsals")
+            past = history.history(found, later.speaker).rehearsals
+            earlier = [r for r in past if timestamp(r.created) < timestamp(later.created)]
+            if not earlier:
+                raise HistoryError(f"no rehearsal before {given[0]} in the history {path}")
+            return earlier[-1], later
+        if notes is not None or talk is not None:
+            found = history.find_talk(notes=notes, name=talk)
+            if found is None:
+                what = f"talk {talk!r}" if talk else str(notes)
+                raise HistoryError(f"no rehearsals of {what} in the history {path}")
+        else:
+            found = history.latest_talk(speaker)
+            if found is None:
+                raise HistoryError(f"no rehearsals in the history {path} yet")
+        past = history.history(found, speaker).rehearsals
+    if len(past) < 2:
+        who = f" by {normal_speaker(speaker)}" if normal_speaker(speaker) else ""
+        count = f"{len(past)} rehearsal{'s' if len(past) != 1 else ''}"
+        raise HistoryError(f"{found.title!r} has {count}{who} in the history; compare needs two")
+    return past[-2], past[-1]
+
+
+def _is_notes(ref: str) -> bool:
+    path = Path(ref)
+    return path.is_file() and path.name != "analysis.json" and path.suffix != ".json"
+
+
+def _resolve(path: Path, ref: str, history: HistoryDB | None = None) -> Rehearsal:
+    """A rehearsal by history id, analysis.json or report folder. An analysis the history
+    holds comes from it (with its id and point ids)."""
+    from rehearse.report import analysis_folder, load_analysis
+
+    if ref.isdigit():
+        if history is not None:
+            return history.rehearsal(int(ref))
+        with HistoryDB.open(path) as opened:
+            return opened.rehearsal(int(ref))
+    target = Path(ref)
+    if not target.exists():
+        raise HistoryError(f"{ref} is neither a history id nor an analysis.json or report folder")
+    analysis = _resolved(load_analysis(target))
+    own = rehearsal_of(analysis, analysis_folder(target))
+    if not path.exists():
+        return own
+    if history is None:
+        with HistoryDB.open(path) as opened:
+            return _from_history(opened, own)
+    return _from_history(history, own)
+
+
+def _from_history(history: HistoryDB, own: Rehearsal) -> Rehearsal:
+    rehearsal_id = history._one(
+        "SELECT id FROM rehearsals WHERE sha256 = ? AND analysed = ?", own.sha256, own.analysed
+    )
+    return history.rehearsal(rehearsal_id) if rehearsal_id is not None else own

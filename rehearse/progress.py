@@ -5,12 +5,12 @@ how two rehearsals compare, the speaker's usual pace. Pure functions of ``Histor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from rehearse import textnorm
-from rehearse.models import History, Rehearsal
+from rehearse.models import History, Rehearsal, RehearsalPoint, Talk
 
 # How alike two versions of a point must be (0-100, ``similarity``) to be the same point:
 # under the same number, reworded; under another number, moved or renumbered as well. On the
@@ -158,3 +158,79 @@ def ordinal(n: int) -> str:
 def numbers(values: Sequence[int]) -> str:
     """'3, 9, 13' or '–'."""
     return ", ".join(map(str, values)) or "–"
+
+
+# --- comparing two rehearsals -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointChange:
+    """One point in two rehearsals (None where that rehearsal's notes did not have it)."""
+
+    a: RehearsalPoint | None
+    b: RehearsalPoint | None
+
+    @property
+    def latest(self) -> RehearsalPoint:
+        return self.b if self.b is not None else self.a
+
+    @property
+    def status_changed(self) -> bool:
+        """Said, partly said, skipped or out of order differently (or added or removed)."""
+        a, b = self.a, self.b
+        if a is None or b is None:
+            return True
+        return a.status != b.status or a.out_of_order != b.out_of_order
+
+    @property
+    def difference(self) -> float | None:
+        """B's time on the point minus A's, in seconds (None unless both said it)."""
+        if self.a is None or self.b is None or self.a.duration is None:
+            return None
+        return None if self.b.duration is None else round(self.b.duration - self.a.duration, 2)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Rehearsal ``b`` against rehearsal ``a``, point by point in ``b``'s notes order (points
+    only ``a`` had stay where they were)."""
+
+    a: Rehearsal
+    b: Rehearsal
+    points: tuple[PointChange, ...]
+
+    @property
+    def newly_said(self) -> list[PointChange]:
+        return [p for p in self.points if p.a and p.b and not p.a.said and p.b.said]
+
+    @property
+    def newly_skipped(self) -> list[PointChange]:
+        return [p for p in self.points if p.a and p.b and p.a.said and not p.b.said]
+
+    @property
+    def added(self) -> list[PointChange]:
+        return [p for p in self.points if p.a is None]
+
+    @property
+    def removed(self) -> list[PointChange]:
+        return [p for p in self.points if p.b is None]
+
+
+def compare(a: Rehearsal, b: Rehearsal) -> Comparison:
+    """Pair the points of two rehearsals: by the history's point ids when both come from
+    one talk's history, else by number and text as the history matches versions of notes."""
+    ids_a, ids_b = ({p.point_id for p in r.points} for r in (a, b))
+    if None in ids_a | ids_b or not ids_a & ids_b:
+        known = [KnownPoint(i, p.number, (p.text,)) for i, p in enumerate(a.points)]
+        found = match_points(known, [(p.number, p.text) for p in b.points], b.language)
+        new = iter(range(len(a.points), len(a.points) + len(b.points)))
+        ids = [i if i is not None else next(new) for i in found]
+        a = replace(a, points=tuple(replace(p, point_id=i) for i, p in enumerate(a.points)))
+        b = replace(
+            b, points=tuple(replace(p, point_id=i) for p, i in zip(b.points, ids, strict=True))
+        )
+    theirs = {p.point_id: p for p in a.points}
+    ours = {p.point_id: p for p in b.points}
+    rows = point_rows(History(Talk(0, b.title), b.speaker, (a, b)))
+    changes = (PointChange(theirs.get(r.identity), ours.get(r.identity)) for r in rows)
+    return Comparison(a, b, tuple(changes))

@@ -297,6 +297,80 @@ def test_first_schema_database_migrates(tmp_path):
     )
 
 
+# --- compare ------------------------------------------------------------------------------------
+
+
+def test_compare_the_last_two_rehearsals(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    for name in ("pl-full", "pl-skips", "pl-reorder"):
+        analyze(shared_rehearsals[name], notes, out)
+    text = ok(run("compare", "--out", out)).stdout
+    assert "A #2 (" in text and "pl-skips.mp3) → B #3 (" in text and "pl-reorder.m4a)" in text
+    changed = {line.split(".")[0].strip(): line for line in text.splitlines() if ". " in line}
+    assert changed["3"].endswith("skipped → said") and changed["13"].endswith("skipped → said")
+    assert changed["7"].endswith("said → said, out of order")
+    flat = " ".join(text.split())
+    for line in (
+        "Points said 11/14 → 14/14 (+3)",
+        "Talk time 2:38 → 3:25 (+0:47)",
+        "Pace 4.4 → 4.1 (-0.3) syllables/s; 131 → 121 (-10) wpm",
+    ):
+        assert line in flat, line
+    data = json.loads(ok(run("compare", "--out", out, "--json")).stdout)
+    assert (data["a"]["id"], data["b"]["id"]) == (2, 3)
+    changed = [p["number"] for p in data["points"] if p["status_changed"]]
+    assert changed == [3, 7, 9, 11, 13]
+    point_4 = data["points"][3]
+    assert point_4["difference"] == round(point_4["b"]["duration"] - point_4["a"]["duration"], 2)
+    assert data["talk"]["talk_time"] == {"a": 157.7, "b": 205.34, "difference": 47.64}
+    assert data["talk"]["said"] == {"a": 11, "b": 14, "difference": 3}
+    # the same two by id, by report folder, and the later one alone
+    folders = report_folders(out)
+    for args in (("2", "3"), (folders[1], folders[2] / "analysis.json"), ("3",), (notes,)):
+        again = json.loads(ok(run("compare", *args, "--out", out, "--json")).stdout)
+        assert again == data, args
+
+
+def test_compare_files_outside_the_history(shared_rehearsals, notes, tmp_path):
+    """Two report folders and no history: points paired by number and text, the reworded
+    and renumbered ones too."""
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-skips"], notes, out, "--no-history")
+    edit_notes(notes)
+    analyze(shared_rehearsals["pl-full"], notes, out, "--no-history")
+    first, second = report_folders(out)
+    data = json.loads(ok(run("compare", first, second, "--json", "--out", out)).stdout)
+    assert data["a"]["id"] is None and data["b"]["id"] is None
+    pairs = {(p["a"] or {}).get("number"): (p["b"] or {}).get("number") for p in data["points"]}
+    assert pairs[3] == 3 and pairs[12] == 13 and pairs[13] == 12 and pairs[None] == 15
+    change = {p["number"]: (p["a"] and p["a"]["status"], p["b"]["status"]) for p in data["points"]}
+    assert change[3] == ("missed", "covered") and change[15] == (None, "missed")
+    text = " ".join(ok(run("compare", first, second, "--out", out)).stdout.split())
+    assert "15. Na koniec zapraszam do kontaktu na LinkedInie not in the notes → skipped" in text
+    assert "pl-full.ogg, not in the history)" in text
+
+
+def test_compare_schema_1_files(tmp_path):
+    old = ROOT / "tests" / "data" / "schema1"
+    result = ok(run("compare", old / "pl-skips.json", old / "pl-reorder.json", "--out", tmp_path))
+    flat = " ".join(result.stdout.split())
+    assert "9. Żeby się nie rozgadać" in flat and "skipped → said" in flat
+    assert "Talk time 2:38 → 3:25 (+0:47)" in flat
+
+
+def test_compare_needs_two(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    message = one_line_error(run("compare", "--out", out), 2)
+    assert (
+        message == "error: 'Kilka zdań o sobie' has 1 rehearsal in the history; compare needs two"
+    )
+    message = one_line_error(run("compare", "1", "--out", out), 2)
+    assert "no rehearsal before 1 in the history" in message
+    message = one_line_error(run("compare", "1", "nowhere", "--out", out), 2)
+    assert "nowhere is neither a history id nor an analysis.json or report folder" in message
+
+
 # --- forget and rebuild ----------------------------------------------------------------------
 
 

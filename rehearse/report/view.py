@@ -41,6 +41,11 @@ def signed(seconds: float) -> str:
     return ("+" if seconds >= 0 else "-") + clock(abs(seconds))
 
 
+def change(seconds: float) -> str:
+    """A difference as '+0:12' / '-1:05', or '±0:00' when it rounds to nothing."""
+    return "±0:00" if round(seconds) == 0 else signed(seconds)
+
+
 @dataclass(frozen=True)
 class Line:
     """One transcript segment as the reports show it."""
@@ -183,9 +188,7 @@ class Row:
     def delta(self) -> str:
         """'+0:08' (took minus budget) or '' without a budget or when skipped."""
         over = self.point.over
-        if over is None:
-            return ""
-        return "±0:00" if round(over) == 0 else signed(over)
+        return "" if over is None else change(over)
 
     @property
     def drift(self) -> str:
