@@ -413,11 +413,21 @@ def report(
         ),
     ] = None,
     open_report: OpenReport = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="History to show the past from; default: history.sqlite of the reports "
+            "folder the analysis is in.",
+        ),
+    ] = None,
 ) -> None:
     """Re-render the HTML/Markdown report and charts of a saved analysis (no transcribing).
 
     Example: rehearse report reports/my-talk/20250101-120000-take1/analysis.json
     """
+    from rehearse.history import default_db
     from rehearse.report import (
         WRITERS,
         analysis_folder,
@@ -428,16 +438,29 @@ def report(
     )
 
     analysis = load_analysis(analysis_file)
+    own = analysis_folder(analysis_file)
+    past = _past(db or default_db(own.parent.parent), analysis, own)
     if out is None:
-        folder = render(
-            analysis, analysis_folder(analysis_file), formats=[f for f in WRITERS if f != "json"]
-        )
+        folder = render(analysis, own, formats=[f for f in WRITERS if f != "json"], past=past)
     else:
         check_output(out)
-        folder = write_report(analysis, out)
+        folder = write_report(analysis, out, past=past)
     _print_warnings(analysis)
-    _print_summary(analysis)
+    _print_summary(analysis, past)
     _print_report_path(folder, open_report)
+
+
+def _past(database: Path, analysis, folder: Path):
+    """The analysis in its history, if there is one to read (a warning if it cannot be)."""
+    from rehearse.history import HistoryError, past_of
+
+    if not database.exists():
+        return None
+    try:
+        return past_of(database, analysis, folder)
+    except HistoryError as exc:
+        _warn(f"the report is made without its history: {exc}")
+        return None
 
 
 @command
@@ -484,7 +507,7 @@ def _analyze_and_report(
     recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
 ) -> None:
     from rehearse.analysis import analyze
-    from rehearse.history import HistoryDB, check_db
+    from rehearse.history import HistoryDB, check_db, past_of
     from rehearse.report import check_output, write_report
 
     check_output(out)
@@ -495,19 +518,23 @@ def _analyze_and_report(
         analysis = analyze(
             recording, notes, options, progress=update, speaker=who.speaker, talk_name=who.talk
         )
-    folder = write_report(analysis, out)
-    _print_warnings(analysis)
-    _print_summary(analysis)
-    _print_report_path(folder, open_)
+    past = past_of(database, analysis) if who.record else None
+    folder = write_report(analysis, out, past=past)
+    failed = None
     if who.record:
         try:
             with HistoryDB.open(database, create=True) as history:
                 history.record(analysis, folder)
         except RehearseError as exc:
-            raise OutputError(
-                f"the report is written, but the history was not updated ({exc}); "
-                f"`rehearse history --rebuild` adds it"
-            ) from None
+            failed = exc
+    _print_warnings(analysis)
+    _print_summary(analysis, past if failed is None else None)
+    _print_report_path(folder, open_)
+    if failed is not None:
+        raise OutputError(
+            f"the report is written, but the history was not updated ({failed}); "
+            "`rehearse history --rebuild` adds it"
+        )
 
 
 def _print_warnings(analysis) -> None:
@@ -523,8 +550,9 @@ def _point_list(points, more: str) -> str:
     return "\n".join(lines)
 
 
-def _print_summary(analysis) -> None:
-    """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points."""
+def _print_summary(analysis, past=None) -> None:
+    """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
+    with the history, this rehearsal's place in it."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -533,11 +561,15 @@ def _print_summary(analysis) -> None:
     skipped = [p for p in points if not p.said]
     reordered = [p for p in points if p.out_of_order]
     coverage = analysis.summary.coverage
+    pace = view.pace_text(analysis)
+    if own := view.pace_against_own(past):
+        pace += f"\n{own}"
     rows = [
+        ("History", past.line() if past is not None else ""),
         ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})"),
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
-        ("Pace", view.pace_text(analysis)),
+        ("Pace", pace),
         ("Drift", view.final_drift(analysis)),
         ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
         ("Fillers", view.filler_text(analysis)),

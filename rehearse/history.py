@@ -33,7 +33,7 @@ from pathlib import Path
 from rehearse.errors import InputError, OutputError
 from rehearse.files import write_atomic
 from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
-from rehearse.progress import KnownPoint, match_points
+from rehearse.progress import KnownPoint, Past, match_points
 from rehearse.textnorm import detect_language
 
 log = logging.getLogger(__name__)
@@ -236,20 +236,31 @@ def _refuse_newer(path: Path, version: int) -> None:
         )
 
 
+def _version(db: sqlite3.Connection, path: Path) -> int:
+    """The database's version; 0 for an empty one."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    if "schema_version" in tables:
+        return db.execute("SELECT version FROM schema_version").fetchone()[0]
+    if tables:
+        raise HistoryError(f"{path} is an SQLite database but not a rehearse history")
+    return 0
+
+
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
     """Bring the database up to ``VERSION`` in one transaction (another process doing the
-    same waits, then finds nothing to do)."""
+    same waits, then finds nothing to do). An up-to-date database is only read: readers take
+    no lock, so they never wait for a writer."""
+    version = _version(db, path)
+    _refuse_newer(path, version)
+    if version == VERSION:
+        return
     with _transaction(db):
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
-        if "schema_version" in tables:
-            version = db.execute("SELECT version FROM schema_version").fetchone()[0]
-        elif tables:
-            raise HistoryError(f"{path} is an SQLite database but not a rehearse history")
-        else:
-            db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-            db.execute("INSERT INTO schema_version VALUES (0)")
-            version = 0
+        version = _version(db, path)
         _refuse_newer(path, version)
+        if version == 0:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            db.execute("DELETE FROM schema_version")
+            db.execute("INSERT INTO schema_version VALUES (0)")
         for step in range(version, VERSION):
             MIGRATIONS[step](db)
             log.info("history %s: migrated to version %d", path, step + 1)
@@ -300,7 +311,8 @@ class HistoryDB:
             raise OutputError(f"cannot open the history {path}: {exc}") from None
         try:
             db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA journal_mode = WAL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
             _migrate(db, path)
             yield cls(db, path)
         except sqlite3.OperationalError as exc:
@@ -394,6 +406,13 @@ class HistoryDB:
             (notes, talk),
         )
         return talk
+
+    def _talk_for_reading(self, analysis: Analysis) -> Talk | None:
+        """The talk ``record`` would put this analysis in, as it is now: the one named
+        ``--talk``, else the one its notes belong to. (Notes about to join a named talk
+        bring their rehearsals only once recorded.)"""
+        found = self.find_talk(name=analysis.talk.name) if analysis.talk.name else None
+        return found or self.find_talk(notes=analysis.talk.notes)
 
     def _join(self, source: int, target: int) -> None:
         """Move every rehearsal and notes file of talk ``source`` to talk ``target``; its
@@ -831,3 +850,40 @@ def _from_history(history: HistoryDB, own: Rehearsal) -> Rehearsal:
         "SELECT id FROM rehearsals WHERE sha256 = ? AND analysed = ?", own.sha256, own.analysed
     )
     return history.rehearsal(rehearsal_id) if rehearsal_id is not None else own
+
+
+# --- an analysis in its history ------------------------------------------------------------------
+
+
+def past_of(path: str | Path, analysis: Analysis, report: str | Path | None = None) -> Past:
+    """The analysis in its talk's history by its speaker, without changing the history: the
+    rehearsals before it, then it. A recording the history holds keeps its place in time;
+    its points get the ids ``record`` would give them (a new point a negative one)."""
+    current = rehearsal_of(analysis, report)
+    path = Path(path)
+    if not path.exists():
+        return Past(History(Talk(0, current.title), current.speaker, (current,)), current)
+    with HistoryDB.open(path) as history:
+        talk = history._talk_for_reading(analysis)
+        old = history.db.execute(
+            "SELECT id, created, analysed FROM rehearsals WHERE sha256 = ?", (current.sha256,)
+        ).fetchone()
+        if old is not None:
+            current = replace(current, id=old[0], created=old[1])
+        again = old is not None and old[2] != current.analysed
+        if talk is None:
+            history_ = History(Talk(0, current.title), current.speaker, (current,))
+            return Past(history_, current, again=again)
+        known = _known_points(history.db, talk.id)
+        found = match_points(known, [(p.number, p.text) for p in current.points], current.language)
+        new = iter(range(-1, -len(found) - 1, -1))
+        ids = [i if i is not None else next(new) for i in found]
+        points = tuple(replace(p, point_id=i) for p, i in zip(current.points, ids, strict=True))
+        current = replace(current, points=points)
+        time = timestamp(current.created)
+        earlier = tuple(
+            r
+            for r in history.history(talk, current.speaker).rehearsals
+            if r.sha256 != current.sha256 and timestamp(r.created) < time
+        )
+    return Past(History(talk, current.speaker, (*earlier, current)), current, again=again)

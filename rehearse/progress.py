@@ -4,6 +4,7 @@ how two rehearsals compare, the speaker's usual pace. Pure functions of ``Histor
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -234,3 +235,100 @@ def compare(a: Rehearsal, b: Rehearsal) -> Comparison:
     rows = point_rows(History(Talk(0, b.title), b.speaker, (a, b)))
     changes = (PointChange(theirs.get(r.identity), ours.get(r.identity)) for r in rows)
     return Comparison(a, b, tuple(changes))
+
+
+# --- this rehearsal against the earlier ones ------------------------------------------------------
+
+# The pace against the speaker's own: the median of their earlier rehearsals of the talk,
+# once there are at least two of them (three rehearsals in all); within 5 % is "usual".
+BASELINE_MIN = 2
+USUAL_PACE = 0.05
+
+
+@dataclass(frozen=True)
+class PaceBaseline:
+    """This rehearsal's speech rate against the median of the speaker's earlier ones."""
+
+    rate: float
+    median: float
+    rehearsals: int
+
+    @property
+    def share(self) -> float:
+        """How much faster (+) or slower (-) than the median, as a share of it."""
+        return self.rate / self.median - 1
+
+    @property
+    def verdict(self) -> str:
+        """'usual', 'faster' or 'slower'."""
+        return (
+            "usual" if abs(self.share) <= USUAL_PACE else "faster" if self.share > 0 else "slower"
+        )
+
+    def text(self) -> str:
+        """'8% faster than your median 4.1 syllables/s (3 rehearsals)'."""
+        median = f"your median {self.median:.1f} syllables/s ({self.rehearsals} rehearsals)"
+        if self.verdict == "usual":
+            return f"about {median}"
+        return f"{abs(self.share):.0%} {self.verdict} than {median}"
+
+
+def pace_baseline(earlier: Sequence[Rehearsal], current: Rehearsal) -> PaceBaseline | None:
+    rates = [r.syllable_rate for r in earlier if r.syllable_rate]
+    if current.syllable_rate is None or len(rates) < BASELINE_MIN:
+        return None
+    return PaceBaseline(current.syllable_rate, round(statistics.median(rates), 2), len(rates))
+
+
+@dataclass(frozen=True)
+class Past:
+    """A rehearsal in its history: ``history`` holds the rehearsals up to it (it last),
+    ``again`` says the recording was analysed before, ``since`` compares it with the one
+    before and ``baseline`` its pace with the speaker's usual."""
+
+    history: History
+    current: Rehearsal
+    again: bool = False
+
+    @property
+    def earlier(self) -> tuple[Rehearsal, ...]:
+        return self.history.rehearsals[:-1]
+
+    @property
+    def ordinal(self) -> int:
+        return len(self.history.rehearsals)
+
+    @property
+    def previous(self) -> Rehearsal | None:
+        return self.earlier[-1] if self.earlier else None
+
+    @property
+    def since(self) -> Comparison | None:
+        return compare(self.previous, self.current) if self.previous else None
+
+    @property
+    def baseline(self) -> PaceBaseline | None:
+        return pace_baseline(self.earlier, self.current)
+
+    def line(self) -> str:
+        """'3rd rehearsal: 13/14 points, +2 since last; 0:26 shorter'."""
+        who = f" by {self.history.speaker}" if self.history.speaker else ""
+        current, previous = self.current, self.previous
+        text = f"{ordinal(self.ordinal)} rehearsal{who}"
+        text += " in the history" if previous is None else ""
+        text += " (analysed again)" if self.again else ""
+        text += f": {current.said}/{len(current.points)} points"
+        if previous is None:
+            return text
+        text += f", {current.said - previous.said:+d} since last"
+        return f"{text}; {length_change(talk_time(previous), talk_time(current))}"
+
+
+def length_change(before: float, after: float) -> str:
+    """'0:26 shorter', '0:05 longer' or 'as long' (by the times as shown, to the second)."""
+    from rehearse.report.view import clock
+
+    delta = round(after) - round(before)
+    if delta == 0:
+        return "as long"
+    return f"{clock(abs(delta))} {'longer' if delta > 0 else 'shorter'}"

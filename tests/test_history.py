@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from typer.testing import CliRunner
 
 from rehearse.cli import app
 from rehearse.history import DB_NAME, FORGOTTEN, VERSION, HistoryDB, rebuild
-from rehearse.report import load_analysis
+from rehearse.report import load_analysis, write_report
 
 ROOT = Path(__file__).parent.parent
 NOTES = ROOT / "notes" / "kilka-zdan-o-sobie.md"
@@ -295,6 +296,67 @@ def test_first_schema_database_migrates(tmp_path):
         ok(run("history", "--talk", "Kilka zdań", "--db", tmp_path / "again.sqlite")).stdout
         == table
     )
+
+
+# --- the report and the summary know the past ---------------------------------------------------
+
+
+def test_reports_say_what_changed_since_last_time(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    first = analyze(shared_rehearsals["pl-full"], notes, out).stdout
+    assert "History              1st rehearsal in the history: 14/14 points" in first
+    second = " ".join(analyze(shared_rehearsals["pl-skips"], notes, out).stdout.split())
+    assert "History 2nd rehearsal: 11/14 points, -3 since last; 0:41 shorter" in second
+    assert "than your median" not in second  # one earlier rehearsal is no baseline
+    third = " ".join(analyze(shared_rehearsals["pl-reorder"], notes, out).stdout.split())
+    assert "History 3rd rehearsal: 14/14 points, +3 since last; 0:47 longer" in third
+    # pace against the speaker's own: the median of 4.25 and 4.43 syllables/s
+    assert "4.1 syllables/s (usual 3.3–5.9: good; 121 wpm) 4% slower" not in third
+    assert "6% slower than your median 4.3 syllables/s (2 rehearsals)" in third
+
+    folders = report_folders(out)
+    assert not (folders[0] / "progress.png").exists()
+    assert "Since last time" not in (folders[0] / "report.html").read_text(encoding="utf-8")
+    html = (folders[2] / "report.html").read_text(encoding="utf-8")
+    markdown = (folders[2] / "report.md").read_text(encoding="utf-8")
+    assert (folders[2] / "progress.png").read_bytes().startswith(b"\x89PNG")
+    for text in (html, markdown):
+        assert "Since last time" in text and "Newly said" in text and "Newly skipped" not in text
+        assert "3rd rehearsal: 14/14 points, +3 since last; 0:47 longer" in text
+        assert "2:38 → 3:25 (0:47 longer)" in text and "11/14 → 14/14 (+3)" in text
+        assert "6% slower than your median 4.3 syllables/s (2 rehearsals)" in text
+    assert "<li><b>13.</b> czym sie interesuje poza MLem</li>" in html
+    assert "![Progress across rehearsals" in markdown and "(progress.png)" in markdown
+    assert html.count('src="data:image/png;base64,') == 4
+
+    # re-rendered after a fourth rehearsal (another recording): the same past, the same page
+    first = load_analysis(folders[0])
+    later = replace(
+        first,
+        created="2099-01-01T10:00:00+01:00",
+        recording=replace(first.recording, sha256="f" * 64),
+    )
+    with HistoryDB.open(out / DB_NAME) as opened:
+        opened.record(later, write_report(later, out))
+    assert len(history_json(notes, out)["rehearsals"]) == 4
+    saved = html
+    (folders[2] / "report.html").unlink()
+    rerun = " ".join(ok(run("report", folders[2])).stdout.split())
+    assert "History 3rd rehearsal: 14/14 points, +3 since last; 0:47 longer" in rerun
+    assert (folders[2] / "report.html").read_text(encoding="utf-8") == saved
+
+
+def test_edited_notes_in_since_last_time(shared_rehearsals, notes, tmp_path):
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    edit_notes(notes)
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    markdown = (report_folders(out)[1] / "report.md").read_text(encoding="utf-8")
+    since = markdown.split("## Since last time")[1].split("## Coverage")[0]
+    assert "**Newly said:**\n\n- **3.** Tu widzicie" in since
+    assert "- **12.** czym sie interesuje poza MLem" in since  # was 13 and skipped
+    assert "**New in the notes:**\n\n- **15.** Na koniec zapraszam" in since
+    assert "Newly skipped" not in since  # 15 was not skipped before it existed
 
 
 # --- compare ------------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def test_same_rehearsal_twice_gets_a_new_folder(analysis, tmp_path):
 
 
 def test_failed_render_leaves_no_half_report(analysis, tmp_path, monkeypatch):
-    def broken(analysis, charts, folder):
+    def broken(report, folder):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(WRITERS, "broken", broken)

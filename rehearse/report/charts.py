@@ -494,7 +494,7 @@ def progress_chart(history: History, layout: Layout, *, current: str | None = No
         ax.tick_params(axis="x", labelbottom=False, length=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    cells.set_xticks(xs, [_column_label(r, len(shown)) for r in shown])
+    cells.set_xticks(xs, [_column_label(r, len(shown), r.sha256 == current) for r in shown])
     cells.tick_params(axis="x", length=0, labelsize=layout.font - 1)
     if len(shown) > (4 if layout is NARROW else 10):
         for tick in cells.get_xticklabels():
@@ -523,10 +523,11 @@ def progress_chart(history: History, layout: Layout, *, current: str | None = No
     return _png(fig, layout)
 
 
-def _column_label(rehearsal: Rehearsal, count: int) -> str:
-    """'11 Mar 18:02' (one line when the columns are turned) and the history id."""
+def _column_label(rehearsal: Rehearsal, count: int, this: bool) -> str:
+    """'11 Mar 18:02' (one line when the columns are turned) and the history id, or 'this'
+    for the report's own rehearsal (which has no id until it is recorded)."""
     when = datetime.fromisoformat(rehearsal.created)
-    ident = f"#{rehearsal.id}" if rehearsal.id is not None else "now"
+    ident = "this" if this or rehearsal.id is None else f"#{rehearsal.id}"
     return f"{when:%d %b %H:%M} {ident}" if count > 4 else f"{when:%d %b}\n{when:%H:%M}\n{ident}"
 
 
