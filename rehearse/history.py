@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, fields, replace
@@ -267,6 +268,20 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
         db.execute("UPDATE schema_version SET version = ?", (VERSION,))
 
 
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (once, when it is made). The switch needs the database
+    to itself and SQLite does not wait for it as it waits for a lock, so two processes
+    making the history at the same moment retry here until one has done it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @contextmanager
 def _transaction(db: sqlite3.Connection) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: all of it lands or none."""
@@ -311,8 +326,7 @@ class HistoryDB:
             raise OutputError(f"cannot open the history {path}: {exc}") from None
         try:
             db.execute("PRAGMA foreign_keys = ON")
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
+            _write_ahead(db)
             _migrate(db, path)
             yield cls(db, path)
         except sqlite3.OperationalError as exc:

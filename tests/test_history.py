@@ -577,6 +577,40 @@ def test_two_processes_finishing_together_both_land(shared_rehearsals, notes, tm
         assert opened.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def _record_when_told(db: str, analysis_file: str, sha: str, go: str) -> int:
+    """In a process of its own: wait for ``go``, then record the analysis (with ``sha`` as
+    its recording) in a history nobody has made yet."""
+    from rehearse.report import load_analysis
+
+    analysis = load_analysis(analysis_file)
+    analysis = replace(analysis, recording=replace(analysis.recording, sha256=sha))
+    while not Path(go).exists():
+        time.sleep(0.001)
+    with HistoryDB.open(db, create=True) as history:
+        return history.record(analysis, None).id
+
+
+def test_processes_making_the_history_at_once_all_land(tmp_path):
+    """Four processes create the same new database and record into it at the same moment
+    (switching it to WAL cannot wait for a lock as SQLite waits for others)."""
+    import multiprocessing
+
+    db, go = tmp_path / DB_NAME, tmp_path / "go"
+    old = ROOT / "tests" / "data" / "schema1" / "pl-full.json"
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        jobs = [
+            pool.apply_async(_record_when_told, (str(db), str(old), f"{i:064d}", str(go)))
+            for i in range(4)
+        ]
+        time.sleep(2.0)  # every process started and waiting
+        go.touch()
+        ids = sorted(job.get(timeout=120) for job in jobs)
+    assert ids == [1, 2, 3, 4]
+    with HistoryDB.open(db) as opened:
+        assert opened.db.execute("SELECT count(*) FROM rehearsals").fetchone() == (4,)
+
+
 def test_newer_database_is_refused_and_left_untouched(notes, tmp_path):
     out = tmp_path / "reports"
     db = out / DB_NAME
