@@ -1189,6 +1189,8 @@ def _rebuild(database: Path, reports: Path) -> None:
     done = store.rebuild(database, reports)
     for path, reason in done.unreadable:
         _warn(f"skipped {path}: {reason}")
+    if done.set_aside is not None:
+        _warn(f"{database} could not be read; it is kept as {done.set_aside}")
     forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
     console.print(
         f"Rebuilt {escape(str(database))} from {done.analyses} analyses under "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
-from rehearse.files import write_atomic
+from rehearse.files import probe_folder, write_atomic
 from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
 from rehearse.progress import KnownPoint, Past, match_points
 from rehearse.textnorm import detect_language
@@ -47,6 +48,10 @@ BUSY_TIMEOUT = 60.0  # s to wait for another process's transaction
 class HistoryError(InputError):
     """A history database that cannot be used (newer, not one, unreadable), or a rehearsal or
     talk that is not in it."""
+
+
+class BrokenHistory(HistoryError):
+    """A file that SQLite cannot read as a database (damaged, or not a database at all)."""
 
 
 # --- the schema and its migrations ---------------------------------------------------------
@@ -195,12 +200,18 @@ def default_db(reports: str | Path) -> Path:
 
 
 def check_db(path: str | Path) -> None:
-    """HistoryError now, before any long work, if ``path`` is a database this rehearse
-    cannot use (newer, or not a history). Reads it without changing a byte."""
+    """Before any long work: HistoryError if ``path`` is a database this rehearse cannot use
+    (newer, or not a history), OutputError if it cannot be written. Reads it without
+    changing a byte."""
     path = Path(path)
     if path.exists():
-        version = _stored_version(path)
-        _refuse_newer(path, version)
+        _refuse_newer(path, _stored_version(path))
+    try:
+        probe_folder(path.parent)  # the database, its -wal and -shm files live there
+        if path.exists() and not os.access(path, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise OutputError(f"cannot write the history {path}: {exc.strerror}") from None
 
 
 def _stored_version(path: Path) -> int:
@@ -222,7 +233,10 @@ def _stored_version(path: Path) -> int:
                 return 0
             row = db.execute("SELECT version FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"{path} is not a rehearse history database ({exc})") from None
+        raise BrokenHistory(
+            f"{path} is not a rehearse history database ({exc}); `rehearse history "
+            "--rebuild` makes a new one from the reports and keeps this file aside"
+        ) from None
     if row is None or type(row[0]) is not int:
         raise HistoryError(f"{path} has no valid schema_version")
     return row[0]
@@ -332,7 +346,7 @@ class HistoryDB:
         except sqlite3.OperationalError as exc:
             raise OutputError(f"cannot use the history {path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{path} is not a usable history database ({exc})") from None
+            raise BrokenHistory(f"{path} is not a usable history database ({exc})") from None
         finally:
             db.close()
 
@@ -713,12 +727,14 @@ def forget(path: str | Path, rehearsal_id: int) -> tuple[Rehearsal, Path | None]
 @dataclass(frozen=True)
 class Rebuilt:
     """What ``rebuild`` found: rehearsals in the new history, analyses read, forgotten
-    rehearsals left out, files that could not be read (path, reason)."""
+    rehearsals left out, files that could not be read (path, reason), and where a broken
+    database was put aside."""
 
     rehearsals: int
     analyses: int
     forgotten: int
     unreadable: tuple[tuple[str, str], ...] = ()
+    set_aside: Path | None = None
 
 
 def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
@@ -729,7 +745,7 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
     """
     from rehearse.report import load_analysis
 
-    reports = Path(reports)
+    reports, path = Path(reports), Path(path)
     if not reports.is_dir():
         raise HistoryError(f"reports folder not found: {reports}")
     events: list[tuple[float, int, tuple[str, ...], object]] = []
@@ -756,6 +772,7 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
             forgotten += 1
             events.append((max(when, time), 1, file.parts, analysis.recording.sha256))
     events.sort(key=lambda e: e[:3])
+    aside = _set_aside_if_broken(path)
     with HistoryDB.open(path, create=True) as history, _transaction(history.db):
         for table in ("rehearsal_points", "rehearsals", "talk_points", "talk_notes", "talks"):
             history.db.execute(f"DELETE FROM {table}")
@@ -767,7 +784,26 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
             else:
                 history._forget_recording(what)
         count = history._one("SELECT count(*) FROM rehearsals")
-    return Rebuilt(count, analyses, forgotten, tuple(unreadable))
+    return Rebuilt(count, analyses, forgotten, tuple(unreadable), aside)
+
+
+def _set_aside_if_broken(path: Path) -> Path | None:
+    """A file SQLite cannot read is renamed (with its -wal and -shm) to
+    ``<name>.broken-<time>`` so a new history can take its place; returns where it went. A
+    newer history or another program's database is refused as ever."""
+    if not path.exists():
+        return None
+    try:
+        _stored_version(path)
+        return None
+    except BrokenHistory:
+        pass
+    aside = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
+    for suffix in ("-wal", "-shm", ""):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.rename(f"{aside}{suffix}")
+    return aside
 
 
 def _resolved(analysis: Analysis) -> Analysis:

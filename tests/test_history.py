@@ -633,16 +633,38 @@ def test_newer_database_is_refused_and_left_untouched(notes, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [DB_NAME]
 
 
-def test_a_file_that_is_no_history_is_refused(notes, tmp_path):
-    db = tmp_path / "h.sqlite"
+def test_a_file_that_is_no_history_is_refused(shared_rehearsals, notes, tmp_path):
+    """A damaged file is refused (rebuild puts it aside and makes a new history); another
+    program's database is refused, by rebuild too."""
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out, "--no-history")
+    db = out / DB_NAME
     db.write_text("not a database at all, just text " * 100)
-    message = one_line_error(run("history", notes, "--db", db), 2)
-    assert "is not a rehearse history database" in message
+    message = one_line_error(run("history", notes, "--out", out), 2)
+    assert "is not a rehearse history database" in message and "--rebuild" in message
+    message = one_line_error(run("analyze", tmp_path / "x.m4a", "--notes", notes, "--out", out), 2)
+    assert "is not a rehearse history database" in message  # before the recording is read
+    result = ok(run("history", "--rebuild", "--out", out))
+    [aside] = out.glob(f"{DB_NAME}.broken-*")
+    assert aside.read_text().startswith("not a database") and str(aside) in result.stderr
+    assert len(history_json(notes, out)["rehearsals"]) == 1
     other = tmp_path / "other.sqlite"
-    with sqlite3.connect(other) as conn:
+    with closing(sqlite3.connect(other)) as conn:
         conn.execute("CREATE TABLE songs (title TEXT)")
-    message = one_line_error(run("history", notes, "--db", other), 2)
-    assert "an SQLite database but not a rehearse history" in message
+    saved = other.read_bytes()
+    for args in (("history", notes, "--db", other), ("history", "--rebuild", out, "--db", other)):
+        message = one_line_error(run(*args), 2)
+        assert "an SQLite database but not a rehearse history" in message
+    assert other.read_bytes() == saved
+
+
+def test_an_unwritable_history_is_found_before_transcribing(notes, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file")
+    args = ("analyze", tmp_path / "missing.m4a", "--notes", notes, "--out", tmp_path / "r")
+    message = one_line_error(run(*args, "--db", blocker / DB_NAME), 4)
+    assert message == f"error: cannot write the history {blocker / DB_NAME}: Not a directory"
+    assert not (tmp_path / "r").exists()
 
 
 def test_rebuild_function_skips_report_being_written(shared_rehearsals, notes, tmp_path):

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
-from rehearse.files import write_atomic
+from rehearse.files import probe_folder, write_atomic
 from rehearse.models import SCHEMA_VERSION, Analysis, SchemaError, from_dict, to_json
 from rehearse.progress import Past
 
@@ -121,12 +121,8 @@ def check_output(out_root: str | Path) -> None:
     ``out_root``. Nothing is left behind: missing folders are not created yet, the nearest
     existing one gets a probe file that is removed at once."""
     root = Path(out_root)
-    existing = next((p for p in (root, *root.parents) if p.exists()), Path("."))
     try:
-        if not existing.is_dir():
-            raise NotADirectoryError(20, "Not a directory")
-        with tempfile.TemporaryFile(dir=existing, prefix=".rehearse-probe-"):
-            pass
+        probe_folder(root)
     except OSError as exc:
         raise OutputError(f"cannot write the report to {root}: {_reason(exc)}") from None
 
