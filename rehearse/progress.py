@@ -8,7 +8,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from rehearse import textnorm
 from rehearse.models import History, Rehearsal, RehearsalPoint, Talk
@@ -36,7 +36,11 @@ class KnownPoint:
 def similarity(a: str, b: str, language: str | None) -> float:
     """How alike two point texts are, 0-100: casefolded lemmas without diacritics, compared
     as sorted words and as word sets (so a point with words added or dropped stays close)."""
-    x, y = textnorm.normalize(a, language), textnorm.normalize(b, language)
+    return _alike(textnorm.normalize(a, language), textnorm.normalize(b, language))
+
+
+def _alike(x: str, y: str) -> float:
+    """``similarity`` of two normalised texts."""
     if x == y:
         return 100.0
     return (fuzz.token_sort_ratio(x, y) + fuzz.token_set_ratio(x, y)) / 2
@@ -47,23 +51,53 @@ def match_points(
 ) -> list[int | None]:
     """The known point each of ``points`` (number, text) is, or None for a new point.
 
-    One known point per point: the most alike pairs are matched first, a text the point
-    has had counting 100, then rewordings under the same number (``REWORDED``) and moved
-    points (``MOVED``).
+    One known point per point. First the points whose text a known point has had (under
+    the same number first); then, among the rest, the most alike pairs: rewordings under
+    the same number (``REWORDED``) and moved points (``MOVED``), a tie going to the same
+    number.
     """
-    pairs = []
-    for i, (number, text) in enumerate(points):
-        for k in known:
-            alike = max(similarity(text, old, language) for old in k.texts)
-            same = k.number == number
-            if alike >= (REWORDED if same else MOVED):
-                pairs.append((-(alike + SAME_NUMBER_BONUS * same), i, k.point_id))
     found: list[int | None] = [None] * len(points)
     taken: set[int] = set()
-    for _, i, point_id in sorted(pairs):
-        if found[i] is None and point_id not in taken:
-            found[i] = point_id
-            taken.add(point_id)
+
+    def assign(pairs: list[tuple[float, int, int]]) -> None:
+        for _, i, point_id in sorted(pairs):
+            if found[i] is None and point_id not in taken:
+                found[i] = point_id
+                taken.add(point_id)
+
+    news = [textnorm.normalize(text, language) for _, text in points]
+    olds = [(k, textnorm.normalize(t, language)) for k in known for t in k.texts]
+    had = {}
+    for k, old in olds:
+        had.setdefault(old, []).append(k)
+    assign(
+        [
+            (-SAME_NUMBER_BONUS * (k.number == number), i, k.point_id)
+            for i, ((number, _), new) in enumerate(zip(points, news, strict=True))
+            for k in had.get(new, ())
+        ]
+    )
+    rest = [i for i in range(len(points)) if found[i] is None]
+    left = [(k, old) for k, old in olds if k.point_id not in taken]
+    if not rest or not left:
+        return found
+    texts = [news[i] for i in rest], [old for _, old in left]
+    alike = (
+        process.cdist(*texts, scorer=fuzz.token_sort_ratio)
+        + process.cdist(*texts, scorer=fuzz.token_set_ratio)
+    ) / 2
+    best: dict[tuple[int, int], float] = {}
+    for row, i in enumerate(rest):
+        for column, (k, _) in enumerate(left):
+            key = (i, k.point_id)
+            best[key] = max(best.get(key, 0.0), float(alike[row, column]))
+    numbers = {k.point_id: k.number for k in known}
+    pairs = []
+    for (i, point_id), score in best.items():
+        same = numbers[point_id] == points[i][0]
+        if score >= (REWORDED if same else MOVED):
+            pairs.append((-(score + SAME_NUMBER_BONUS * same), i, point_id))
+    assign(pairs)
     return found
 
 
