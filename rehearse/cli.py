@@ -91,6 +91,12 @@ Speaker = Annotated[
         help="Who is rehearsing, when several people rehearse the same notes; default: you.",
     ),
 ]
+WhoseRehearsals = Annotated[
+    str | None,
+    typer.Option(
+        "--speaker", metavar="NAME", help="Whose rehearsals (as given to analyze); default: yours."
+    ),
+]
 TalkName = Annotated[
     str | None,
     typer.Option(
@@ -921,7 +927,7 @@ def history(
         str | None,
         typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
     ] = None,
-    speaker: Speaker = None,
+    speaker: WhoseRehearsals = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -1202,27 +1208,28 @@ def _rebuild(database: Path, reports: Path) -> None:
 
 # --- compare ----------------------------------------------------------------------------
 
-Rehearsal = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="[A] [B]",
-        help="Two rehearsals, each a history id, an analysis.json or a report folder; one: it "
-        "and the one before it; a notes file or nothing: the talk's (or the last talk's) last "
-        "two rehearsals.",
-        show_default=False,
-    ),
-]
-
 
 @command
 def compare(
-    first: Rehearsal = None,
-    second: Annotated[str | None, typer.Argument(hidden=True, show_default=False)] = None,
+    first: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="A",
+            help="A rehearsal: a history id, an analysis.json or a report folder. Alone: it "
+            "and the one before it. A notes file, or nothing: the talk's (or the last "
+            "rehearsed talk's) last two rehearsals.",
+            show_default=False,
+        ),
+    ] = None,
+    second: Annotated[
+        str | None,
+        typer.Argument(metavar="B", help="The rehearsal to compare with A.", show_default=False),
+    ] = None,
     talk: Annotated[
         str | None,
         typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
     ] = None,
-    speaker: Speaker = None,
+    speaker: WhoseRehearsals = None,
     out: ReportsFolder = Path("reports"),
     db: HistoryDb = None,
     as_json: AsJson = False,

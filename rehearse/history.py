@@ -369,7 +369,9 @@ class HistoryDB:
         talk_id = self._talk_for(analysis)
         numbered = [(p.number, p.text) for p in rehearsal.points]
         point_ids = _point_ids(self.db, talk_id, numbered, rehearsal.language)
-        created, created_ts = (old[1], old[2]) if old else (rehearsal.created, _ts(rehearsal))
+        created, created_ts = (
+            (old[1], old[2]) if old else (rehearsal.created, timestamp(rehearsal.created))
+        )
         values = _rehearsal_values(rehearsal) | {
             "talk_id": talk_id,
             "created": created,
@@ -660,10 +662,6 @@ def rehearsal_of(analysis: Analysis, report: str | Path | None = None) -> Rehear
 def _rehearsal_values(rehearsal: Rehearsal) -> dict:
     values = {k: getattr(rehearsal, k) for k in _REHEARSAL_FIELDS if k != "id"}
     return values | {"speaker_key": speaker_key(rehearsal.speaker)}
-
-
-def _ts(rehearsal: Rehearsal) -> float:
-    return timestamp(rehearsal.created)
 
 
 def timestamp(iso: str) -> float:
