@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -1160,7 +1161,15 @@ def _print_talks(opened, as_json: bool) -> None:
         who = ", ".join(f"{s or 'you'}: {n}" for s, n in counts.items())
         table.add_row(escape(title), escape("\n".join(t.notes)), escape(who))
     console.print(table)
-    console.print("rehearse history NOTES (or --talk NAME) shows one.", style="dim")
+    latest = talks[0][0]
+    which = f"--talk {shlex.quote(latest.name)}" if latest.name else shlex.quote(latest.notes[0])
+    console.print(
+        f"rehearse history NOTES (or --talk NAME) shows one, e.g. rehearse history {which}",
+        style="dim",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | None) -> None:
