@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import re
 from dataclasses import dataclass
 
@@ -39,6 +38,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from rehearse import evidence as ev
+from rehearse import meaning
 from rehearse.models import (
     Adlib,
     Coverage,
@@ -50,7 +50,7 @@ from rehearse.models import (
     Word,
 )
 from rehearse.sequence import Costs, best_path
-from rehearse.textnorm import is_stopword, split_words, word_forms
+from rehearse.textnorm import acronym_forms, is_stopword, split_words, word_forms
 from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,16 @@ log = logging.getLogger(__name__)
 class AlignOptions:
     """``covered``: share of a point's weighted words heard for "covered" (less is
     "partial"); ``verbatim``: the same share for a word-for-word delivery; ``adlib``:
-    shortest off-script stretch reported (s); ``quote_words``: longest quote."""
+    shortest off-script stretch reported (s); ``quote_words``: longest quote;
+    ``missing_words``: most unheard key words listed for a partly said point; ``meaning``:
+    use sentence meaning where the words cannot place a sentence (paraphrase)."""
 
     covered: float = 0.4
     verbatim: float = 0.75
     adlib: float = 10.0
     quote_words: int = 24
+    missing_words: int = 5
+    meaning: bool = True
 
 
 _SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
@@ -73,15 +77,28 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
 # Units and breaks.
 _UNIT_MAX = 30  # tokens; longer units are split at their largest gap (finer: slower, noisier)
 _PAUSE = 0.15  # s; a gap this long is a pause of the speaker (the breaks are ranked among them)
-_FEW_PAUSES = 8  # with fewer pauses than this, breaks are judged in absolute seconds
-_ABSOLUTE_PAUSE = 0.8  # s; ... where a pause this long is a break of strength 1 - 1/e
+_FEW_PAUSES = 8  # with fewer pauses than this, the speaker's typical pause is not measured...
+_TYPICAL_PAUSE = 0.5  # s; ... but taken as this
 _SENTENCES_PER_WORD = 1 / 40  # fewer sentence ends than this: the transcript has no punctuation
+_LONG_PAUSE = 0.9  # a pause longer than nine in ten of the speaker's ends a sentence, punctuated
+# or not
 
 # Emissions.
 _BASE_RATE = 0.03  # evidence per content word a point must beat to hold a unit
 _OFF_RATE = 0.06  # what off-script speech costs per content word (higher: fewer ad-libs)
 _COSTS = Costs()
 _PASSES = 12  # assignment passes (each forbids what failed its checks)
+
+# Meaning (sentence embeddings), only where the words place nothing.
+_WEAK = 0.5  # a sentence no point is heard in above this emission is left to meaning...
+_AMBIGUOUS = 0.7  # ... and so is one whose two best points are heard this close
+_MEANING_Z = 1.5  # a sentence counts for a point this many spreads above the points' mean
+_MEANING_WEIGHT = 1.0  # heard words a sentence is worth per spread above that
+_MEANT_SAID = 2.0  # a run with no word evidence is said if a sentence of it is this far above
+_FILL_SECONDS = 3.0  # speech no point holds that is worth asking meaning about
+_FILL_Z = 1.0  # a sentence goes to a missed point when this many spreads above the mean
+_FILL_SAID = 1.4  # ... and the point is found when one is its best point, this far above
+_FORCE = 100.0  # added to every label's score where each sentence must have one
 
 # Evidence checks.
 _MIN_RECALL = 0.12  # a run must hear at least this share of its point's weighted words
@@ -147,15 +164,19 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
         return _empty(notes, speech, options.adlib)
     evidence = ev.gather(notes, speech.forms, speech.content, language)
     emit = _emissions(speech, evidence)
-    runs = _assign(speech, evidence, emit)
+    meant = _meaning(notes, speech, emit) if options.meaning else None
+    if meant is not None:
+        emit = emit + meant.bonus
+    runs = _assign(speech, evidence, emit, meant)
     runs = _reclaim(runs, speech, evidence, emit)
     runs = _rescue_keywords(runs, notes, speech, emit, language)
-    _place_boundaries(runs, speech, evidence, emit)
-    trimmed = _trim_adlibs(runs, speech, evidence, emit, options.adlib)
+    _place_boundaries(runs, speech, evidence, emit, meant)
+    _trim_adlibs(runs, speech, evidence, emit, options.adlib)
+    runs = _fill_gaps(runs, speech, emit, meant)
     deliveries = _deliveries(runs, speech, evidence)
     restarts = _restarts(runs)
     late = _out_of_order(runs)
-    adlibs = _adlibs(speech, runs, trimmed, options.adlib)
+    adlibs = _adlibs(speech, runs, options.adlib)
     return _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, options)
 
 
@@ -164,7 +185,6 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
 
 def _speech(transcript: Transcript, language: str | None) -> _Speech:
     words = spoken_words(transcript)
-    opens = {(w.start, w.text) for s in transcript.segments for w in s.words[:1]}
     forms, owner, content, word_first = [], [], [], []
     for i, word in enumerate(words):
         word_first.append(len(forms))
@@ -181,11 +201,8 @@ def _speech(transcript: Transcript, language: str | None) -> _Speech:
     for i in range(1, len(words)):
         gap = max(0.0, words[i].start - words[i - 1].end)
         strength = rank(gap)
-        segment_start = (words[i].start, words[i].text) in opens
-        sentence = (ends[i - 1] if punctuated else strength >= 0.5) or (
-            segment_start and strength >= 0.5
-        )
-        cue = _cue(strength, sentence, segment_start)
+        sentence = (ends[i - 1] if punctuated else strength >= 0.5) or strength >= _LONG_PAUSE
+        cue = _cue(strength, sentence)
         if cue > 0 and word_first[i] > starts[-1] and word_first[i] < len(forms):
             starts.append(word_first[i])
             cues.append(cue)
@@ -208,27 +225,25 @@ def _speech(transcript: Transcript, language: str | None) -> _Speech:
 
 def _pause_rank(gaps: list[float]):
     """A function giving a gap's strength as a break for this speaker, 0-1: the share of the
-    speaker's pauses that are shorter (absolute seconds when there are too few pauses)."""
+    speaker's pauses that are shorter (against a fixed ``_TYPICAL_PAUSE`` scale when there
+    are too few pauses to rank against)."""
     pauses = np.sort(np.array([g for g in gaps if g >= _PAUSE]))
-    if len(pauses) < _FEW_PAUSES:
-        return lambda gap: 1.0 - math.exp(-gap / _ABSOLUTE_PAUSE) if gap >= _PAUSE else 0.0
 
-    def rank(gap: float) -> float:
+    def strength(gap: float) -> float:
         if gap < _PAUSE:
             return 0.0
+        if len(pauses) < _FEW_PAUSES:
+            return float(1.0 - np.exp(-gap / (2 * _TYPICAL_PAUSE)))
         return float(np.searchsorted(pauses, gap, side="right")) / len(pauses)
 
-    return rank
-
-
-def _cue(strength: float, sentence: bool, segment_start: bool) -> float:
-    """How much cheaper a point boundary is before a word: 0 (mid-phrase) to 1. Grows with
-    the pause, raised at sentence ends and Whisper segment edges."""
-    if sentence:
-        return max(strength, 0.4 + 0.6 * strength)
-    if segment_start:
-        return max(strength, 0.2 + 0.8 * strength)
     return strength
+
+
+def _cue(strength: float, sentence: bool) -> float:
+    """How much cheaper a point boundary is before a word: 0 (mid-phrase) to 1. Grows with
+    the pause, raised at a sentence end. (Whisper's segment edges are not used: the two
+    engines cut segments at different places.)"""
+    return max(strength, 0.4 + 0.6 * strength) if sentence else strength
 
 
 def _split_long(starts, cues, strengths, sentences, end, owner, words):
@@ -266,10 +281,82 @@ def _emissions(speech: _Speech, evidence: ev.Evidence) -> np.ndarray:
     return sums - (evidence.rate + _BASE_RATE)[:, None] * content[None, :]
 
 
+# --- 3b. meaning -----------------------------------------------------------------------------
+
+
+class _Meaning:
+    """Sentence meaning, asked lazily: each sentence and each point embedded at most once;
+    per sentence, how much more it is about each point than about the average point (a
+    z-score across the points: the model's cosines are compressed, only their spread
+    counts)."""
+
+    def __init__(self, notes: Notes, speech: _Speech) -> None:
+        self.notes, self.speech = notes, speech
+        self.sentence = np.cumsum(speech.sentence) - 1  # unit -> sentence index
+        self._points: np.ndarray | None = None
+        self._z: dict[int, np.ndarray] = {}
+
+    def z(self, sentences) -> np.ndarray:
+        """Sentence x point z-scores for ``sentences`` (indexes)."""
+        wanted = [int(s) for s in sentences]
+        new = sorted({s for s in wanted if s not in self._z})
+        if new:
+            if self._points is None:
+                self._points = meaning.embed_points([p.text for p in self.notes.points])
+            sims = meaning.embed_sentences([self._text(s) for s in new]) @ self._points.T
+            spread = sims.std(axis=1, keepdims=True) + 1e-6
+            for s, row in zip(new, (sims - sims.mean(axis=1, keepdims=True)) / spread, strict=True):
+                self._z[s] = row
+        return np.array([self._z[s] for s in wanted]).reshape(len(wanted), len(self.notes.points))
+
+    def _text(self, sentence: int) -> str:
+        units = np.flatnonzero(self.sentence == sentence)
+        a, b = self.speech.tokens(int(units[0]), int(units[-1]))
+        first, last = int(self.speech.owner[a]), int(self.speech.owner[b - 1])
+        return " ".join(w.text.strip() for w in self.speech.words[first : last + 1])
+
+
+@dataclass(frozen=True)
+class _Meant:
+    """Meaning where the words leave units unplaced: per point and unit, the z-score of the
+    unit's sentence (0 where not asked), and the emission bonus it gives."""
+
+    meaning: _Meaning
+    z: np.ndarray
+    bonus: np.ndarray
+
+
+def _meaning(notes: Notes, speech: _Speech, emit: np.ndarray) -> _Meant | None:
+    """Sentence meaning for the sentences the words leave unplaced: no point is heard in
+    them above its background, or two points about equally. A sentence clearly more about
+    one point than the others adds to that point's emission in its units, in proportion to
+    their words."""
+    if len(notes.points) < 3 or not meaning.available():
+        return None
+    found = _Meaning(notes, speech)
+    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    sentences = found.sentence
+    per_sentence = np.zeros((len(emit), sentences[-1] + 1), dtype=np.float32)
+    np.add.at(per_sentence.T, sentences, np.maximum(emit, 0.0).T)
+    top2 = -np.sort(-per_sentence, axis=0)[:2]
+    unclear = (top2[0] < _WEAK) | (top2[0] - top2[1] < _AMBIGUOUS)
+    weak = unclear[sentences] & (content >= 1)
+    z = np.zeros_like(emit)
+    if weak.any():
+        z[:, weak] = found.z(sentences[weak]).T
+    words = np.bincount(sentences, weights=content)[sentences]
+    share = np.where(weak, content / np.maximum(words, 1.0), 0.0)
+    bonus = _MEANING_WEIGHT * np.clip(z - _MEANING_Z, 0.0, None) * share[None, :]
+    log.debug("meaning: %d of %d units weak", weak.sum(), len(weak))
+    return _Meant(found, z, bonus)
+
+
 # --- 4. assignment and checks ----------------------------------------------------------------
 
 
-def _assign(speech: _Speech, evidence: ev.Evidence, emit: np.ndarray) -> list[_Run]:
+def _assign(
+    speech: _Speech, evidence: ev.Evidence, emit: np.ndarray, meant: _Meant | None = None
+) -> list[_Run]:
     """Runs of units per point after the Viterbi pass and the evidence checks."""
     content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
     off_emit = -_OFF_RATE * content
@@ -278,8 +365,8 @@ def _assign(speech: _Speech, evidence: ev.Evidence, emit: np.ndarray) -> list[_R
     for _ in range(_PASSES):
         path = best_path(np.where(allowed, emit, -np.inf), speech.cue, off_emit, _COSTS)
         runs = _runs(path, emit)
-        _place_boundaries(runs, speech, evidence, emit)
-        rejected = _reject(runs, speech, evidence, emit)
+        _place_boundaries(runs, speech, evidence, emit, meant)
+        rejected = _reject(runs, speech, evidence, emit, meant)
         log.debug("pass: %d runs, %d rejected", len(runs), len(rejected))
         if not rejected:
             break
@@ -307,7 +394,7 @@ def _runs(path: np.ndarray, emit: np.ndarray) -> list[_Run]:
 
 
 def _reject(
-    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit, meant: _Meant | None = None
 ) -> list[tuple[_Run, bool]]:
     """Runs to forbid, each with whether its point is to be forbidden everywhere. Cheap
     checks first: a second run that is no real delivery (``_repeat``); of two neighbours
@@ -353,11 +440,23 @@ def _reject(
             _in_sequence(runs, i),
             _others(runs, run, speech),
         )
+        and not _meant(meant, run, _in_sequence(runs, i))
     ]
     if failing:
         worst = min(failing, key=lambda r: r.gain)
-        return [(worst, best[worst.point] is worst)]
+        alone = sum(r.point == worst.point for r in runs) == 1
+        return [(worst, alone)]
     return []
+
+
+def _meant(meant: _Meant | None, run: _Run, in_sequence: bool) -> bool:
+    """Whether a run with too little word evidence is said by meaning: in notes order
+    between its neighbours, with a sentence clearly more about its point than any other."""
+    if meant is None or not in_sequence:
+        return False
+    z = meant.z[:, run.first : run.last + 1]
+    top = z.argmax(axis=0) == run.point
+    return bool((top & (z[run.point] >= _MEANT_SAID)).any())
 
 
 def _repeat(
@@ -553,9 +652,9 @@ def _letters_in_order(speech: _Speech, words, language, left, right):
         else min(end, left.last + _EDGE_UNITS),
     )
     a, b = speech.tokens(*zone)
-    texts = [_spoken(t) for t in speech.forms[a:b]]
+    texts = [t[0] for t in speech.forms[a:b]]
     haystack = " ".join(texts)
-    needle = " ".join(_spoken(t) for w in words for t in word_forms(w, language))
+    needle = " ".join(_sounds(w, language) for w in words)
     match = fuzz.partial_ratio_alignment(needle, haystack)
     if match is None or match.score < _KEYWORD_MATCH:
         return None
@@ -569,23 +668,30 @@ def _letters_in_order(speech: _Speech, words, language, left, right):
     return int(first) - 1, int(last) - 1
 
 
-def _spoken(forms: tuple[str, ...]) -> str:
-    """The form of a token as it sounds: an acronym's letters spelled, else the word folded."""
-    return forms[-1] if len(forms) > 2 else forms[0]
+def _sounds(word: str, language: str | None) -> str:
+    """A written word as it sounds: an acronym's letters spelled ("MLem" -> "emelem"),
+    numbers as words, anything else folded."""
+    spelled = acronym_forms(word, language)
+    return spelled[0] if spelled else " ".join(t[0] for t in word_forms(word, language))
 
 
 # --- 7. boundaries ---------------------------------------------------------------------------
 
 
 def _place_boundaries(
-    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit: np.ndarray
+    runs: list[_Run],
+    speech: _Speech,
+    evidence: ev.Evidence,
+    emit: np.ndarray,
+    meant: _Meant | None = None,
 ) -> None:
     """Move each boundary between two adjacent runs to where the speaker moves on: among the
     sentence starts between them (unit starts when no sentence end lies between), the cut
     that leaves each side the most of its own point's words, each word counted once over
     the side's whole passage, plus the break's strength for this speaker. A sentence that
-    only echoes words a side already holds weighs nothing; on a tie the later cut wins (a
-    speaker elaborates on a point after its own words)."""
+    only echoes words a side already holds weighs nothing; sentences placed by meaning
+    count for the side they are about; on a tie the later cut wins (a speaker elaborates on
+    a point after its own words)."""
     for left, right in itertools.pairwise(runs):
         if right.first != left.last + 1:
             continue
@@ -595,6 +701,10 @@ def _place_boundaries(
             continue
         before = _heard_before(speech, evidence, emit, left.point, left.first, right.last)
         after = _heard_before(speech, evidence, emit, right.point, left.first, right.last, True)
+        if meant is not None:
+            span = slice(left.first, right.last + 1)
+            before += np.concatenate(([0.0], np.cumsum(meant.bonus[left.point, span])))
+            after += np.concatenate((np.cumsum(meant.bonus[right.point, span][::-1])[::-1], [0]))
         at = np.array(cuts)
         breaks = speech.strength[at] + np.where(speech.sentence[at], _SENTENCE_BONUS, 0.0)
         fit = before[at - left.first] + after[at - left.first] + _BREAK_WEIGHT * breaks
@@ -625,13 +735,12 @@ def _heard_before(speech, evidence, emit, point, first, last, reverse=False) -> 
 
 def _trim_adlibs(
     runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit: np.ndarray, shortest: float
-) -> list[tuple[int, int]]:
+) -> None:
     """Shrink each run to its clusters of evidence that hold the point on their own (units
-    that clearly hold it, no ``shortest`` seconds apart), and return what is cut, when it
-    lasts that long, as ad-lib stretches (first, last unit). So a stray mention of a point's
+    that clearly hold it, no ``shortest`` seconds apart), cutting what lasts that long (it
+    becomes ad-lib, unless meaning finds a missed point there). So a stray mention of a point's
     word far from its passage is cut, but not the opening sentence of a passage that carries
     the point's rarest words ahead of a long stretch that repeats none of them."""
-    cut: list[tuple[int, int]] = []
     total = len(speech.forms)
     for run in runs:
         anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
@@ -648,30 +757,17 @@ def _trim_adlibs(
         ] or [max(clusters, key=lambda c: float(emit[run.point, c[0] : c[-1] + 1].sum()))]
         first, last = held[0][0], held[-1][-1]
         if first > run.first and speech.seconds(run.first, first - 1) >= shortest:
-            cut.append((run.first, first - 1))
             run.first = first
         if last < run.last and speech.seconds(last + 1, run.last) >= shortest:
-            cut.append((last + 1, run.last))
             run.last = last
-    return cut
 
 
-def _adlibs(speech: _Speech, runs: list[_Run], trimmed, shortest: float) -> tuple[Adlib, ...]:
-    """Trimmed stretches, and stretches outside every run, of ``shortest`` s or more."""
-    owned = np.zeros(len(speech.units) - 1, dtype=bool)
-    for run in runs:
-        owned[run.first : run.last + 1] = True
-    spans = list(trimmed)
-    u = 0
-    while u < len(owned):
-        v = u
-        while not owned[u] and v + 1 < len(owned) and not owned[v + 1]:
-            v += 1
-        if not owned[u] and speech.seconds(u, v) >= shortest:
-            spans.append((u, v))
-        u = v + 1
+def _adlibs(speech: _Speech, runs: list[_Run], shortest: float) -> tuple[Adlib, ...]:
+    """Stretches outside every run of ``shortest`` s or more."""
     out = []
-    for a, b in _merge(spans):
+    for a, b in _unowned(speech, runs):
+        if speech.seconds(a, b) < shortest:
+            continue
         first, last = (int(speech.owner[t]) for t in (speech.units[a], speech.units[b + 1] - 1))
         text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
         start, end = speech.words[first].start, speech.words[last].end
@@ -679,14 +775,108 @@ def _adlibs(speech: _Speech, runs: list[_Run], trimmed, shortest: float) -> tupl
     return tuple(out)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
+def _unowned(speech: _Speech, runs: list[_Run]) -> list[tuple[int, int]]:
+    """Maximal stretches of units (first, last) that no run holds."""
+    owned = np.zeros(len(speech.units) - 1, dtype=bool)
+    for run in runs:
+        owned[run.first : run.last + 1] = True
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], owned.astype(np.int8), [1]))))
+    return [(int(a), int(b) - 1) for a, b in edges.reshape(-1, 2)]
+
+
+def _fill_gaps(
+    runs: list[_Run], speech: _Speech, emit: np.ndarray, meant: _Meant | None
+) -> list[_Run]:
+    """Points still missed, found by meaning where they belong in notes order: between the
+    runs said just before and after them. Two places are asked: a stretch no run holds, of
+    ``_FILL_SECONDS`` or more, and the sentences between the last word evidence of one run
+    and the first of the next. Their sentences are labelled in notes order with the point
+    each is about (in a stretch no run holds, possibly none: then it stays an ad-lib); a
+    missed point keeps its sentences when one of them is about it more than about any other
+    point, and clearly so. Meaning only fills in around what the words placed: with no
+    point heard at all, the recording is not this talk."""
+    if meant is None or not runs:
+        return runs
+    said = {r.point for r in runs}
+    n = meant.z.shape[0]
+    for a, b in _unowned(speech, runs):
+        if speech.seconds(a, b) < _FILL_SECONDS:
+            continue
+        lo = max((r.point for r in runs if r.last == a - 1), default=-1)
+        hi = min((r.point for r in runs if r.first == b + 1), default=n)
+        missed = [k for k in range(lo + 1, hi) if k not in said]
+        for k, first, last in _found_by_meaning(meant, np.arange(a, b + 1), missed, []):
+            runs.append(_Run(k, first, last))
+            said.add(k)
+    runs.sort(key=lambda r: r.first)
+    for left, right in itertools.pairwise(list(runs)):
+        missed = [k for k in range(left.point + 1, right.point) if k not in said]
+        if right.first != left.last + 1 or not missed:
+            continue
+        held_left = [u for u in range(left.first, left.last + 1) if emit[left.point, u] >= _ANCHOR]
+        held_right = [u for u in range(right.first, right.last + 1)
+                      if emit[right.point, u] >= _ANCHOR]  # fmt: skip
+        last_left = max(held_left, default=left.first)
+        first_right = min(held_right, default=right.last)
+        units = np.arange(last_left + 1, first_right)
+        if not len(units):
+            continue
+        found = _found_by_meaning(meant, units, missed, [left.point, right.point])
+        for k, first, last in found:
+            runs.append(_Run(k, first, last))
+            said.add(k)
+        if found:
+            left.last = min(left.last, found[0][1] - 1)
+            right.first = max(right.first, found[-1][2] + 1)
+    return sorted(runs, key=lambda r: r.first)
+
+
+def _found_by_meaning(meant: _Meant, units: np.ndarray, missed: list[int], owners: list[int]):
+    """(point, first unit, last unit) for each of ``missed`` that meaning finds in
+    ``units``, in notes order. With ``owners`` (the runs before and after), every sentence
+    must go to one of them or to a missed point; else a sentence may go to none."""
+    if not missed:
+        return []
+    sentence = meant.meaning.sentence
+    sentences = list(dict.fromkeys(sentence[units].tolist()))
+    every = meant.meaning.z(sentences)
+    columns = [*owners[:1], *missed, *owners[1:]]
+    score = every[:, columns] - np.where(np.isin(columns, missed), _FILL_Z, 0.0)
+    if owners:
+        score = score + _FORCE  # every sentence labelled: none never wins
+    out = []
+    for c, block in sorted(_label_in_order(score).items()):
+        k = columns[c]
+        if k not in missed:
+            continue
+        top = every[block].argmax(axis=1) == k
+        if not (top & (every[block, k] >= _FILL_SAID)).any():
+            continue
+        inside = units[np.isin(sentence[units], [sentences[i] for i in block])]
+        out.append((k, int(inside[0]), int(inside[-1])))
+    return out
+
+
+def _label_in_order(score: np.ndarray) -> dict[int, list[int]]:
+    """Rows (sentences) labelled with columns (points) in non-decreasing order, or left
+    unlabelled (0), to maximise the summed score: column -> its rows."""
+    rows, cols = score.shape
+    best = np.zeros((rows + 1, cols + 1))  # best[i, j]: first i rows, labels so far <= j - 1
+    choice = np.zeros((rows, cols + 1), dtype=np.int64)  # 0: unlabelled; c + 1: label c
+    for i in range(rows):
+        for j in range(cols + 1):
+            options = [best[i, j]] + [best[i, c + 1] + score[i, c] if c < j else -np.inf
+                                      for c in range(cols)]  # fmt: skip
+            choice[i, j] = int(np.argmax(options))
+            best[i + 1, j] = options[choice[i, j]]
+    out: dict[int, list[int]] = {}
+    j = cols
+    for i in range(rows - 1, -1, -1):
+        c = choice[i, j]
+        if c:
+            out.setdefault(c - 1, []).insert(0, i)
+            j = c
+    return out
 
 
 # --- 9-11. deliveries, restarts, order -------------------------------------------------------
@@ -742,16 +932,19 @@ def _out_of_order(runs: list[_Run]) -> set[int]:
 
 
 def _longest_chain(points: list[int]) -> set[int]:
-    """The longest subsequence of ``points`` (in time order) that is in notes order."""
+    """The longest subsequence of ``points`` (in time order) that is in notes order. Of
+    equally long ones, the one keeping the earlier points of the notes: of two points said
+    swapped, the later one is flagged, whichever small change comes to the transcript."""
     if not points:
         return set()
     length = [1] * len(points)
     prev = [-1] * len(points)
     for i, p in enumerate(points):
         for j in range(i):
-            if points[j] < p and length[j] + 1 > length[i]:
+            best = (length[i], -points[prev[i]] if prev[i] >= 0 else 1)
+            if points[j] < p and (length[j] + 1, -points[j]) > best:
                 length[i], prev[i] = length[j] + 1, j
-    i = max(range(len(points)), key=lambda x: (length[x], -x))
+    i = max(range(len(points)), key=lambda x: (length[x], -points[x], -x))
     chain = set()
     while i >= 0:
         chain.add(points[i])
@@ -786,6 +979,9 @@ def _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, optio
                 verbatim=found.recall >= options.verbatim,
                 order=order[k],
                 repeats=tuple(Span(*_times(speech, r)) for r in found.others),
+                missing=ev.unheard(evidence, k, a, b, options.missing_words)
+                if found.recall < options.covered
+                else (),
             )
         )
     found_restarts = tuple(
@@ -817,4 +1013,4 @@ def _empty(notes: Notes, speech: _Speech, shortest: float) -> Coverage:
     points = tuple(PointCoverage(k, p.number, "missed", 0.0) for k, p in enumerate(notes.points))
     if len(speech.units) < 2:
         return Coverage(points)
-    return Coverage(points, _adlibs(speech, [], [], shortest))
+    return Coverage(points, _adlibs(speech, [], shortest))

@@ -11,7 +11,6 @@ from pathlib import Path
 from rehearse.align import AlignOptions, align
 from rehearse.fillers import filler_prompt
 from rehearse.history import normal_name, normal_speaker
-from rehearse.keywords import missing_words
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -114,7 +113,7 @@ def build_analysis(
 ) -> Analysis:
     """Join the stages' outputs into the report's contract, each fact in one place."""
     transcript = result.transcript
-    points = point_reports(notes, coverage, pacing, missing_words(notes, transcript, coverage))
+    points = point_reports(notes, coverage, pacing)
     return Analysis(
         talk=TalkInfo(
             title=notes.title,
@@ -168,7 +167,7 @@ def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:
 
 
 def point_reports(
-    notes: Notes, coverage: Coverage, pacing: PacingResult, missing: dict[int, tuple[str, ...]]
+    notes: Notes, coverage: Coverage, pacing: PacingResult
 ) -> tuple[PointReport, ...]:
     """Each point of the notes with its coverage, timing and unheard key words, in notes
     order."""
@@ -196,13 +195,14 @@ def point_reports(
                 verbatim=cov.verbatim,
                 order=cov.order,
                 repeats=cov.repeats,
-                missing=missing.get(point.index, ()),
+                missing=cov.missing,
                 words=timing.words if timing else 0,
                 wpm=timing.wpm if timing else None,
                 drift=timing.drift if timing else None,
                 fillers=timing.fillers if timing else 0,
                 budget_from=timing.budget_from if timing else None,
                 over_budget=timing.over_budget if timing else False,
+                slide=point.slide,
             )
         )
     return tuple(reports)

@@ -20,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from rehearse import __version__
 from rehearse.analysis import AnalyzeOptions
-from rehearse.errors import OutputError, RehearseError
+from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.pacing import PAUSE_RANGE, PacingOptions
 from rehearse.report import view
 from rehearse.transcribe import TranscribeOptions
@@ -75,10 +75,11 @@ Recording = Annotated[
         metavar="RECORDING", help="Rehearsal recording (wav, mp3, m4a, ogg, flac, webm, mp4...)."
     ),
 ]
-NotesOpt = Annotated[
-    Path,
-    typer.Option("--notes", "-n", help="Talking points: a Markdown file with numbered points."),
-]
+NOTES_HELP = (
+    "Talking points: a Markdown file with numbered points, or a slide deck (.pptx, .odp) "
+    "whose speaker notes hold them."
+)
+NotesOpt = Annotated[Path, typer.Option("--notes", "-n", help=NOTES_HELP)]
 ReportsOut = Annotated[
     Path,
     typer.Option("--out", "-o", help="Folder the new report folder goes under."),
@@ -557,6 +558,26 @@ def _point_list(points, more: str) -> str:
     return "\n".join(lines)
 
 
+def _slide_lines(analysis) -> str:
+    """Time per slide, one a line: every slide of a short talk; of a long one, the slides over
+    budget, worst first (the report has them all)."""
+    slides = view.slide_times(analysis)
+    over = sorted((s for s in slides if s.over), key=lambda s: s.budget - s.took)
+    if len(slides) <= SUMMARY_LIST:
+        shown, head = slides, []
+    elif over:
+        shown = over[:SUMMARY_LIST]
+        head = [f"{len(over)} of {len(slides)} slides over budget (all in the report):"]
+    else:
+        return f"none of {len(slides)} slides over budget (all in the report)"
+    lines = [
+        f"{view.shorten(s.text, 60)}" + (f" ({s.delta} over)" if s.over else "") for s in shown
+    ]
+    if len(shown) < len(over):
+        lines.append(f"… and {len(over) - len(shown)} more over budget")
+    return "\n".join(head + lines)
+
+
 def _print_summary(analysis, past=None) -> None:
     """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
     with the history, this rehearsal's place in it."""
@@ -579,6 +600,7 @@ def _print_summary(analysis, past=None) -> None:
         ("Pace", pace),
         ("Drift", view.final_drift(analysis)),
         ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
+        ("Time per slide", _slide_lines(analysis)),
         ("Fillers", view.filler_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report")),
         ("Out of order", _point_list(reordered, "see the report")),
@@ -629,19 +651,28 @@ def pacing(
 
 
 def _pacing_json(analysis) -> dict:
-    """The talk's pacing with the recording's length, the target and the time per point."""
+    """The talk's pacing with the recording's length, the target and the time per point;
+    for a deck, the time per slide."""
     from rehearse.models import to_dict
 
     keys = ("number", "start", "end", "duration", "words", "wpm", "budget", "budget_from")
     keys += ("drift", "fillers", "over_budget")
     points = [{k: getattr(p, k) for k in keys} | {"over": p.over} for p in analysis.points]
     summary = analysis.summary
-    return {
+    data = {
         "duration": summary.duration,
         "target": summary.target,
         **to_dict(analysis.pacing),
         "points": points,
     }
+    if slides := view.slide_times(analysis):
+        data["slides"] = [
+            {"slide": x.slide, "title": x.title, "took": round(x.took, 2),
+             "budget": x.budget, "over_budget": x.over,
+             "points": [p.number for p in x.points]}
+            for x in slides
+        ]  # fmt: skip
+    return data
 
 
 def _print_pacing(analysis) -> None:
@@ -650,14 +681,27 @@ def _print_pacing(analysis) -> None:
 
     pacing = analysis.pacing
     table = Table(title="Time per point", title_justify="left")
-    for name in ("#", "point", "at", "took", "budget", "over", "drift", "wpm", "fillers"):
+    deck = _slide_column(analysis)
+    for name in (
+        *deck[:1],
+        "#",
+        "point",
+        "at",
+        "took",
+        "budget",
+        "over",
+        "drift",
+        "wpm",
+        "fillers",
+    ):
         table.add_column(name, justify="left" if name == "point" else "right", no_wrap=True)
     for row in view.rows(analysis):
         p = row.point
         over = row.delta or "–"
         table.add_row(
+            *([str(p.slide)] if deck else []),
             str(p.number),
-            escape(view.shorten(p.text, max(12, console.width - 70))),
+            escape(view.shorten(p.text, max(12, console.width - 70 - 8 * len(deck)))),
             view.clock(p.start),
             view.clock(p.duration) if p.duration is not None else "[red]skipped[/red]",
             view.clock(p.budget),
@@ -667,6 +711,7 @@ def _print_pacing(analysis) -> None:
             str(p.fillers or ""),
         )
     console.print(table)
+    _print_slide_table(analysis)
     rows = [
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
@@ -686,6 +731,28 @@ def _print_pacing(analysis) -> None:
             "[yellow]Filler counts are likely low: Whisper drops um/yyy unless prompted; "
             "run with --keep-fillers.[/yellow]"
         )
+
+
+def _print_slide_table(analysis) -> None:
+    """Time per slide against its budget (nothing for a talk of one section)."""
+    from rich.table import Table
+
+    slides = view.slide_times(analysis)
+    if not slides:
+        return
+    table = Table(title="Time per slide", title_justify="left")
+    for name in ("slide", "took", "budget", "over", "said"):
+        table.add_column(name, justify="left" if name == "slide" else "right", no_wrap=True)
+    for s in slides:
+        over = s.delta or "–"
+        table.add_row(
+            escape(view.shorten(s.name, max(20, console.width - 40))),
+            view.clock(s.took),
+            view.clock(s.budget),
+            f"[red]{over}[/red]" if s.over else over,
+            f"{s.said} of {len(s.points)}",
+        )
+    console.print(table)
 
 
 # --- transcribe, models -------------------------------------------------------
@@ -797,14 +864,13 @@ def models_install(
 # --- notes and coverage -------------------------------------------------------
 
 NotesArg = Annotated[
-    Path,
-    typer.Argument(metavar="NOTES", help="Talking points: a Markdown file with numbered points."),
+    Path, typer.Argument(metavar="NOTES", help=NOTES_HELP + " '-' reads Markdown from stdin.")
 ]
 
 
 @command
 def points(notes: NotesArg, target: Target = None) -> None:
-    """Show the talking points parsed from a notes file, with budgets and warnings.
+    """Show the talking points parsed from notes or a deck, with budgets and warnings.
 
     Example: rehearse points notes/talk.md --target 10m
     """
@@ -816,20 +882,27 @@ def points(notes: NotesArg, target: Target = None) -> None:
     parsed = load_notes(notes)
     goal = check_target(parse_duration(target)) if target else parsed.target
     budgets, sources = point_budgets(parsed, goal), budget_sources(parsed, goal)
+    deck = any(p.slide is not None for p in parsed.points)
     table = Table(title=f"{escape(parsed.title)} ({parsed.language or 'language unknown'})")
+    if deck:
+        table.add_column("slide", justify="right", no_wrap=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("section", max_width=24, overflow="ellipsis", no_wrap=True)
     table.add_column("budget", justify="right", no_wrap=True, min_width=6)
     table.add_column("from", no_wrap=True)
     table.add_column("words", justify="right", no_wrap=True, min_width=5)
     table.add_column(
-        "point", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 58)
+        "point",
+        no_wrap=True,
+        overflow="ellipsis",
+        max_width=max(20, console.width - (65 if deck else 58)),
     )
     names = {"point": "own", "section": "section", "target": "target"}
     for p in parsed.points:
         budget = budgets[p.index]
         words = str(len(p.text.split()))
         table.add_row(
+            *([str(p.slide)] if deck else []),
             str(p.number),
             escape(p.section),
             view.clock(budget) if budget is not None else "",
@@ -838,6 +911,8 @@ def points(notes: NotesArg, target: Target = None) -> None:
             escape(p.text),
         )
     console.print(table)
+    for remark in parsed.remarks:
+        console.print(escape(remark[0].upper() + remark[1:]) + ".", style="dim", highlight=False)
     planned = [b for b in budgets.values() if b is not None]
     if goal:
         where = "--target" if target else "front matter"
@@ -852,6 +927,47 @@ def points(notes: NotesArg, target: Target = None) -> None:
             "No target: give one with --target or 'target:' in the front matter to budget "
             "every point.",
             highlight=False,
+        )
+    for warning in parsed.warnings:
+        _warn(warning)
+
+
+@command
+def notes(
+    deck: Annotated[
+        Path,
+        typer.Argument(metavar="DECK", help="A slide deck (.pptx, .odp), or Markdown notes."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to this file, not stdout."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+) -> None:
+    """Write a deck's talk as Markdown notes, to edit the points in a text editor.
+
+    Example: rehearse notes slides.pptx -o notes/talk.md
+    """
+    from rehearse.files import write_atomic
+    from rehearse.notes import format_notes, load_notes
+
+    if out is not None and out.exists() and not force:
+        raise InputError(f"{out} exists: choose another name or add --force to replace it")
+    parsed = load_notes(deck)
+    text = format_notes(parsed, deck.name)
+    unit = "slide" if any(p.slide is not None for p in parsed.points) else "section"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+        err_console.print(
+            f"Wrote {_count(len(parsed.points), 'point')} of {_count(len(parsed.sections), unit)} "
+            f"to {escape(str(out))}",
+            highlight=False,
+            soft_wrap=True,
         )
     for warning in parsed.warnings:
         _warn(warning)
@@ -875,10 +991,10 @@ def coverage(
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
     if as_json:
-        keys = ("number", "status", "score", "start", "end", "quote", "out_of_order")
+        keys = ("number", "slide", "status", "score", "start", "end", "quote", "out_of_order")
         keys += ("repeats", "missing")
         data = {
-            "points": [{k: to_dict(p)[k] for k in keys} for p in analysis.points],
+            "points": [_pick(to_dict(p), keys) for p in analysis.points],
             "adlibs": to_dict(analysis.adlibs),
             "restarts": to_dict(analysis.restarts),
         }
@@ -886,8 +1002,9 @@ def coverage(
         return
     colour = {"covered": "green", "partial": "yellow", "missed": "red"}
     table = Table(title=escape(analysis.talk.title))
-    for name in ("#", "status", "heard", "at", "quote"):
-        table.add_column(name, justify="right" if name in ("#", "heard", "at") else "left")
+    deck = _slide_column(analysis)
+    for name in (*deck, "#", "status", "heard", "at", "quote"):
+        table.add_column(name, justify="left" if name in ("status", "quote") else "right")
     for p in analysis.points:
         status = f"[{colour[p.status]}]{view.STATUS_LABELS[p.status]}[/]"
         status += " [magenta]↕ order[/]" if p.out_of_order else ""
@@ -896,7 +1013,8 @@ def coverage(
         if p.missing:
             quote += f"\n[yellow]not heard: {escape(', '.join(p.missing))}[/yellow]"
         score = f"{p.score:.0f}%" if p.status != "missed" else ""
-        table.add_row(str(p.number), status, score, view.clock(p.start), quote)
+        slide = [str(p.slide)] if deck else []
+        table.add_row(*slide, str(p.number), status, score, view.clock(p.start), quote)
     console.print(table)
     console.print(view.score_help(), style="dim", highlight=False)
     for r in analysis.restarts:
@@ -904,6 +1022,21 @@ def coverage(
     for a in analysis.adlibs:
         span = f"{view.clock(a.start)}-{view.clock(a.end)}"
         console.print(f"ad-lib {span}: {escape(a.text[:80])}", highlight=False)
+
+
+def _slide_column(analysis) -> tuple[str, ...]:
+    """('slide',) when the points come from a deck (tables then show each point's slide)."""
+    return ("slide",) if any(p.slide is not None for p in analysis.points) else ()
+
+
+def _pick(data: dict, keys: tuple[str, ...]) -> dict:
+    """``data``'s ``keys`` that it has, in that order."""
+    return {k: data[k] for k in keys if k in data}
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 slide', '3 slides'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # --- history --------------------------------------------------------------------------
@@ -1062,8 +1195,7 @@ def _print_history(past) -> None:
     from rehearse.progress import habits, numbers, talk_time, target_band
 
     who = f" by {past.speaker}" if past.speaker else ""
-    count = len(past.rehearsals)
-    title = f"{past.talk.title}{who}: {count} rehearsal{'s' if count != 1 else ''}"
+    title = f"{past.talk.title}{who}: {_count(len(past.rehearsals), 'rehearsal')}"
     targets = {r.target for r in past.rehearsals}
     one_target = targets.pop() if len(targets) == 1 else None
     if one_target:

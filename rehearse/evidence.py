@@ -35,28 +35,39 @@ class Evidence:
     sim: np.ndarray  # unique point token x transcript token, 0..SCALE
     hit: np.ndarray  # point x transcript token: weighted best similarity
     rate: np.ndarray  # per point: its evidence per word of ordinary speech
+    words: list[list[str]]  # per point and token: the word it was written as
 
 
 def point_tokens(notes: Notes, language: str | None) -> list[list[tuple[str, ...]]]:
     """Each point's distinct content tokens; all its tokens when it has no content word, or
     when function words are all that tell it from another point ("ask not what your country
     can do for you" / "ask what you can do for your country")."""
+    return [[t for t, _ in point] for point in _point_words(notes, language)]
+
+
+def _point_words(notes: Notes, language: str | None) -> list[list[tuple[tuple[str, ...], str]]]:
+    """Each point's distinct tokens (see ``point_tokens``), each with the word it was written
+    as."""
     every = [
-        [t for w in split_words(p.text) for t in word_forms(w, language)] for p in notes.points
+        [(t, w) for w in split_words(p.text) for t in word_forms(w, language)] for p in notes.points
     ]
-    content = [[t for t in ts if not any(is_stopword(f, language) for f in t)] for ts in every]
-    seen = Counter(frozenset(c) for c in content)
-    return [
-        list(dict.fromkeys(c if c and seen[frozenset(c)] == 1 else ts))
-        for c, ts in zip(content, every, strict=True)
+    content = [
+        [(t, w) for t, w in ts if not any(is_stopword(f, language) for f in t)] for ts in every
     ]
+    seen = Counter(frozenset(t for t, _ in c) for c in content)
+    out = []
+    for c, ts in zip(content, every, strict=True):
+        chosen = c if c and seen[frozenset(t for t, _ in c)] == 1 else ts
+        out.append(list({t: (t, w) for t, w in reversed(chosen)}.values())[::-1])
+    return out
 
 
 def gather(
     notes: Notes, forms: list[tuple[str, ...]], content: np.ndarray, language: str | None
 ) -> Evidence:
     """The evidence of every point of ``notes`` in the transcript tokens ``forms``."""
-    per_point = point_tokens(notes, language)
+    written = _point_words(notes, language)
+    per_point = [[t for t, _ in point] for point in written]
     unique: dict[tuple[str, ...], int] = {}
     ids = [
         np.array([unique.setdefault(t, len(unique)) for t in pt], dtype=np.int32)
@@ -79,7 +90,8 @@ def gather(
     rate = _notes_rate(list(unique), ids, weights)
     if rate is None:
         rate = hit.sum(axis=1) / max(1.0, float(content.sum()))
-    return Evidence(ids, weights, sim, hit, rate)
+    words = [[w for _, w in point] for point in written]
+    return Evidence(ids, weights, sim, hit, rate, words)
 
 
 def _notes_rate(tokens: list[tuple[str, ...]], ids, weights) -> np.ndarray | None:
@@ -136,6 +148,18 @@ def specific(evidence: Evidence, point: int, other: int, first: int, last: int) 
         return 0.0
     best = evidence.sim[ids[own], first:last].max(axis=1).astype(np.float32) / SCALE
     return float((weights[own] * best).sum())
+
+
+def unheard(evidence: Evidence, point: int, first: int, last: int, limit: int) -> tuple[str, ...]:
+    """Up to ``limit`` written words of ``point`` not heard in tokens ``first..last-1``,
+    rarest across the notes first: what a speaker can add next time."""
+    ids = evidence.ids[point]
+    if last <= first or not len(ids):
+        return ()
+    missed = evidence.sim[ids, first:last].max(axis=1) < HIT * SCALE
+    order = np.argsort(-evidence.weights[point], kind="stable")
+    words = [evidence.words[point][i] for i in order if missed[i]]
+    return tuple(dict.fromkeys(words))[:limit]
 
 
 def heard(evidence: Evidence, point: int, first: int, last: int) -> int:

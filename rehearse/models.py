@@ -23,6 +23,10 @@ SCHEMA_VERSION = 2
 
 Status = Literal["covered", "partial", "missed"]
 
+# Field metadata: leave the field out of the JSON when it is None (a field that only some
+# inputs have, such as a deck point's slide, so that other reports stay as they were).
+OMIT_NONE = "omit_none"
+
 
 # --- transcript ---------------------------------------------------------------
 
@@ -71,11 +75,19 @@ class Transcript:
 
 @dataclass(frozen=True)
 class Section:
-    """A heading (slide) of the notes."""
+    """A heading of Markdown notes, or a visible slide of a deck: ``slide`` is its position in
+    the deck (1 = first; None for Markdown), ``context`` the slide's notes that are not points."""
 
     title: str
     level: int
     budget: float | None = None
+    slide: int | None = None
+    context: str = ""
+
+    @property
+    def key(self) -> tuple[int | None, str]:
+        """What tells two sections apart: a deck may have two slides of one title."""
+        return (self.slide, self.title)
 
 
 @dataclass(frozen=True)
@@ -89,10 +101,15 @@ class Point:
     section: str = ""
     budget: float | None = None
     line: int = 0
+    slide: int | None = None
 
     @property
     def label(self) -> str:
         return f"{self.number}. {self.text}"
+
+    @property
+    def section_key(self) -> tuple[int | None, str]:
+        return (self.slide, self.section)
 
 
 @dataclass(frozen=True)
@@ -105,6 +122,7 @@ class Notes:
     target: float | None = None
     fillers: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    remarks: tuple[str, ...] = ()  # how a deck was read: hidden slides, body text used...
 
 
 # --- coverage -----------------------------------------------------------------
@@ -143,6 +161,7 @@ class PointCoverage:
     verbatim: bool = False
     order: int | None = None
     repeats: tuple[Span, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,6 +328,8 @@ class PointReport:
     fillers: int = 0
     budget_from: str | None = None
     over_budget: bool = False
+    # The slide's position in the deck, for notes read from a deck; absent for Markdown notes.
+    slide: int | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def said(self) -> bool:
@@ -456,7 +477,11 @@ class History:
 def to_dict(obj: Any) -> Any:
     """A model object as JSON-ready plain data (tuples become lists)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_dict(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not (f.metadata.get(OMIT_NONE) and getattr(obj, f.name) is None)
+        }
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):

@@ -4,7 +4,8 @@ Headings are slides (sections), numbered items (``1.`` or ``1)``) are points. A 
 the number written in the file; indented continuation lines and sub-bullets belong to it.
 Budgets such as ``(1:30)``, ``[90s]`` or ``[2 min]`` on a heading or a point are read and
 stripped. Optional YAML front matter: ``title``, ``language``, ``target``, ``fillers``.
-Files that are not UTF-8 are decoded in the encoding charset-normalizer finds.
+Files that are not UTF-8 are decoded in the encoding charset-normalizer finds. Slide decks are
+read by ``deck``, which shares the budgets, front matter and talk settings defined here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,8 @@ TARGET_MAX = 12 * 3600.0
 # came out as ISO-8859-10); any other encoding is still found by the unrestricted guess.
 _LIKELY_ENCODINGS = ["cp1250", "iso8859_2", "cp1252", "iso8859_15", "utf_16", "utf_32"]
 
+STDIN = "-"  # the notes path that means standard input
+
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0}
 _UNIT_WORDS = (
     ("h", r"h|hr|hrs|hour|hours|godz"),
@@ -47,7 +51,7 @@ _CLOCK = re.compile(r"(\d+):([0-5]\d)(?::([0-5]\d))?")
 _BUDGET = re.compile(
     r"\s*[(\[]\s*(\d+:[0-5]\d(?::[0-5]\d)?|(?:\d+(?:[.,]\d+)?\s*[a-z]+\s*){1,3})\s*[)\]]", re.I
 )
-_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")  # a closing "#" run needs a space: "C#"
 _ITEM = re.compile(r"( *)(\d{1,4})[.)](?:\s+(.*))?$")
 _BULLET = re.compile(r" *[-*+]\s+(.*)$")
 _FENCE = re.compile(r" *(```|~~~)")
@@ -80,7 +84,7 @@ def check_target(seconds: float, what: str = "target") -> float:
     return seconds
 
 
-def _budget(text: str) -> tuple[str, float | None]:
+def split_budget(text: str) -> tuple[str, float | None]:
     """``text`` without its budget, and the budget in seconds (None if there is none)."""
     for match in _BUDGET.finditer(text):
         try:
@@ -91,27 +95,32 @@ def _budget(text: str) -> tuple[str, float | None]:
     return text.strip(), None
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _front_matter(text: str) -> tuple[dict, str, int]:
+def split_front_matter(text: str) -> tuple[dict, str, int]:
     """(front matter, body, number of lines the front matter took)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return {}, text, 0
     for i, line in enumerate(lines[1:], start=1):
         if line.strip() in ("---", "..."):
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
-            except yaml.YAMLError as exc:
-                raise NotesError(f"bad YAML front matter: {exc}".splitlines()[0]) from None
-            if not isinstance(meta, dict):
-                raise NotesError("front matter must be a YAML mapping (key: value)")
-            return meta, "\n".join(lines[i + 1 :]), i + 1
+            return read_front_matter("\n".join(lines[1:i])), "\n".join(lines[i + 1 :]), i + 1
     return {}, text, 0
+
+
+def read_front_matter(text: str) -> dict:
+    """The YAML between the ``---`` fences as a mapping; NotesError if it is not one."""
+    try:
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise NotesError(f"bad YAML front matter: {exc}".splitlines()[0]) from None
+    if not isinstance(meta, dict):
+        raise NotesError("front matter must be a YAML mapping (key: value)")
+    return meta
 
 
 @dataclass
@@ -140,7 +149,7 @@ class _Parser:
         item = _ITEM.match(line)
         if heading and not line.startswith(" "):
             self.close()
-            title, budget = _budget(_clean(heading.group(2)))
+            title, budget = split_budget(clean_text(heading.group(2)))
             self.sections.append(Section(title=title, level=len(heading.group(1)), budget=budget))
         elif item and (self.current is None or len(item.group(1)) <= self.current.indent + 1):
             self.close()
@@ -164,8 +173,8 @@ class _Parser:
         draft, self.current = self.current, None
         if draft is None:
             return
-        first, budget = _budget(_clean(draft.lines[0]))
-        text = " ".join(t for t in [first, *(_clean(x) for x in draft.lines[1:])] if t)
+        first, budget = split_budget(clean_text(draft.lines[0]))
+        text = " ".join(t for t in [first, *(clean_text(x) for x in draft.lines[1:])] if t)
         if not text:
             self.warnings.append(f"line {draft.line}: point {draft.number} is empty; ignored")
             return
@@ -226,46 +235,82 @@ def _meta_language(value: object, name: str) -> str | None:
 def parse_notes(text: str, path: str = "") -> Notes:
     """Parse Markdown notes; NotesError if there is no numbered point."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
-    meta, body, offset = _front_matter(text)
+    meta, body, offset = split_front_matter(text)
     parser = _Parser()
     for lineno, line in enumerate(_body_lines(body), start=offset + 1):
         parser.feed(line.rstrip(), lineno)
     parser.close()
-    name = Path(path).name if path else "the notes"
     if not parser.points:
-        raise NotesError(f"{name}: no numbered talking points (write them as '1. ...' lines)")
+        raise NotesError(
+            f"{display_name(path)}: no numbered talking points (write them as '1. ...' lines)"
+        )
+    first = parser.sections[0].title if parser.sections else ""
+    return build_notes(meta, parser.points, parser.sections, path, first, parser.warnings)
+
+
+def build_notes(
+    meta: dict,
+    points: list[Point],
+    sections: list[Section],
+    path: str,
+    first_title: str,
+    warnings: list[str],
+    remarks: tuple[str, ...] = (),
+) -> Notes:
+    """Notes from parsed points and sections with the talk settings of the front matter
+    ``meta``: title (else ``first_title``, else the file's name), language (else detected from
+    the points), target, fillers."""
+    name = display_name(path)
     fillers = meta.get("fillers") or ()
     if isinstance(fillers, str):
         fillers = [f.strip() for f in fillers.split(",")]
     language = _meta_language(meta.get("language"), name) or detect_language(
-        " ".join(p.text for p in parser.points)
+        " ".join(p.text for p in points)
     )
-    title = meta.get("title") or (parser.sections[0].title if parser.sections else "")
+    title = meta.get("title") or first_title
+    stem = Path(path).stem if path and path != STDIN else ""
     return Notes(
         path=str(path),
-        title=str(title or (Path(path).stem if path else "talk")),
-        points=tuple(parser.points),
-        sections=tuple(parser.sections),
+        title=str(title or stem or "talk"),
+        points=tuple(points),
+        sections=tuple(sections),
         language=language,
         target=_meta_duration(meta.get("target"), "target"),
         fillers=tuple(str(f) for f in fillers if str(f).strip()),
-        warnings=tuple(parser.warnings),
+        warnings=tuple(warnings),
+        remarks=remarks,
     )
 
 
+def display_name(path: str | Path) -> str:
+    """How messages name a notes file: its name, 'standard input' for ``-``."""
+    if not path:
+        return "the notes"
+    return "standard input" if str(path) == STDIN else Path(path).name
+
+
 def load_notes(path: str | Path) -> Notes:
-    """Read and parse a notes file; InputError if it cannot be read."""
+    """Read and parse a notes file: Markdown, a slide deck (.pptx, .odp; see ``deck``), or
+    Markdown on standard input for ``-``. InputError if it cannot be read."""
+    if str(path) == STDIN:
+        return parse_notes(decode_text(sys.stdin.buffer.read(), display_name(path)), STDIN)
     path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"notes file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a notes file") from None
     except OSError as exc:
         raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
+    from rehearse import deck
+
+    if deck.is_deck(path, raw):
+        return deck.parse_deck(path, raw)
     return parse_notes(decode_text(raw, path), str(path))
 
 
-def decode_text(raw: bytes, path: Path) -> str:
+def decode_text(raw: bytes, path: Path | str) -> str:
     """UTF-8, else the encoding charset-normalizer finds (a warning names it); InputError for
     a file that is not text."""
     try:
@@ -288,3 +333,59 @@ def _encoding_name(encoding: str) -> str:
     if name.startswith("cp125"):
         return "Windows-" + name.removeprefix("cp")
     return name
+
+
+# --- writing notes as Markdown --------------------------------------------------------------
+
+
+def format_notes(notes: Notes, source: str = "") -> str:
+    """``notes`` as Markdown notes that ``parse_notes`` reads back to the same points: front
+    matter with the talk settings, a heading per section (a slide's number in a comment, its
+    context as a paragraph), its numbered points with their own budgets. ``source`` names the
+    file they came from; ``notes.remarks`` become comments."""
+    meta: dict = {"title": notes.title}
+    if notes.language:
+        meta["language"] = notes.language
+    if notes.target:
+        whole_minutes = notes.target % 60 == 0
+        meta["target"] = (
+            f"{notes.target / 60:g}m" if whole_minutes else _duration_text(notes.target)
+        )
+    if notes.fillers:
+        meta["fillers"] = list(notes.fillers)
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    out = [f"---\n{front}---"]
+    if source:
+        out.append(
+            f"<!-- Written by `rehearse notes {_comment(source)}`: one heading per slide. -->"
+        )
+    out += [f"<!-- {_comment(remark)} -->" for remark in notes.remarks]
+    for section in notes.sections or (Section("", 1),):
+        members = [p for p in notes.points if p.section_key == section.key]
+        if section.title:
+            budget = f" ({_duration_text(section.budget)})" if section.budget is not None else ""
+            slide = f" <!-- slide {section.slide} -->" if section.slide is not None else ""
+            out.append(f"{'#' * max(1, section.level)} {section.title}{budget}{slide}")
+        if section.context:
+            out.append(section.context)
+        if members:
+            out.append("\n".join(_point_line(p) for p in members))
+    return "\n\n".join(out) + "\n"
+
+
+def _point_line(point: Point) -> str:
+    budget = f" ({_duration_text(point.budget)})" if point.budget is not None else ""
+    return f"{point.number}. {point.text}{budget}"
+
+
+def _duration_text(seconds: float) -> str:
+    """'1:30' for whole seconds (what a budget reads back to the same value), else '2.5s'."""
+    if seconds != int(seconds):
+        return f"{seconds:g}s"
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _comment(text: str) -> str:
+    return text.replace("--", "- -")

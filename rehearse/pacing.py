@@ -231,7 +231,7 @@ def point_budgets(notes: Notes, target: float | None) -> dict[int, float | None]
     floor = MIN_SHARE_OF_MEDIAN * statistics.median(_word_count(p) for p in notes.points)
     for section in notes.sections:
         if section.budget is not None:
-            members = [p for p in notes.points if p.section == section.title]
+            members = [p for p in notes.points if p.section_key == section.key]
             _share(budgets, members, section.budget, floor)
     if target is not None:
         _share(budgets, notes.points, target, floor)
@@ -240,12 +240,12 @@ def point_budgets(notes: Notes, target: float | None) -> dict[int, float | None]
 
 def budget_sources(notes: Notes, target: float | None) -> dict[int, str | None]:
     """Where each point's budget comes from: "point", "section", "target" or None."""
-    budgeted = {s.title for s in notes.sections if s.budget is not None}
+    budgeted = {s.key for s in notes.sections if s.budget is not None}
     return {
         p.index: "point"
         if p.budget is not None
         else "section"
-        if p.section in budgeted
+        if p.section_key in budgeted
         else "target"
         if target is not None
         else None

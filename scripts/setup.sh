@@ -10,7 +10,7 @@ python=${PYTHON:-python3}
 
 if [ "$dev" = 1 ]; then
     need=()
-    for pkg in espeak-ng sox ffmpeg chromium chromium-driver; do
+    for pkg in espeak-ng sox ffmpeg chromium chromium-driver libreoffice-impress; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ ${#need[@]} -gt 0 ]; then

@@ -64,8 +64,11 @@ def test_points_are_in_notes_order_with_spans():
 
 
 def _speak(texts: list[str], pause: float = 0.8) -> Transcript:
+    """Each text a segment of words 0.4 s apart, ``pause`` s between texts; a text ends with
+    a full stop unless it has its own end, as Whisper writes it."""
     words, segments, t = [], [], 0.0
     for text in texts:
+        text = text if text.rstrip()[-1:] in ".?!…:)" else text.rstrip() + "."
         seg = []
         for w in text.split():
             seg.append(Word(w, t, t + 0.3, 0.9))
@@ -153,21 +156,28 @@ def test_real_whisper_end_to_end(tmp_path):
     assert not any(c.out_of_order for c in coverage.points)
 
 
-def test_benchmark_tuning_set_meets_the_bar():
-    """The tuning cases of benchmarks/cases/tune (other talks, both languages, a human voice,
-    restarts and repeats), on the default engine's transcripts, hold what they reach today:
-    at least 97 % of points called right, all but one reorder flagged and no false flag (a
-    restart or a repeat is never out of order), all but one restart found at its place,
-    starts within 2 s for at least 95 % of the points found."""
+def test_benchmark_tuning_set_holds_what_it_reaches():
+    """The tuning cases of benchmarks/cases/tune on the default engine's transcripts, held to
+    what they reach today (a regression guard; the README quotes the held-out figures):
+
+    - the talks whose notes share words with the delivery (two Polish, one English, a human
+      reading; skips, reorders, restarts, repeats, ad-libs): at least 97 % of points called
+      right, all but one reorder flagged, no restart or repeat flagged, starts within 2 s for
+      95 % of the points found;
+    - the paraphrase-heavy talks (``t-*``: terse summary notes, espeak Polish that Whisper
+      garbles): every skip reported missed, at least 60 % of said points found.
+    """
     from benchmarks.coverage_accuracy import CASES, Tally, run
 
-    overall = Tally()
-    for tally, _ in run(CASES / "tune", "faster", AlignOptions()).values():
-        overall.add(tally)
-    assert overall.right >= 0.97 * overall.calls
-    assert overall.inversions_flagged >= overall.inversions - 1 and overall.false_flags == 0
-    assert overall.restarts_found >= overall.restarts - 1 and overall.false_restarts <= 1
-    assert overall.near_starts >= 0.95 * len(overall.start_errors)
+    plain, paraphrase = Tally(), Tally()
+    for name, (tally, _) in run(CASES / "tune", "faster", AlignOptions()).items():
+        (paraphrase if name.startswith("t-") else plain).add(tally)
+    assert plain.right >= 0.97 * plain.calls
+    assert plain.inversions_flagged >= plain.inversions - 1 and plain.false_flags == 0
+    assert plain.restarts_found >= plain.restarts - 1 and plain.false_restarts <= 1
+    assert plain.near_starts >= 0.95 * len(plain.start_errors)
+    assert paraphrase.skipped_missed == paraphrase.skipped
+    assert paraphrase.found >= 0.6 * paraphrase.said
 
 
 @pytest.mark.slow
@@ -269,3 +279,27 @@ def test_garbled_keyword_point_between_its_neighbours_is_found():
 def test_keyword_point_not_said_stays_missed():
     texts = [*SEED[:12], "Biegam po górach i lubię dobrą kamerę.", SEED[13]]
     assert align(NOTES, _speak(texts)).points[12].status == "missed"
+
+
+def test_partly_said_point_lists_its_unheard_key_words_rarest_first():
+    """What a speaker can add next time: the written words of a partly said point not
+    heard in its passage ("modelach" is another form of "modelami": heard)."""
+    notes = parse_notes(
+        "1. Pracuję w Sotrenderze nad modelami MLOps i kampaniami reklamowymi\n"
+        "2. Biegam po górach w każdy weekend\n"
+        "3. Dziękuję za uwagę i zapraszam do pytań\n",
+        "t.md",
+    )
+    transcript = _speak(
+        [
+            "No więc pracuję nad modelach, wiecie, takich do różnych rzeczy.",
+            "W każdy weekend biegam po górach.",
+            "Dziękuję za uwagę, zapraszam do pytań.",
+        ]
+    )
+    first, second, third = align(notes, transcript).points
+    assert first.status == "partial"
+    assert set(first.missing) == {"Sotrenderze", "MLOps", "kampaniami", "reklamowymi"}
+    assert second.missing == () and third.missing == ()  # said: nothing to add
+    limited = align(notes, transcript, AlignOptions(missing_words=2)).points[0]
+    assert len(limited.missing) == 2

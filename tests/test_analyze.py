@@ -247,3 +247,33 @@ def test_english_name_and_capital_code_for_english_audio(env, tmp_path, data_dir
     assert "error" not in result.output
     [folder] = reports(tmp_path / "r")
     assert load_analysis(folder).transcript.language == "en"
+
+
+@pytest.mark.slow
+def test_the_example_deck_against_the_bundled_rehearsal(env, first, tmp_path):
+    """The seed talk as two slides' notes (notes/kilka-zdan-o-sobie.pptx), real Whisper."""
+    deck = Path(__file__).parent.parent / "notes" / "kilka-zdan-o-sobie.pptx"
+    result = run(env, "analyze", RECORDING, "--notes", deck, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    [folder] = reports(tmp_path)
+    analysis = load_analysis(folder)
+    assert analysis.summary.skipped == SKIPPED
+    assert [(p.slide, p.number) for p in analysis.points if p.status == "missed"] == [
+        (1, 3), (2, 9), (2, 13)
+    ]  # fmt: skip
+    assert analysis.transcription.cached and analysis.summary.target == 180.0
+    out = " ".join(result.stdout.split())
+    assert "slide 1 · 3. To co tutaj widzicie" in out and "slide 2 · 13. czym sie" in out
+    assert "Time per slide Slide 1 · Kilka zdań o sobie: 1:" in out
+    assert "Slide 2 · Dlaczego MLOps?: 1:" in out and " of 1:30" in out
+    as_json = run(env, "pacing", RECORDING, "--notes", deck, "--json")
+    slides = json.loads(as_json.stdout)["slides"]
+    assert [(s["slide"], s["title"], s["points"]) for s in slides] == [
+        (1, "Kilka zdań o sobie", list(range(1, 8))),
+        (2, "Dlaczego MLOps?", list(range(8, 15))),
+    ]
+    assert slides[1]["budget"] == pytest.approx(90.0, abs=0.1)
+    covered = json.loads(run(env, "coverage", RECORDING, "--notes", deck, "--json").stdout)
+    assert [(p["slide"], p["number"]) for p in covered["points"] if p["status"] == "missed"] == [
+        (1, 3), (2, 9), (2, 13)
+    ]  # fmt: skip

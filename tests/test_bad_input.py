@@ -8,9 +8,11 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+from decks import SOFFICE, S, convert, make_deck
 from test_report import make_analysis
 from typer.testing import CliRunner
 
@@ -192,3 +194,119 @@ def test_open_without_a_browser_says_so(report_folder, tmp_path):
         "warning: no browser found to open the report; open the path above yourself"
     )
     assert f"Report: {report_folder / 'report.html'}" in done.stdout
+
+
+# --- slide decks ----------------------------------------------------------------------------------
+
+
+def deck_error(path: Path) -> str:
+    """The one line `points` and `analyze` give for a bad deck (analyze before transcribing)."""
+    message = one_line_error(run("points", path), 2)
+    home = path.parent / "home"
+    env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": os.environ["REHEARSE_MODELS"]}
+    out = path.parent / "reports"
+    assert one_line_error(run("analyze", RECORDING, "--notes", path, "--out", out, env=env), 2) == (
+        message
+    )
+    assert not (home / "transcripts").exists() and not out.exists()
+    return message
+
+
+@pytest.fixture
+def deck(tmp_path) -> Path:
+    return make_deck(tmp_path / "talk.pptx", [S("Intro", notes=("1. Hello",))])
+
+
+def test_a_corrupt_deck(deck):
+    deck.write_bytes(deck.read_bytes()[:4000])
+    assert deck_error(deck) == (
+        "error: talk.pptx cannot be read as a slide deck (the file is damaged?): "
+        "File is not a zip file"
+    )
+
+
+def test_a_text_file_named_pptx(tmp_path):
+    path = tmp_path / "talk.pptx"
+    path.write_text("1. not a deck at all\n", encoding="utf-8")
+    assert (
+        deck_error(path)
+        == "error: talk.pptx is not a .pptx or .odp slide deck (the file is damaged?)"
+    )
+
+
+def test_a_word_document_named_pptx(tmp_path):
+    path = tmp_path / "talk.pptx"
+    with zipfile.ZipFile(path, "w") as docx:
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document/>")
+    assert deck_error(path) == "error: talk.pptx is a zip file but not a .pptx or .odp slide deck"
+
+
+def test_a_password_protected_pptx(deck):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = deck.with_name("plain.pptx")
+    deck.rename(plain)
+    with plain.open("rb") as source, deck.open("wb") as out:
+        OOXMLFile(source).encrypt("secret", out)
+    assert deck_error(deck) == (
+        "error: talk.pptx is password-protected: save a copy without a password "
+        "(File > Info > Protect Presentation) and use that"
+    )
+
+
+def test_a_password_protected_odp(tmp_path):
+    path = tmp_path / "talk.odp"
+    with zipfile.ZipFile(path, "w") as odp:
+        odp.writestr("mimetype", "application/vnd.oasis.opendocument.presentation")
+        odp.writestr("content.xml", b"\x8f\x12 encrypted bytes")
+        odp.writestr("META-INF/manifest.xml", '<manifest:encryption-data manifest:checksum="x"/>')
+    assert "talk.odp is password-protected" in deck_error(path)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed (setup.sh --dev)")
+def test_an_old_binary_ppt_even_named_pptx(deck, tmp_path):
+    ppt = convert(deck, "ppt", tmp_path / "converted")
+    expected = (
+        "is an old binary PowerPoint file (.ppt): open it in PowerPoint or Impress and save it "
+        "as .pptx"
+    )
+    assert deck_error(ppt) == f"error: talk.ppt {expected}"
+    renamed = tmp_path / "renamed" / "talk.pptx"
+    renamed.parent.mkdir()
+    renamed.write_bytes(ppt.read_bytes())
+    assert deck_error(renamed) == f"error: talk.pptx {expected}"
+
+
+def test_a_keynote_file(tmp_path):
+    path = tmp_path / "talk.key"
+    with zipfile.ZipFile(path, "w") as key:
+        key.writestr("Index/Document.iwa", b"\x00\x01")
+    assert "talk.key is a Keynote file: export it from Keynote as PowerPoint" in deck_error(path)
+
+
+def test_a_deck_without_slides(tmp_path):
+    assert deck_error(make_deck(tmp_path / "talk.pptx", [])) == "error: talk.pptx has no slides"
+
+
+def test_a_deck_with_no_notes_and_no_body_text(tmp_path):
+    deck = make_deck(tmp_path / "talk.pptx", [S("Only a title"), S(None)])
+    assert deck_error(deck) == (
+        "error: talk.pptx: no talking points: the visible slides have no speaker notes and no "
+        "body text"
+    )
+
+
+def test_a_deck_whose_slides_are_all_hidden(tmp_path):
+    deck = make_deck(tmp_path / "talk.pptx", [S("A", notes=("1. x",), hidden=True)])
+    assert deck_error(deck) == (
+        "error: talk.pptx: every slide is hidden, so there are no talking points"
+    )
+
+
+def test_bad_front_matter_in_the_first_slides_notes(tmp_path):
+    deck = make_deck(tmp_path / "talk.pptx", [S("A", notes=("---", "- a list", "---", "1. x"))])
+    assert deck_error(deck) == (
+        "error: talk.pptx: front matter must be a YAML mapping (key: value) (in the first "
+        "slide's notes)"
+    )

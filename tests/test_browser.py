@@ -40,10 +40,16 @@ pytestmark = [
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (dev extra)")
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Path:
-    """A real report: the bundled notes, a fixture transcript, real align and pacing."""
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module", params=["markdown", "deck"])
+def page(request, tmp_path_factory) -> Path:
+    """A real report: the bundled notes (as Markdown, or as the example deck's two slides), a
+    fixture transcript, real align and pacing."""
     recording, notes_path = demo_files()
+    if request.param == "deck":
+        notes_path = ROOT / "notes" / "kilka-zdan-o-sobie.pptx"
     notes = load_notes(notes_path)
     data = Path(__file__).parent / "data" / "transcripts" / "pl-skips.json"
     transcript = from_json(Transcript, data.read_text(encoding="utf-8"))
@@ -108,6 +114,11 @@ def full_page_screenshot(browser, width: int, path: Path) -> Path:
     return path
 
 
+def kind(browser) -> str:
+    """'deck' for the report of the example deck, else 'markdown' (named in the footer)."""
+    return "deck" if ".pptx" in browser.find_element("css selector", "footer").text else "markdown"
+
+
 def shots_dir(tmp_path: Path) -> Path:
     """Where screenshots go: $REHEARSE_SCREENSHOTS (to look at them) or the test's tmp dir."""
     folder = Path(os.environ.get("REHEARSE_SCREENSHOTS") or tmp_path)
@@ -129,7 +140,16 @@ def test_report_loads_every_image_and_fetches_nothing(browser, page, tmp_path):
     assert fetched == []
     assert "Kilka zdań o sobie" in browser.title
     assert widths == [1170, 1170, 1170]  # the wide charts, as in the report folder
-    full_page_screenshot(browser, 1280, shots_dir(tmp_path) / "report-1280.png")
+    if kind(browser) == "deck":
+        cells = browser.execute_script(
+            "return Array.from(document.querySelectorAll('table.slides tbody tr'))"
+            ".map(r => Array.from(r.cells).map(c => c.textContent.trim()))"
+        )
+        assert cells == [
+            ["Slide 1 · Kilka zdań o sobie", "1:29", "1:30", "-0:01", "6 of 7"],
+            ["Slide 2 · Dlaczego MLOps?", "1:01", "1:30", "-0:29", "5 of 7"],
+        ]
+    full_page_screenshot(browser, 1280, shots_dir(tmp_path) / f"{kind(browser)}-1280.png")
 
 
 def test_report_fits_a_phone(browser, page, tmp_path):
@@ -155,7 +175,7 @@ def test_report_fits_a_phone(browser, page, tmp_path):
         "return document.querySelector('td.text').getBoundingClientRect().width"
     )
     assert text_width > 300  # a card row, not a 45 % column
-    full_page_screenshot(browser, 390, shots_dir(tmp_path) / "report-390.png")
+    full_page_screenshot(browser, 390, shots_dir(tmp_path) / f"{kind(browser)}-390.png")
 
 
 def test_report_with_since_last_time_loads_every_image(browser, page_with_past, tmp_path):
@@ -178,7 +198,7 @@ def test_report_with_since_last_time_loads_every_image(browser, page_with_past, 
     section = heading.find_element("xpath", "..").text
     assert "3rd rehearsal: 14/14 points, +3 since last; 0:47 longer" in section
     assert "Newly said" in section and "czym sie interesuje poza MLem" in section
-    full_page_screenshot(browser, 1280, shots_dir(tmp_path) / "report-since-1280.png")
+    full_page_screenshot(browser, 1280, shots_dir(tmp_path) / "since-1280.png")
 
     browser.set_window_size(390, 844)
     browser.get(page_with_past.as_uri())
@@ -194,4 +214,4 @@ def test_report_with_since_last_time_loads_every_image(browser, page_with_past, 
     for natural, shown, right in images:
         assert natural == NARROW.width * NARROW.dpi and shown <= 390 and right <= 390
         assert NARROW.font / 72 * shown / NARROW.width >= 10  # chart text 10 px or more
-    full_page_screenshot(browser, 390, shots_dir(tmp_path) / "report-since-390.png")
+    full_page_screenshot(browser, 390, shots_dir(tmp_path) / "since-390.png")

@@ -63,6 +63,24 @@ def test_readme_history_output_is_real(tmp_path, monkeypatch):
     assert (reports / "kilka-zdan-o-sobie" / "progress.png").exists()
 
 
+def test_readme_deck_examples_are_real():
+    """The example deck's points table, and the start of its Markdown export (lines cut at
+    '…' in the README)."""
+    block = re.search(r"<!-- deck-points-output -->\n```text\n(.*?)```", README, re.S).group(1)
+    deck = str(ROOT / "notes" / "kilka-zdan-o-sobie.pptx")
+    result = CliRunner().invoke(app, ["points", deck], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    real = "\n".join(line.rstrip() for line in result.output.splitlines())
+    assert real.strip() == block.strip()
+    block = re.search(r"<!-- deck-notes-output -->\n```markdown\n(.*?)```", README, re.S).group(1)
+    exported = CliRunner().invoke(app, ["notes", deck])
+    assert exported.exit_code == 0, exported.output
+    shown, lines = block.rstrip("\n").split("\n"), exported.stdout.split("\n")
+    assert len(lines) > len(shown)
+    for line, real_line in zip(shown, lines[: len(shown)], strict=True):
+        assert real_line.startswith(line[:-1]) if line.endswith("…") else real_line == line
+
+
 def test_ci_runs_the_readme_test_command():
     fence = re.search(r"```bash\n(.*?)```", README, re.S).group(1)
     demo, tests = (line.split("#")[0].strip() for line in fence.strip().splitlines()[:2])

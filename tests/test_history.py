@@ -29,7 +29,7 @@ from rehearse.report import load_analysis, write_report
 ROOT = Path(__file__).parent.parent
 NOTES = ROOT / "notes" / "kilka-zdan-o-sobie.md"
 SKIPPED = {"pl-full": [], "pl-skips": [3, 9, 13], "pl-reorder": []}
-OUT_OF_ORDER = {"pl-full": [], "pl-skips": [], "pl-reorder": [7, 11]}
+OUT_OF_ORDER = {"pl-full": [], "pl-skips": [], "pl-reorder": [8, 12]}
 JSON_KEYS = [
     "id",
     "created",
@@ -132,10 +132,10 @@ def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_pa
     assert [(r[0], r[4], r[5], " ".join(r[6:-3]), r[-3]) for r in rows] == [
         ("1", "3:19", "14/14", "– –", "129"),
         ("2", "2:38", "11/14", "3, 9, 13 –", "131"),
-        ("3", "3:25", "14/14", "– 7, 11", "121"),
+        ("3", "3:25", "14/14", "– 8, 12", "121"),
     ]
     assert "Most often skipped 3. To co tutaj widzicie" in table
-    assert "Most often out of order 7. Jeżeli mój model" in table
+    assert "Most often out of order 8. Także zawsze" in table
     chart = out / "kilka-zdan-o-sobie" / "progress.png"
     assert f"Progress chart: {chart}" in table
     assert chart.read_bytes().startswith(b"\x89PNG")
@@ -160,7 +160,7 @@ def test_speakers_have_histories_of_their_own(shared_rehearsals, notes, tmp_path
     mine = history_json(notes, out)["rehearsals"]
     assert [r["skipped"] for r in mine] == [[3, 9, 13]] and mine[0]["speaker"] is None
     hers = history_json(notes, out, "--speaker", "łucja nowak")["rehearsals"]
-    assert [r["out_of_order"] for r in hers] == [[], [7, 11]]
+    assert [r["out_of_order"] for r in hers] == [[], [8, 12]]
     assert {r["speaker"] for r in hers} == {"Łucja Nowak", "łucja NOWAK"}
     assert history_json(notes, out, "--speaker", "me")["rehearsals"] == mine
     message = one_line_error(run("history", notes, "--out", out, "--speaker", "Piotr"), 2)
@@ -258,11 +258,14 @@ def test_edited_notes_keep_each_points_history(shared_rehearsals, notes, tmp_pat
     data = history_json(notes, out)
     assert [r["skipped"] for r in data["rehearsals"]] == [[3, 9, 13], [15]]
     table = " ".join(ok(run("history", notes, "--out", out)).stdout.split())
+    skipped, _, out_of_order = table.partition("Most often out of order")
     # by the latest notes: the reworded 3 and the renumbered 12 were skipped once in two
-    assert f"{REWORDED_3} 1 of 2" in table
-    assert "12. czym sie interesuje poza MLem 1 of 2" in table
-    assert "15. Na koniec zapraszam do kontaktu na LinkedInie 1 of 1" in table
-    assert "13. ML moją pasją" not in table
+    assert f"{REWORDED_3} 1 of 2" in skipped
+    assert "12. czym sie interesuje poza MLem 1 of 2" in skipped
+    assert "15. Na koniec zapraszam do kontaktu na LinkedInie 1 of 1" in skipped
+    assert "13. ML moją pasją" not in skipped
+    # pl-full says them in the old order: the new 13 comes before the new 12
+    assert out_of_order.startswith(" 13. ML moją pasją 1 of 2")
 
 
 def test_first_schema_database_migrates(tmp_path):
@@ -370,7 +373,7 @@ def test_compare_the_last_two_rehearsals(shared_rehearsals, notes, tmp_path):
     assert "A #2 (" in text and "pl-skips.mp3) → B #3 (" in text and "pl-reorder.m4a)" in text
     changed = {line.split(".")[0].strip(): line for line in text.splitlines() if ". " in line}
     assert changed["3"].endswith("skipped → said") and changed["13"].endswith("skipped → said")
-    assert changed["7"].endswith("said → said, out of order")
+    assert changed["8"].endswith("said → said, out of order")
     flat = " ".join(text.split())
     for line in (
         "Points said 11/14 → 14/14 (+3)",
@@ -381,7 +384,7 @@ def test_compare_the_last_two_rehearsals(shared_rehearsals, notes, tmp_path):
     data = json.loads(ok(run("compare", "--out", out, "--json")).stdout)
     assert (data["a"]["id"], data["b"]["id"]) == (2, 3)
     changed = [p["number"] for p in data["points"] if p["status_changed"]]
-    assert changed == [3, 7, 9, 11, 13]
+    assert changed == [3, 8, 9, 12, 13]
     point_4 = data["points"][3]
     assert point_4["difference"] == round(point_4["b"]["duration"] - point_4["a"]["duration"], 2)
     assert data["talk"]["talk_time"] == {"a": 157.7, "b": 205.34, "difference": 47.64}

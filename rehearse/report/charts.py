@@ -26,7 +26,16 @@ from rehearse.align import AlignOptions
 from rehearse.models import Analysis, History, PointReport, Rehearsal
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE
 from rehearse.progress import TARGET_BAND, point_rows, talk_time, target_band
-from rehearse.report.view import STATUS_LABELS, clock, label, planned, rows, shorten
+from rehearse.report.view import (
+    STATUS_LABELS,
+    SlideTime,
+    clock,
+    label,
+    planned,
+    rows,
+    shorten,
+    slide_times,
+)
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLORS = {
@@ -44,8 +53,12 @@ COLORS = {
     "ink": "#222222",
     "muted": "#6B6B6B",
     "grid": "#E6E6E6",
+    "slide_band": "#F3F3F3",
 }
 OUT_OF_ORDER_MARK = "⇅"
+# A slide's time label goes left of its bracket when the bracket ends past this share of the
+# time axis: right of it, "1:01 of 1:30" would run off a narrow chart.
+LABEL_ROOM = 0.7
 
 
 @dataclass(frozen=True)
@@ -114,15 +127,15 @@ def has_budget(analysis: Analysis) -> bool:
 @_styled
 def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     points = analysis.points
-    n = max(len(points), 1)
-    fig = _figure(layout, height=1.8 + layout.row * n)
+    grid = _rows(analysis)
+    fig = _figure(layout, height=1.8 + layout.row * grid.count)
     ax = fig.add_subplot()
-    ys = range(len(points))
+    ys = grid.ys
     scores = [p.score / 100 for p in points]
     ax.barh(ys, scores, height=0.66, color=[COLORS[p.status] for p in points], zorder=2)
     for y, p, s in zip(ys, points, scores, strict=True):
         _coverage_note(ax, y, p, s, layout)
-    _point_axis(ax, points, layout.label)
+    _point_axis(ax, points, layout.label, grid)
     ax.set_xlim(0, 1.32)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25", "50", "75", "100"])
     wide = layout is WIDE
@@ -165,9 +178,7 @@ def _coverage_note(ax: Axes, y: int, point: PointReport, score: float, layout: L
 
 @_styled
 def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
-    points = analysis.points
-    n = max(len(points), 1)
-    timeline_h = 1.0 + layout.row * n
+    timeline_h = 1.0 + layout.row * _rows(analysis).count
     drift = _drift_points(analysis)
     heights = [timeline_h, 1.6] if drift else [timeline_h]
     heights.append(2.0)
@@ -180,7 +191,7 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
         axes.append(fig.add_subplot(grid[1], sharex=top))
     bottom = fig.add_subplot(grid[-1], sharex=top)
     axes.append(bottom)
-    end = max(analysis.summary.duration, sum(p.budget or 0 for p in points), 30.0)
+    end = _chart_end(analysis)
     _timeline(top, analysis, layout)
     if drift:
         _drift(axes[1], drift, layout)
@@ -204,6 +215,11 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
     return _png(fig, layout)
 
 
+def _chart_end(analysis: Analysis) -> float:
+    """Seconds the time axis runs to: the recording or the plan, whichever is longer."""
+    return max(analysis.summary.duration, sum(p.budget or 0 for p in analysis.points), 30.0)
+
+
 def _pacing_title(analysis: Analysis, layout: Layout) -> str:
     talk, plan = analysis.pacing.talk_time, planned(analysis)
     title = f"Talk time {clock(talk)}"
@@ -224,8 +240,9 @@ def _time_axis(ax: Axes, end: float, layout: Layout) -> None:
 
 def _timeline(ax: Axes, analysis: Analysis, layout: Layout) -> None:
     points = analysis.points
+    grid = _rows(analysis)
     planned_end = 0.0
-    for y, p in enumerate(points):
+    for y, p in zip(grid.ys, points, strict=True):
         if p.budget:
             ax.barh(
                 y,
@@ -262,7 +279,29 @@ def _timeline(ax: Axes, analysis: Analysis, layout: Layout) -> None:
                 color=COLORS["ink"],
                 zorder=3,
             )
-    _point_axis(ax, points, min(layout.label, 30))
+    for y, slide in grid.headings:
+        _slide_span(ax, y, slide, analysis, layout)
+    _point_axis(ax, points, min(layout.label, 30), grid)
+
+
+def _slide_span(ax: Axes, y: float, slide: SlideTime, analysis: Analysis, layout: Layout) -> None:
+    """On a slide's heading row: a bracket from its first point's start to its last point's
+    end, and the time spent on it against its budget."""
+    said = [p for p in slide.points if p.start is not None and p.end is not None]
+    if not said:
+        ax.text(0.02, y, " skipped", va="center", fontsize=layout.font - 1,
+                color=COLORS["missed"], style="italic", zorder=3)  # fmt: skip
+        return
+    start, end = min(p.start for p in said) / 60, max(p.end for p in said) / 60
+    color = COLORS["over"] if slide.over else COLORS["ink"]
+    ax.plot([start, start, end, end], [y + 0.3, y, y, y + 0.3], color=color, linewidth=1.2,
+            zorder=3, solid_joinstyle="miter")  # fmt: skip
+    plan = f" of {clock(slide.budget)}" if slide.budget is not None else ""
+    # Right of the bracket, or left of it when the bracket ends near the axis's end.
+    near_end = end > LABEL_ROOM * _chart_end(analysis) / 60
+    ax.text(start if near_end else end, y, f" {clock(slide.took)}{plan} ",
+            ha="right" if near_end else "left", va="center", fontsize=layout.font - 1,
+            color=color, fontweight="bold", zorder=3)  # fmt: skip
 
 
 def _drift_points(analysis: Analysis) -> list[tuple[float, float]]:
@@ -389,11 +428,11 @@ def _pauses(ax: Axes, analysis: Analysis) -> None:
 def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
     table = rows(analysis)
     points = analysis.points
-    n = max(len(points), 1)
-    fig = _figure(layout, height=1.8 + (layout.row + 0.04) * n)
+    grid = _rows(analysis)
+    fig = _figure(layout, height=1.8 + (layout.row + 0.04) * grid.count)
     ax = fig.add_subplot()
     longest = 1.0
-    for y, row in enumerate(table):
+    for y, row in zip(grid.ys, table, strict=True):
         p = row.point
         actual = p.duration or 0.0
         longest = max(longest, actual, p.budget or 0)
@@ -423,7 +462,7 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
             zorder=3,
             color=COLORS["over"] if row.over or p.status == "missed" else COLORS["ink"],
         )
-    _point_axis(ax, points, layout.label)
+    _point_axis(ax, points, layout.label, grid)
     ax.set_xlim(0, longest * (1.22 if layout is WIDE else 1.35))
     ax.set_xlabel("seconds")
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
@@ -635,9 +674,44 @@ def _figure(layout: Layout, height: float) -> Figure:
     return fig
 
 
-def _point_axis(ax: Axes, points: Sequence[PointReport], width: int) -> None:
-    ax.set_yticks(range(len(points)), [label(p, width) for p in points])
-    ax.set_ylim(len(points) - 0.5, -0.5)
+@dataclass(frozen=True)
+class _Rows:
+    """Where the rows of a per-point chart go: each point's y (in notes order) and, when the
+    talk has slides, a heading row above each slide's points."""
+
+    ys: tuple[int, ...]
+    headings: tuple[tuple[int, SlideTime], ...]
+    count: int
+
+
+def _rows(analysis: Analysis) -> _Rows:
+    slides = slide_times(analysis)
+    if not slides:
+        n = len(analysis.points)
+        return _Rows(tuple(range(n)), (), max(n, 1))
+    ys, headings, y = [], [], 0
+    for slide in slides:
+        headings.append((y, slide))
+        ys += range(y + 1, y + 1 + len(slide.points))
+        y += 1 + len(slide.points)
+    return _Rows(tuple(ys), tuple(headings), y)
+
+
+def _point_axis(ax: Axes, points: Sequence[PointReport], width: int, grid: _Rows) -> None:
+    """Point labels on the y axis; under a bold heading per slide, on alternately shaded bands,
+    when the talk has slides (the heading names the slide, so the labels need not)."""
+    names = [
+        label(p, width) if not grid.headings else shorten(f"{p.number}. {p.text}", width)
+        for p in points
+    ]
+    headings = [shorten(slide.name, width) for _, slide in grid.headings]
+    ax.set_yticks([*grid.ys, *(y for y, _ in grid.headings)], [*names, *headings])
+    for tick in ax.get_yticklabels()[len(names) :]:
+        tick.set_fontweight("bold")
+    for i, (y, slide) in enumerate(grid.headings):
+        if i % 2:
+            ax.axhspan(y - 0.5, y + len(slide.points) + 0.5, color=COLORS["slide_band"], zorder=0)
+    ax.set_ylim(grid.count - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -6,19 +6,34 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import jinja2
+from markupsafe import Markup
 
 from rehearse import __version__
 from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE
+from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past
 
 STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
 
 
 def label(point: PointReport, width: int = 38) -> str:
-    """'3. To co tutaj widzicie…': number and text cut to ``width`` characters."""
-    return shorten(f"{point.number}. {point.text}", width)
+    """'3. To co tutaj widzicie…' ('slide 7 · 3. To co…' for a deck's point): number and text
+    cut to ``width`` characters."""
+    return shorten(f"{point_ref(point)} {point.text}", width)
+
+
+def point_ref(point: PointReport) -> str:
+    """'3.', or 'slide 7 · 3.' for a deck's point: how a speaker finds the point."""
+    return f"{point.number}." if point.slide is None else f"slide {point.slide} · {point.number}."
+
+
+def slide_name(point: PointReport) -> str:
+    """'Slide 7 · Wyniki' for a deck's point, its section heading for Markdown notes."""
+    if point.slide is None:
+        return point.section
+    generic = point.section == f"Slide {point.slide}"
+    return point.section if generic else f"Slide {point.slide} · {point.section}"
 
 
 def shorten(text: str, width: int) -> str:
@@ -59,7 +74,9 @@ class Line:
 
 def segment_labels(analysis: Analysis) -> dict[int, str]:
     """Segment index -> caption tag: '[3]' for point 3, '[ad-lib]' for unplanned speech."""
-    spans = [(p.start, p.end, f"[{p.number}]") for p in analysis.points if p.start is not None]
+    spans = [
+        (p.start, p.end, f"[{point_ref(p)[:-1]}]") for p in analysis.points if p.start is not None
+    ]
     spans += [(x.start, x.end, "[ad-lib]") for x in analysis.adlibs]
     return _owners(analysis, spans)
 
@@ -230,8 +247,71 @@ def final_drift(analysis: Analysis) -> str:
     said = [r for r in rows(analysis) if r.point.end is not None and r.drift]
     if not said:
         return ""
-    last = max(said, key=lambda r: r.point.end or 0.0)
-    return f"{last.drift} after point {last.point.number}"
+    row = max(said, key=lambda r: r.point.end or 0.0)
+    point = row.point
+    where = f"point {point.number}"
+    return f"{row.drift} after {where if point.slide is None else f'slide {point.slide} · {where}'}"
+
+
+@dataclass(frozen=True)
+class SlideTime:
+    """The points of one slide (a section of Markdown notes) and the time spent on them."""
+
+    slide: int | None
+    title: str
+    points: tuple[PointReport, ...]
+
+    @property
+    def name(self) -> str:
+        """'Slide 4 · Wyniki' ('Slide 4' when untitled); the heading for Markdown notes."""
+        return slide_name(self.points[0])
+
+    @property
+    def took(self) -> float:
+        """Seconds spent on the slide's points, wherever in the talk they were said."""
+        return sum(p.duration or 0.0 for p in self.points)
+
+    @property
+    def budget(self) -> float | None:
+        """The slide's plan: its points' budgets added up (None when none has one)."""
+        budgets = [p.budget for p in self.points if p.budget is not None]
+        return sum(budgets) if budgets else None
+
+    @property
+    def said(self) -> int:
+        return sum(p.said for p in self.points)
+
+    @property
+    def over(self) -> bool:
+        """Over its budget by the points' rule (more than 15 % and at least 5 s)."""
+        return is_over(self.took, self.budget)
+
+    @property
+    def delta(self) -> str:
+        """'+0:50' (took minus budget), '' without a budget."""
+        return "" if self.budget is None else change(self.took - self.budget)
+
+    @property
+    def text(self) -> str:
+        """'Slide 4 · Wyniki: 1:50 of 1:00' (just the time without a budget)."""
+        plan = f" of {clock(self.budget)}" if self.budget is not None else ""
+        return f"{self.name}: {clock(self.took)}{plan}"
+
+
+def slide_times(analysis: Analysis) -> list[SlideTime]:
+    """Time per slide in deck order (per section for Markdown notes): each run of points of one
+    slide. Empty when the talk has one section only, where it would repeat the talk time."""
+    groups: list[list[PointReport]] = []
+    for point in analysis.points:
+        key = (point.slide, point.section)
+        if groups and (groups[-1][0].slide, groups[-1][0].section) == key:
+            groups[-1].append(point)
+        else:
+            groups.append([point])
+    deck = any(p.slide is not None for p in analysis.points)
+    if len(groups) < 2 and not deck:
+        return []
+    return [SlideTime(g[0].slide, g[0].section, tuple(g)) for g in groups]
 
 
 def over_rule() -> str:
@@ -313,6 +393,9 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
         "repeat_text": repeat_text,
         "unheard": [p for p in points if p.missing],
         "overruns": longest_overruns(analysis, 5),
+        "slides": slide_times(analysis),
+        "point_ref": lambda p: Markup(point_ref(p)),  # digits and 'slide': nothing to escape
+        "slide_name": slide_name,
         "lines": transcript_lines(analysis),
         "recording_name": PurePath(analysis.recording.path).name,
         "notes_name": PurePath(analysis.talk.notes).name,
