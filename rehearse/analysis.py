@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -10,11 +10,12 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.fillers import filler_prompt
+from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
     Analysis,
     Coverage,
     Notes,
-    Pacing,
+    PacingResult,
     PointReport,
     RecordingInfo,
     Summary,
@@ -51,15 +52,27 @@ def analyze(
     options: AnalyzeOptions | None = None,
     *,
     progress: Callable[[float, float], None] | None = None,
+    speaker: str | None = None,
+    talk_name: str | None = None,
 ) -> Analysis:
-    """Transcribe ``recording`` (cached), align it to the notes and measure its pacing."""
+    """Transcribe ``recording`` (cached), align it to the notes and measure its pacing.
+    ``speaker`` (None: the usual speaker) and ``talk_name`` (``--talk``) are recorded in
+    the analysis for the history."""
     options = options or AnalyzeOptions()
     notes = load_notes(notes_path)
     result = transcribe(recording, _transcribe_options(notes, options), progress=progress)
     transcript = result.transcript
     coverage = align(notes, transcript, options.align)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
-    return build_analysis(notes, Path(recording), result, coverage, pacing)
+    return build_analysis(
+        notes,
+        Path(recording),
+        result,
+        coverage,
+        pacing,
+        speaker=normal_speaker(speaker),
+        talk_name=normal_name(talk_name),
+    )
 
 
 def demo_options() -> AnalyzeOptions:
@@ -93,46 +106,48 @@ def build_analysis(
     recording: Path,
     result: TranscribeResult,
     coverage: Coverage,
-    pacing: Pacing,
+    pacing: PacingResult,
+    *,
+    speaker: str | None = None,
+    talk_name: str | None = None,
 ) -> Analysis:
-    """Join the stages' outputs into the report's contract."""
+    """Join the stages' outputs into the report's contract, each fact in one place."""
     transcript = result.transcript
     points = point_reports(notes, coverage, pacing)
-    duration = pacing.duration or transcript.duration
-    said = sum(p.status != "missed" for p in points)
     return Analysis(
         talk=TalkInfo(
             title=notes.title,
-            notes=notes.path,
+            notes=str(Path(notes.path).resolve()) if notes.path else "",
             language=notes.language or transcript.language,
-            target=pacing.target,
+            name=talk_name,
         ),
-        recording=RecordingInfo(path=str(recording), duration=duration, sha256=result.sha256),
-        transcription=TranscriptionInfo(
-            engine=transcript.engine,
-            model=transcript.model,
-            language=transcript.language,
-            cached=result.cached,
-            seconds=round(result.seconds, 2),
-        ),
+        recording=RecordingInfo(path=str(recording), sha256=result.sha256),
+        transcription=TranscriptionInfo(cached=result.cached, seconds=round(result.seconds, 2)),
         points=points,
         adlibs=coverage.adlibs,
-        pacing=pacing,
-        summary=Summary(
-            coverage=said / len(points) if points else 0.0,
-            duration=duration,
-            skipped=tuple(p.number for p in points if p.status == "missed"),
-            out_of_order=tuple(p.number for p in points if p.out_of_order),
-            target=pacing.target,
-        ),
+        pacing=pacing.talk(),
+        summary=summarize(points, pacing.duration or transcript.duration, pacing.target),
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         transcript=transcript,
         restarts=coverage.restarts,
         warnings=(*(f"{notes.path}: {w}" for w in notes.warnings), *short_warning(notes, pacing)),
+        speaker=speaker,
     )
 
 
-def short_warning(notes: Notes, pacing: Pacing) -> list[str]:
+def summarize(points: Sequence[PointReport], duration: float, target: float | None) -> Summary:
+    """The headline of a rehearsal: share of points said, skipped and out-of-order numbers."""
+    said = sum(p.said for p in points)
+    return Summary(
+        coverage=said / len(points) if points else 0.0,
+        duration=duration,
+        skipped=tuple(p.number for p in points if not p.said),
+        out_of_order=tuple(p.number for p in points if p.out_of_order),
+        target=target,
+    )
+
+
+def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:
     """A warning when the talk is far shorter than the plan or than reading the notes takes."""
     talk = pacing.talk_time or 0.0
     budgets = [p.budget for p in pacing.points]
@@ -151,7 +166,9 @@ def short_warning(notes: Notes, pacing: Pacing) -> list[str]:
     return []
 
 
-def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[PointReport, ...]:
+def point_reports(
+    notes: Notes, coverage: Coverage, pacing: PacingResult
+) -> tuple[PointReport, ...]:
     """Each point of the notes with its coverage, timing and unheard key words, in notes
     order."""
     covered = {c.index: c for c in coverage.points}
@@ -179,6 +196,12 @@ def point_reports(notes: Notes, coverage: Coverage, pacing: Pacing) -> tuple[Poi
                 order=cov.order,
                 repeats=cov.repeats,
                 missing=cov.missing,
+                words=timing.words if timing else 0,
+                wpm=timing.wpm if timing else None,
+                drift=timing.drift if timing else None,
+                fillers=timing.fillers if timing else 0,
+                budget_from=timing.budget_from if timing else None,
+                over_budget=timing.over_budget if timing else False,
                 slide=point.slide,
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -85,6 +86,37 @@ ReportsOut = Annotated[
 ]
 OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Speaker = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="Who is rehearsing, when several people rehearse the same notes; default: you.",
+    ),
+]
+WhoseRehearsals = Annotated[
+    str | None,
+    typer.Option(
+        "--speaker", metavar="NAME", help="Whose rehearsals (as given to analyze); default: yours."
+    ),
+]
+TalkName = Annotated[
+    str | None,
+    typer.Option(
+        "--talk",
+        metavar="NAME",
+        help="The talk's name in the history (default: its notes file). A new name renames "
+        "the notes' history; another history's name joins it.",
+    ),
+]
+HistoryDb = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", metavar="PATH", help="History database; default: history.sqlite in --out."
+    ),
+]
+NoHistory = Annotated[
+    bool, typer.Option("--no-history", help="Neither read nor record the history.")
+]
 Target = Annotated[
     str | None,
     typer.Option(
@@ -354,14 +386,20 @@ def analyze(
     notes: NotesOpt,
     out: ReportsOut = Path("reports"),
     open_report: OpenReport = False,
+    speaker: Speaker = None,
+    talk: TalkName = None,
+    db: HistoryDb = None,
+    no_history: NoHistory = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
-    """Analyse a rehearsal: which points you covered, your pacing, and a report folder.
+    """Analyse a rehearsal: which points you covered, your pacing, and a report folder;
+    the rehearsal goes into the history.
 
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
-    _analyze_and_report(recording, notes, options, out, open_report)
+    who = Who(speaker=speaker, talk=talk, db=db, record=not no_history)
+    _analyze_and_report(recording, notes, options, out, open_report, who)
 
 
 @command
@@ -383,11 +421,21 @@ def report(
         ),
     ] = None,
     open_report: OpenReport = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="History to show the past from; default: history.sqlite of the reports "
+            "folder the analysis is in.",
+        ),
+    ] = None,
 ) -> None:
     """Re-render the HTML/Markdown report and charts of a saved analysis (no transcribing).
 
     Example: rehearse report reports/my-talk/20250101-120000-take1/analysis.json
     """
+    from rehearse.history import default_db
     from rehearse.report import (
         WRITERS,
         analysis_folder,
@@ -398,20 +446,38 @@ def report(
     )
 
     analysis = load_analysis(analysis_file)
+    own = analysis_folder(analysis_file)
+    past = _past(db or default_db(own.parent.parent), analysis, own)
     if out is None:
-        folder = render(
-            analysis, analysis_folder(analysis_file), formats=[f for f in WRITERS if f != "json"]
-        )
+        folder = render(analysis, own, formats=[f for f in WRITERS if f != "json"], past=past)
     else:
         check_output(out)
-        folder = write_report(analysis, out)
+        folder = write_report(analysis, out, past=past)
     _print_warnings(analysis)
-    _print_summary(analysis)
+    _print_summary(analysis, past)
     _print_report_path(folder, open_report)
 
 
+def _past(database: Path, analysis, folder: Path):
+    """The analysis in its history, if there is one to read (a warning if it cannot be)."""
+    from rehearse.history import HistoryError, past_of
+
+    if not database.exists():
+        return None
+    try:
+        return past_of(database, analysis, folder)
+    except HistoryError as exc:
+        _warn(f"the report is made without its history: {exc}")
+        return None
+
+
 @command
-def demo(out: ReportsOut = Path("reports"), open_report: OpenReport = False) -> None:
+def demo(
+    out: ReportsOut = Path("reports"),
+    open_report: OpenReport = False,
+    db: HistoryDb = None,
+    no_history: NoHistory = False,
+) -> None:
     """Analyse the bundled sample rehearsal (Polish, points 3, 9 and 13 skipped) offline.
 
     Example: rehearse demo --open
@@ -425,20 +491,58 @@ def demo(out: ReportsOut = Path("reports"), open_report: OpenReport = False) -> 
         f"Demo: {recording.name} against {notes.name} (a Polish talk, 14 points, a {slot} slot).",
         highlight=False,
     )
-    _analyze_and_report(recording, notes, options, out, open_report)
+    _analyze_and_report(
+        recording, notes, options, out, open_report, Who(db=db, record=not no_history)
+    )
 
 
-def _analyze_and_report(recording: Path, notes: Path, options, out: Path, open_: bool):
+@dataclass(frozen=True)
+class Who:
+    """Whose rehearsal of which talk, and where (whether) the history keeps it."""
+
+    speaker: str | None = None
+    talk: str | None = None
+    db: Path | None = None
+    record: bool = True
+
+    def database(self, out: Path) -> Path:
+        from rehearse.history import default_db
+
+        return self.db or default_db(out)
+
+
+def _analyze_and_report(
+    recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
+) -> None:
     from rehearse.analysis import analyze
+    from rehearse.history import HistoryDB, check_db, past_of
     from rehearse.report import check_output, write_report
 
     check_output(out)
+    database = who.database(out)
+    if who.record:
+        check_db(database)
     with _progress("Transcribing") as update:
-        analysis = analyze(recording, notes, options, progress=update)
-    folder = write_report(analysis, out)
+        analysis = analyze(
+            recording, notes, options, progress=update, speaker=who.speaker, talk_name=who.talk
+        )
+    past = past_of(database, analysis) if who.record else None
+    folder = write_report(analysis, out, past=past)
+    failed = None
+    if who.record:
+        try:
+            with HistoryDB.open(database, create=True) as history:
+                history.record(analysis, folder)
+        except RehearseError as exc:
+            failed = exc
     _print_warnings(analysis)
-    _print_summary(analysis)
+    _print_summary(analysis, past if failed is None else None)
     _print_report_path(folder, open_)
+    if failed is not None:
+        raise OutputError(
+            f"the report is written, but the history was not updated ({failed}); "
+            "`rehearse history --rebuild` adds it"
+        )
 
 
 def _print_warnings(analysis) -> None:
@@ -474,21 +578,26 @@ def _slide_lines(analysis) -> str:
     return "\n".join(head + lines)
 
 
-def _print_summary(analysis) -> None:
-    """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points."""
+def _print_summary(analysis, past=None) -> None:
+    """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
+    with the history, this rehearsal's place in it."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
     points = analysis.points
-    said = sum(p.status != "missed" for p in points)
-    skipped = [p for p in points if p.status == "missed"]
+    skipped = [p for p in points if not p.said]
     reordered = [p for p in points if p.out_of_order]
+    coverage = analysis.summary.coverage
+    pace = view.pace_text(analysis)
+    if own := view.pace_against_own(past):
+        pace += f"\n{own}"
     rows = [
-        ("Coverage", f"{said} of {len(points)} points said ({analysis.summary.coverage:.0%})"),
+        ("History", past.line() if past is not None else ""),
+        ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})"),
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
-        ("Pace", view.pace_text(analysis)),
+        ("Pace", pace),
         ("Drift", view.final_drift(analysis)),
         ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
         ("Time per slide", _slide_lines(analysis)),
@@ -531,24 +640,39 @@ def pacing(
     Example: rehearse pacing talk.m4a --notes notes/talk.md --target 10m --keep-fillers
     """
     from rehearse.analysis import analyze
-    from rehearse.models import to_dict
 
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
     if as_json:
-        data = to_dict(analysis.pacing)
-        slides = view.slide_times(analysis)
-        if slides:
-            data["slides"] = [
-                {"slide": x.slide, "title": x.title, "took": round(x.took, 2),
-                 "budget": x.budget, "over_budget": x.over,
-                 "points": [p.number for p in x.points]}
-                for x in slides
-            ]  # fmt: skip
-        console.print_json(data=data)
+        console.print_json(data=_pacing_json(analysis))
         return
     _print_pacing(analysis)
+
+
+def _pacing_json(analysis) -> dict:
+    """The talk's pacing with the recording's length, the target and the time per point;
+    for a deck, the time per slide."""
+    from rehearse.models import to_dict
+
+    keys = ("number", "start", "end", "duration", "words", "wpm", "budget", "budget_from")
+    keys += ("drift", "fillers", "over_budget")
+    points = [{k: getattr(p, k) for k in keys} | {"over": p.over} for p in analysis.points]
+    summary = analysis.summary
+    data = {
+        "duration": summary.duration,
+        "target": summary.target,
+        **to_dict(analysis.pacing),
+        "points": points,
+    }
+    if slides := view.slide_times(analysis):
+        data["slides"] = [
+            {"slide": x.slide, "title": x.title, "took": round(x.took, 2),
+             "budget": x.budget, "over_budget": x.over,
+             "points": [p.number for p in x.points]}
+            for x in slides
+        ]  # fmt: skip
+    return data
 
 
 def _print_pacing(analysis) -> None:
@@ -572,20 +696,19 @@ def _print_pacing(analysis) -> None:
     ):
         table.add_column(name, justify="left" if name == "point" else "right", no_wrap=True)
     for row in view.rows(analysis):
-        p, t = row.point, row.timing
-        said = p.duration is not None
+        p = row.point
         over = row.delta or "–"
         table.add_row(
             *([str(p.slide)] if deck else []),
             str(p.number),
             escape(view.shorten(p.text, max(12, console.width - 70 - 8 * len(deck)))),
             view.clock(p.start),
-            view.clock(p.duration) if said else "[red]skipped[/red]",
+            view.clock(p.duration) if p.duration is not None else "[red]skipped[/red]",
             view.clock(p.budget),
             f"[red]{over}[/red]" if row.over else over,
-            view.signed(t.drift) if t and t.drift is not None else "–",
-            f"{t.wpm:.0f}" if t and t.wpm is not None else "–",
-            str(t.fillers or "") if t else "",
+            view.signed(p.drift) if p.drift is not None else "–",
+            f"{p.wpm:.0f}" if p.wpm is not None else "–",
+            str(p.fillers or ""),
         )
     console.print(table)
     _print_slide_table(analysis)
@@ -914,3 +1037,502 @@ def _pick(data: dict, keys: tuple[str, ...]) -> dict:
 def _count(n: int, noun: str) -> str:
     """'1 slide', '3 slides'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# --- history --------------------------------------------------------------------------
+
+ReportsFolder = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="The reports folder; the history is history.sqlite in it."),
+]
+
+
+@command
+def history(
+    notes: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="NOTES",
+            help="The talk's notes file (with --rebuild: the reports folder to rebuild from, "
+            "default --out). Without it, the talks in the history.",
+        ),
+    ] = None,
+    talk: Annotated[
+        str | None,
+        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
+    ] = None,
+    speaker: WhoseRehearsals = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The reports folder (default reports): the history is its history.sqlite, "
+            "progress.png goes in its folder for the talk.",
+        ),
+    ] = None,
+    db: HistoryDb = None,
+    as_json: AsJson = False,
+    forget: Annotated[
+        int | None,
+        typer.Option(
+            "--forget",
+            metavar="ID",
+            help="Take rehearsal ID out of the history (a botched recording); its report "
+            "folder stays.",
+        ),
+    ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Recreate the history from every analysis.json under the reports folder.",
+        ),
+    ] = False,
+) -> None:
+    """Your rehearsals of a talk: coverage, time against the target, skipped and
+    out-of-order points, pace and fillers over time; the points you skip most. Draws them
+    in progress.png.
+
+    Example: rehearse history notes/talk.md
+    """
+    from rehearse import history as store
+
+    reports = out or Path("reports")
+    if rebuild:
+        reports = notes or reports
+        _rebuild(db or store.default_db(reports), reports)
+        return
+    database = db or store.default_db(reports)
+    if forget is not None:
+        _forget(database, forget, notes, talk)
+        return
+    with store.HistoryDB.open(database) as opened:
+        if notes is None and talk is None:
+            _print_talks(opened, as_json)
+            return
+        found = _find_talk(opened, notes, talk)
+        past = opened.history(found, speaker)
+        others = {
+            k: v for k, v in opened.speakers(found).items() if k != store.speaker_key(speaker)
+        }
+    if not past.rehearsals:
+        raise store.HistoryError(_no_rehearsals_by(found, speaker, others))
+    chart = _write_progress(past, out or database.parent)
+    if as_json:
+        console.print_json(data=_history_json(past))
+        return
+    _print_history(past)
+    console.print(f"Progress chart: [bold]{escape(str(chart))}[/bold]", soft_wrap=True)
+
+
+def _write_progress(past, folder: Path) -> Path:
+    """progress.png (progress-<speaker>.png for a named speaker) in the talk's folder of
+    the reports, as its report folders are."""
+    from rehearse.errors import OutputError
+    from rehearse.files import write_atomic
+    from rehearse.report import slugify
+    from rehearse.report.charts import progress_chart
+
+    name = "progress" + (f"-{slugify(past.speaker)}" if past.speaker else "") + ".png"
+    path = folder / slugify(past.talk.title) / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, progress_chart(past))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    return path
+
+
+def _find_talk(opened, notes: Path | None, talk: str | None):
+    from rehearse.history import HistoryError
+
+    found = opened.find_talk(notes=notes, name=talk)
+    if found is None:
+        what = f"talk {talk!r}" if talk else str(notes)
+        raise HistoryError(
+            f"no rehearsals of {what} in the history {opened.path}; `rehearse history` "
+            "lists the talks there"
+        )
+    return found
+
+
+def _no_rehearsals_by(talk, speaker: str | None, others: dict[str, int]) -> str:
+    who = f"by {speaker}" if speaker else "by you (no --speaker)"
+    names = ", ".join(f"{name or 'you'} ({n})" for name, n in others.values())
+    return f"no rehearsals of {talk.title!r} {who}; rehearsed by: {names}; give --speaker NAME"
+
+
+def _history_json(past) -> dict:
+    from rehearse.progress import talk_time
+
+    talk = past.talk
+    return {
+        "talk": {"title": talk.title, "name": talk.name, "notes": list(talk.notes)},
+        "rehearsals": [
+            {
+                "id": r.id,
+                "created": r.created,
+                "speaker": r.speaker,
+                "coverage": r.coverage,
+                "duration": talk_time(r),
+                "skipped": list(r.skipped),
+                "out_of_order": list(r.out_of_order),
+                "wpm": r.wpm,
+                "fillers_per_minute": r.fillers_per_minute,
+                "restarts": r.restarts,
+            }
+            for r in past.rehearsals
+        ],
+    }
+
+
+def _print_history(past) -> None:
+    """The rehearsals table, then the points most often skipped or said out of order."""
+    from rich import box
+    from rich.table import Table
+
+    from rehearse.progress import habits, numbers, talk_time, target_band
+
+    who = f" by {past.speaker}" if past.speaker else ""
+    title = f"{past.talk.title}{who}: {_count(len(past.rehearsals), 'rehearsal')}"
+    targets = {r.target for r in past.rehearsals}
+    one_target = targets.pop() if len(targets) == 1 else None
+    if one_target:
+        title += f", target {view.clock(one_target)}"
+    table = Table(
+        title=escape(title),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("date", no_wrap=True)
+    table.add_column("talk time", no_wrap=True)
+    table.add_column("said", justify="right", no_wrap=True)
+    table.add_column("skipped", overflow="fold", min_width=7)
+    table.add_column("out of\norder", overflow="fold", min_width=6)
+    table.add_column("wpm", justify="right", no_wrap=True)
+    table.add_column("fillers\n/min", justify="right", no_wrap=True)
+    table.add_column("restarts", justify="right", no_wrap=True)
+    dates = _dates([r.created for r in past.rehearsals])
+    for r, date in zip(past.rehearsals, dates, strict=True):
+        time = view.clock(talk_time(r))
+        if r.target:
+            low, high = target_band(r.target)
+            colour = "red" if talk_time(r) > high else "blue" if talk_time(r) < low else "green"
+            time = f"[{colour}]{time}[/]" + ("" if one_target else f" of {view.clock(r.target)}")
+        table.add_row(
+            str(r.id),
+            date,
+            time,
+            f"{r.said}/{len(r.points)}",
+            numbers(r.skipped),
+            numbers(r.out_of_order),
+            f"{r.wpm:.0f}",
+            f"{r.fillers_per_minute:.1f}",
+            str(r.restarts or "–"),
+        )
+    console.print(table)
+    for what, heading in (
+        ("skipped", "Most often skipped"),
+        ("out_of_order", "Most often out of order"),
+    ):
+        found = habits(past, what)
+        if not found:
+            continue
+        console.print(f"[bold]{heading}[/bold]")
+        for h in found:
+            label = escape(view.shorten(f"{h.number}. {h.text}", max(30, console.width - 24)))
+            gone = " (no longer in the notes)" if h.removed else ""
+            console.print(f"  {label}  {h.count} of {h.of}{gone}", highlight=False)
+
+
+def _dates(created: list[str]) -> list[str]:
+    """'28 Nov 18:02' for each time ('2024-11-28 18:02' when the history spans years)."""
+    from datetime import datetime
+
+    times = [datetime.fromisoformat(c) for c in created]
+    spec = "%d %b %H:%M" if len({t.year for t in times}) <= 1 else "%Y-%m-%d %H:%M"
+    return [t.strftime(spec) for t in times]
+
+
+def _date(created: str) -> str:
+    """'2025-03-11 07:45' from an ISO time."""
+    return created.replace("T", " ")[:16]
+
+
+def _print_talks(opened, as_json: bool) -> None:
+    talks = opened.talks()
+    if as_json:
+        console.print_json(
+            data={
+                "talks": [
+                    {
+                        "title": t.title,
+                        "name": t.name,
+                        "notes": list(t.notes),
+                        "rehearsals": {s or "": n for s, n in counts.items()},
+                    }
+                    for t, counts in talks
+                ]
+            }
+        )
+        return
+    if not talks:
+        console.print(f"No rehearsals in {escape(str(opened.path))} yet.")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Talks in {escape(str(opened.path))}", title_justify="left")
+    for name in ("talk", "notes", "rehearsals"):
+        table.add_column(name)
+    for t, counts in talks:
+        title = t.title + (f" ({t.name})" if t.name else "")
+        who = ", ".join(f"{s or 'you'}: {n}" for s, n in counts.items())
+        table.add_row(escape(title), escape("\n".join(t.notes)), escape(who))
+    console.print(table)
+    latest = talks[0][0]
+    which = f"--talk {shlex.quote(latest.name)}" if latest.name else shlex.quote(latest.notes[0])
+    console.print(
+        f"rehearse history NOTES (or --talk NAME) shows one, e.g. rehearse history {which}",
+        style="dim",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | None) -> None:
+    from rehearse import history as store
+
+    if notes is not None or talk is not None:
+        with store.HistoryDB.open(database) as opened:
+            found = _find_talk(opened, notes, talk)
+            owner = opened.talk_of(rehearsal_id)
+            if owner.id != found.id:
+                raise store.HistoryError(
+                    f"rehearsal {rehearsal_id} is of {owner.title!r}, not of {found.title!r}"
+                )
+    rehearsal, marker = store.forget(database, rehearsal_id)
+    console.print(
+        f"Took rehearsal {rehearsal_id} ({_date(rehearsal.created)}, "
+        f"{escape(Path(rehearsal.recording).name)}) out of the history.",
+        highlight=False,
+    )
+    if marker is not None:
+        console.print(
+            f"Its report folder stays: {escape(str(marker.parent))} (with {marker.name}, so "
+            "--rebuild leaves it out too).",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _rebuild(database: Path, reports: Path) -> None:
+    from rehearse import history as store
+
+    done = store.rebuild(database, reports)
+    for path, reason in done.unreadable:
+        _warn(f"skipped {path}: {reason}")
+    if done.set_aside is not None:
+        _warn(f"{database} could not be read; it is kept as {done.set_aside}")
+    forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
+    console.print(
+        f"Rebuilt {escape(str(database))} from {done.analyses} analyses under "
+        f"{escape(str(reports))}: {done.rehearsals} rehearsals{forgotten}.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+# --- compare ----------------------------------------------------------------------------
+
+
+@command
+def compare(
+    first: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="A",
+            help="A rehearsal: a history id, an analysis.json or a report folder. Alone: it "
+            "and the one before it. A notes file, or nothing: the talk's (or the last "
+            "rehearsed talk's) last two rehearsals.",
+            show_default=False,
+        ),
+    ] = None,
+    second: Annotated[
+        str | None,
+        typer.Argument(metavar="B", help="The rehearsal to compare with A.", show_default=False),
+    ] = None,
+    talk: Annotated[
+        str | None,
+        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
+    ] = None,
+    speaker: WhoseRehearsals = None,
+    out: ReportsFolder = Path("reports"),
+    db: HistoryDb = None,
+    as_json: AsJson = False,
+) -> None:
+    """What changed between two rehearsals: points said or skipped, time per point, drift,
+    pace, pauses, fillers.
+
+    Example: rehearse compare 3 5
+    """
+    from rehearse.history import default_db, pick_pair
+    from rehearse.progress import compare as compared
+
+    database = db or default_db(out)
+    a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
+    comparison = compared(a, b)
+    if as_json:
+        console.print_json(data=_comparison_json(comparison))
+        return
+    _print_comparison(comparison)
+
+
+def _rehearsal_name(r) -> str:
+    """'#3 (12 Mar 21:13, pl-reorder.m4a)' or, outside the history, the date and file."""
+    [date] = _dates([r.created])
+    what = f"{date}, {Path(r.recording).name}"
+    return f"#{r.id} ({what})" if r.id is not None else f"({what}, not in the history)"
+
+
+def _status(point) -> str:
+    if point is None:
+        return "not in the notes"
+    text = view.STATUS_LABELS[point.status]
+    return text + ", out of order" if point.out_of_order else text
+
+
+def _print_comparison(c) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from rehearse.progress import talk_time
+
+    console.print(
+        f"[bold]{escape(c.b.title)}[/bold]: A {escape(_rehearsal_name(c.a))} → "
+        f"B {escape(_rehearsal_name(c.b))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    changed = [p for p in c.points if p.status_changed]
+    if changed:
+        console.print("[bold]Changed[/bold]")
+        width = max(20, console.width - 50)
+        for p in changed:
+            label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
+            colour = "green" if p.b is not None and p.b.said else "red"
+            change = f"{_status(p.a)} → [{colour}]{_status(p.b)}[/]"
+            console.print(f"  {label}  {change}", highlight=False)
+    else:
+        console.print("Every point has the same status in both.")
+    table = Table(title="Time per point", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right")
+    table.add_column("point", no_wrap=True, max_width=max(16, console.width - 56))
+    for name in ("A took", "B took", "B − A", "A drift", "B drift"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for p in c.points:
+        diff = p.difference
+        if diff is not None:  # as the two times shown differ
+            diff = round(p.b.duration) - round(p.a.duration)
+        table.add_row(
+            str(p.latest.number),
+            escape(view.shorten(p.latest.text, 60)),
+            _took(p.a),
+            _took(p.b),
+            view.change(diff) if diff is not None else "",
+            view.change(p.a.drift) if p.a and p.a.drift is not None else "",
+            view.change(p.b.drift) if p.b and p.b.drift is not None else "",
+        )
+    console.print(table)
+    a, b = c.a, c.b
+    pace = f"{_change(a.wpm, b.wpm, '{:.0f}')} wpm"
+    if a.syllable_rate is not None and b.syllable_rate is not None:
+        rate = _change(a.syllable_rate, b.syllable_rate, "{:.1f}")
+        pace = f"{rate} syllables/s; {pace}"
+    longest = ""
+    if a.longest_pause or b.longest_pause:
+        longest = f", longest {_change(a.longest_pause or 0, b.longest_pause or 0, '{:.1f}')} s"
+    rows = [
+        ("Points said", f"{a.said}/{len(a.points)} → {b.said}/{len(b.points)}"
+         f" ({b.said - a.said:+d})"),
+        ("Talk time", _clock_change(talk_time(a), talk_time(b))),
+        ("Speaking time", _clock_change(a.speaking_time, b.speaking_time)),
+        ("Pace", pace),
+        ("Pauses", f"{a.pauses} → {b.pauses}{longest}"),
+        ("Fillers", f"{_change(a.fillers_per_minute, b.fillers_per_minute, '{:.1f}')} /min"),
+        ("Restarts", f"{a.restarts} → {b.restarts}"),
+    ]  # fmt: skip
+    for name, value in rows:
+        console.print(f"[bold]{name:<14}[/bold]{escape(value)}", highlight=False)
+
+
+def _took(point) -> str:
+    if point is None:
+        return "–"
+    return view.clock(point.duration) if point.duration is not None else "skipped"
+
+
+def _change(a: float, b: float, spec: str) -> str:
+    """'4.4 → 4.1 (-0.3)': the difference of the numbers as shown."""
+    shown_a, shown_b = spec.format(a), spec.format(b)
+    delta = spec.format(float(shown_b) - float(shown_a))
+    delta = "±" + delta.lstrip("-") if float(delta) == 0 else delta
+    return f"{shown_a} → {shown_b} ({'' if delta[0] in '-±' else '+'}{delta})"
+
+
+def _clock_change(a: float | None, b: float | None) -> str:
+    """'2:38 → 3:25 (+0:47)'."""
+    if a is None or b is None:
+        return f"{view.clock(a)} → {view.clock(b)}"
+    return f"{view.clock(a)} → {view.clock(b)} ({view.change(round(b) - round(a))})"
+
+
+def _comparison_json(c) -> dict:
+    from rehearse.progress import talk_time
+
+    def side(r) -> dict:
+        keys = ("id", "created", "speaker", "recording", "report", "target", "coverage")
+        return {k: getattr(r, k) for k in keys} | {"said": r.said, "points": len(r.points)}
+
+    def point(p) -> dict | None:
+        if p is None:
+            return None
+        keys = ("number", "status", "out_of_order", "start", "duration", "drift")
+        return {k: getattr(p, k) for k in keys}
+
+    def pair(x, y, digits: int = 2) -> dict:
+        both = x is not None and y is not None
+        return {"a": x, "b": y, "difference": round(y - x, digits) if both else None}
+
+    a, b = c.a, c.b
+    return {
+        "a": side(a),
+        "b": side(b),
+        "points": [
+            {
+                "number": p.latest.number,
+                "text": p.latest.text,
+                "a": point(p.a),
+                "b": point(p.b),
+                "status_changed": p.status_changed,
+                "difference": p.difference,
+            }
+            for p in c.points
+        ],
+        "talk": {
+            "said": pair(a.said, b.said),
+            "coverage": pair(a.coverage, b.coverage, 4),
+            "talk_time": pair(talk_time(a), talk_time(b)),
+            "speaking_time": pair(a.speaking_time, b.speaking_time),
+            "wpm": pair(a.wpm, b.wpm, 1),
+            "syllable_rate": pair(a.syllable_rate, b.syllable_rate),
+            "pauses": pair(a.pauses, b.pauses),
+            "longest_pause": pair(a.longest_pause, b.longest_pause),
+            "fillers_per_minute": pair(a.fillers_per_minute, b.fillers_per_minute),
+            "restarts": pair(a.restarts, b.restarts),
+        },
+    }

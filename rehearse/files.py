@@ -45,3 +45,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     else:
         with atomic_writer(path) as out:
             out.write(data)
+
+
+def probe_folder(folder: Path) -> None:
+    """OSError if no file can be made in ``folder``, or, while it does not exist yet, in the
+    nearest folder above it that does. Leaves nothing behind (folders are not created; a
+    probe file is removed at once)."""
+    folder = Path(folder)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise NotADirectoryError(20, "Not a directory")
+    with tempfile.TemporaryFile(dir=existing, prefix=".rehearse-probe-"):
+        pass

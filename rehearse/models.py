@@ -2,7 +2,9 @@
 
 Every class is a frozen dataclass made of plain values, tuples and other model
 classes, so ``to_dict``/``from_dict`` give a lossless JSON round trip and the
-JSON report is just ``to_dict(analysis)``.
+JSON report is just ``to_dict(analysis)``. ``Analysis`` holds each fact once; what can be
+derived from it (points said, took minus budget) is a property, not a field. New facts are
+new fields with defaults: readers ignore fields they do not know, so they stay schema 2.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Status = Literal["covered", "partial", "missed"]
 
@@ -228,17 +230,16 @@ class RatePoint:
 
 @dataclass(frozen=True)
 class Pacing:
-    """``duration``: the recording; ``talk_time``: first to last word (compared with the
-    target); ``speaking_time``: talk time minus pauses. Rates are per speaking time."""
+    """The pacing of the whole talk, as ``analysis.json`` stores it. ``talk_time``: first to
+    last word (compared with the target); ``speaking_time``: talk time minus pauses. Rates
+    are per speaking time. Per-point timing is in ``Analysis.points``."""
 
-    duration: float
     speaking_time: float
     words: int
     wpm: float
     articulation_rate: float
     pace_band: tuple[float, float]
     pace_verdict: str
-    points: tuple[PointPacing, ...] = ()
     pauses: tuple[Pause, ...] = ()
     fillers: tuple[Filler, ...] = ()
     filler_counts: dict[str, int] = field(default_factory=dict)
@@ -247,7 +248,6 @@ class Pacing:
     fillers_undercounted: bool = False
     repetitions: tuple[Repetition, ...] = ()
     wpm_series: tuple[RatePoint, ...] = ()
-    target: float | None = None
     talk_time: float | None = None
     syllables: int = 0
     syllable_rate: float | None = None
@@ -255,36 +255,57 @@ class Pacing:
     pause_min: float | None = None
 
 
+@dataclass(frozen=True)
+class PacingResult(Pacing):
+    """What the pacing stage measures: the talk's pacing, plus the recording's length
+    (``duration``), the time per point and the target it was measured against."""
+
+    duration: float = 0.0
+    points: tuple[PointPacing, ...] = ()
+    target: float | None = None
+
+    def talk(self) -> Pacing:
+        """The whole talk's pacing alone, as the analysis stores it."""
+        return Pacing(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Pacing)})
+
+
 # --- analysis (the report's contract) ----------------------------------------
 
 
 @dataclass(frozen=True)
 class TalkInfo:
+    """The talk: its notes' title, the notes file, its language and, when given with
+    ``--talk``, the name its history goes by."""
+
     title: str
     notes: str
     language: str | None
-    target: float | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
 class RecordingInfo:
+    """The recording; its length is ``Summary.duration``."""
+
     path: str
-    duration: float
     sha256: str
 
 
 @dataclass(frozen=True)
 class TranscriptionInfo:
-    engine: str
-    model: str
-    language: str
+    """How this run got its transcript; the engine, model and language are the
+    transcript's own."""
+
     cached: bool = False
     seconds: float | None = None
 
 
 @dataclass(frozen=True)
 class PointReport:
-    """One point as the report shows it: notes + coverage + timing."""
+    """One point as the report shows it: notes + coverage + timing. ``duration`` is the time
+    it took (None if skipped), ``budget`` its planned time and ``budget_from`` where that
+    comes from; ``drift`` is how far behind (+) or ahead (-) of the plan the talk was when
+    it ended; ``over_budget`` follows the pacing rule."""
 
     number: int
     section: str
@@ -301,12 +322,32 @@ class PointReport:
     order: int | None = None
     repeats: tuple[Span, ...] = ()
     missing: tuple[str, ...] = ()
+    words: int = 0
+    wpm: float | None = None
+    drift: float | None = None
+    fillers: int = 0
+    budget_from: str | None = None
+    over_budget: bool = False
     # The slide's position in the deck, for notes read from a deck; absent for Markdown notes.
     slide: int | None = field(default=None, metadata={OMIT_NONE: True})
+
+    @property
+    def said(self) -> bool:
+        return self.status != "missed"
+
+    @property
+    def over(self) -> float | None:
+        """Took minus budget, in seconds; None when skipped or without a budget."""
+        if self.duration is None or self.budget is None:
+            return None
+        return round(self.duration - self.budget, 2)
 
 
 @dataclass(frozen=True)
 class Summary:
+    """The headline: share of points said, the recording's length, the target, the point
+    numbers skipped and said out of order."""
+
     coverage: float
     duration: float
     skipped: tuple[int, ...]
@@ -328,6 +369,106 @@ class Analysis:
     schema: int = SCHEMA_VERSION
     restarts: tuple[Restart, ...] = ()
     warnings: tuple[str, ...] = ()
+    speaker: str | None = None
+
+    @property
+    def said(self) -> int:
+        """How many points were said (covered or partly)."""
+        return sum(p.said for p in self.points)
+
+
+# --- history ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RehearsalPoint:
+    """One point of a rehearsal as the history keeps it: the number and text it had in that
+    rehearsal's notes, and what happened to it. ``point_id`` is the point across versions of
+    the notes: a renumbered or reworded point keeps it (None until the history matched it)."""
+
+    number: int
+    text: str
+    status: Status
+    score: float
+    start: float | None = None
+    duration: float | None = None
+    budget: float | None = None
+    drift: float | None = None
+    order: int | None = None
+    out_of_order: bool = False
+    repeats: int = 0
+    point_id: int | None = None
+
+    @property
+    def said(self) -> bool:
+        return self.status != "missed"
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """One rehearsal in the history. ``id`` is its history id (None when it is not in the
+    history); ``created`` is when it was first analysed, which places it in time, and
+    ``analysed`` when the analysis kept was made. ``duration`` is the recording's length,
+    ``talk_time`` the time compared with the target."""
+
+    id: int | None
+    created: str
+    analysed: str
+    speaker: str | None
+    title: str
+    notes: str
+    recording: str
+    sha256: str
+    duration: float
+    talk_time: float | None
+    speaking_time: float | None
+    target: float | None
+    engine: str
+    model: str
+    report: str | None
+    coverage: float
+    wpm: float
+    syllable_rate: float | None
+    pace_verdict: str
+    pauses: int
+    longest_pause: float | None
+    fillers: int
+    fillers_per_minute: float
+    restarts: int
+    language: str | None = None
+    points: tuple[RehearsalPoint, ...] = ()
+
+    @property
+    def said(self) -> int:
+        return sum(p.said for p in self.points)
+
+    @property
+    def skipped(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if not p.said)
+
+    @property
+    def out_of_order(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if p.out_of_order)
+
+
+@dataclass(frozen=True)
+class Talk:
+    """A talk in the history: its latest title, the name given with ``--talk`` (None when
+    its notes file is the talk) and the notes files (resolved paths) its rehearsals used."""
+
+    id: int
+    title: str
+    name: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """The rehearsals of one talk by one speaker (None: the usual speaker), oldest first."""
+
+    talk: Talk
+    speaker: str | None
+    rehearsals: tuple[Rehearsal, ...] = ()
 
 
 # --- serialisation ------------------------------------------------------------

@@ -40,7 +40,7 @@ from rehearse.models import (
     Coverage,
     Filler,
     Notes,
-    Pacing,
+    PacingResult,
     Pause,
     PointCoverage,
     PointPacing,
@@ -102,7 +102,7 @@ def measure_pacing(
     transcript: Transcript,
     coverage: Coverage,
     options: PacingOptions = PacingOptions(),
-) -> Pacing:
+) -> PacingResult:
     """Pacing of one rehearsal from its transcript and the points' coverage."""
     language = notes.language or transcript.language
     words = spoken_words(transcript)
@@ -122,7 +122,7 @@ def measure_pacing(
     sources = budget_sources(notes, target)
     points = _point_pacing(coverage, words, owner, budgets, sources, per_point)
     rate = count / speaking if speaking > 0 else 0.0
-    return Pacing(
+    return PacingResult(
         duration=transcript.duration,
         talk_time=round(talk, 2),
         speaking_time=round(speaking, 2),

@@ -34,3 +34,40 @@ def rehearse_home(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+# The three shared rehearsals of the seed talk (benchmarks/cases/tune) and their Whisper
+# transcripts (tests/data/transcripts): what `analyze` of each gives.
+SHARED = {"pl-full": "ogg", "pl-skips": "mp3", "pl-reorder": "m4a"}
+CASES = Path(__file__).parent.parent / "benchmarks" / "cases" / "tune"
+
+
+@pytest.fixture(scope="session")
+def shared_rehearsals(rehearse_home) -> dict[str, Path]:
+    """The three shared rehearsals, with their real Whisper transcripts put in the session's
+    transcript cache, so `rehearse analyze` of them (notes in Polish, the base model) runs
+    the real pipeline without the minute of transcription."""
+    from rehearse import weights
+    from rehearse.files import sha256_file
+    from rehearse.models import Transcript, from_json
+    from rehearse.transcribe import (
+        LanguageGuess,
+        TranscribeOptions,
+        _cache_dir,
+        _digest,
+        _write_cache,
+        cache_key,
+    )
+
+    options = TranscribeOptions(language="pl")
+    source = weights.resolve("faster", "base")
+    found = {}
+    for name, ext in SHARED.items():
+        recording = CASES / f"{name}.{ext}"
+        transcript = from_json(Transcript, (DATA / "transcripts" / f"{name}.json").read_text())
+        key = cache_key(sha256_file(recording), source, options)
+        guess = LanguageGuess("pl", 0.99, {"pl": 0.99})
+        entry = _cache_dir(options) / f"{_digest(key)[:32]}.json"
+        _write_cache(entry, key, transcript, (guess, False), 1.0)
+        found[name] = recording
+    return found

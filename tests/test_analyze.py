@@ -64,7 +64,7 @@ def test_analyze_reports_the_skipped_points(first):
         assert (point.status == "missed") == (point.number in SKIPPED), point.number
     assert analysis.summary.coverage == pytest.approx(11 / 14)
     assert not analysis.transcription.cached
-    assert analysis.transcription.language == "pl"
+    assert analysis.transcript.language == "pl"
     assert analysis.summary.duration == pytest.approx(157.8, abs=0.5)
     assert len(analysis.recording.sha256) == 64
     for name in ("coverage.png", "pacing.png"):
@@ -153,16 +153,17 @@ def test_bad_target_is_one_line(tmp_path):
 def test_durations_agree_between_terminal_json_html_and_markdown(first):
     """Recording, talk time and speaking time: one value each, named the same everywhere."""
     _, folder, result = first
-    pacing = load_analysis(folder).pacing
-    data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["pacing"]
-    assert (data["duration"], data["talk_time"], data["speaking_time"]) == (
-        pacing.duration,
-        pacing.talk_time,
-        pacing.speaking_time,
-    )
-    assert pacing.speaking_time <= pacing.talk_time <= pacing.duration
+    analysis = load_analysis(folder)
+    pacing, duration = analysis.pacing, analysis.summary.duration
+    data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+    assert (
+        data["summary"]["duration"],
+        data["pacing"]["talk_time"],
+        data["pacing"]["speaking_time"],
+    ) == (duration, pacing.talk_time, pacing.speaking_time)
+    assert pacing.speaking_time <= pacing.talk_time <= duration
     talk, recording, speaking = (
-        view.clock(x) for x in (pacing.talk_time, pacing.duration, pacing.speaking_time)
+        view.clock(x) for x in (pacing.talk_time, duration, pacing.speaking_time)
     )
     durations = f"recording {recording} · speaking time {speaking}"
     html = (folder / "report.html").read_text(encoding="utf-8")
@@ -182,7 +183,7 @@ def test_language_given_in_capitals_uses_the_same_transcript(env, first, tmp_pat
     assert result.exit_code == 0, result.output
     [folder] = reports(tmp_path)
     analysis = load_analysis(folder)
-    assert analysis.transcription.cached and analysis.transcription.language == "pl"
+    assert analysis.transcription.cached and analysis.transcript.language == "pl"
 
 
 @pytest.mark.slow
@@ -245,7 +246,7 @@ def test_english_name_and_capital_code_for_english_audio(env, tmp_path, data_dir
     assert result.exit_code == 0, result.output
     assert "error" not in result.output
     [folder] = reports(tmp_path / "r")
-    assert load_analysis(folder).transcription.language == "en"
+    assert load_analysis(folder).transcript.language == "en"
 
 
 @pytest.mark.slow

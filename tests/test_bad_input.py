@@ -91,7 +91,7 @@ def test_report_with_a_text_schema(report_folder, tmp_path):
     path = tmp_path / "analysis.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     message = one_line_error(run("report", path), 2)
-    assert 'schema should be a whole number such as 1, not "1"' in message
+    assert 'schema should be a whole number such as 2, not "1"' in message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json", "reports"]
 
 

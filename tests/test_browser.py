@@ -62,6 +62,34 @@ def page(request, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def page_with_past(tmp_path_factory) -> Path:
+    """The third of three recorded rehearsals of the seed talk (the shared rehearsals'
+    transcripts, real align and pacing): its report has "Since last time" and progress."""
+    from dataclasses import replace
+
+    from rehearse.history import DB_NAME, HistoryDB, past_of
+
+    _, notes_path = demo_files()
+    notes = load_notes(notes_path)
+    out = tmp_path_factory.mktemp("reports")
+    folder = None
+    with HistoryDB.open(out / DB_NAME, create=True) as history:
+        for day, name in enumerate(("pl-full", "pl-skips", "pl-reorder"), start=10):
+            data = Path(__file__).parent / "data" / "transcripts" / f"{name}.json"
+            transcript = from_json(Transcript, data.read_text(encoding="utf-8"))
+            coverage = align(notes, transcript)
+            pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=180.0))
+            sha = hashlib.sha256(name.encode()).hexdigest()
+            result = TranscribeResult(transcript, cached=True, seconds=0.0, sha256=sha)
+            analysis = build_analysis(notes, Path(f"{name}.m4a"), result, coverage, pacing)
+            analysis = replace(analysis, created=f"2025-03-{day}T18:00:00+01:00")
+            past = past_of(out / DB_NAME, analysis)
+            folder = write_report(analysis, out, past=past)
+            history.record(analysis, folder)
+    return folder / "report.html"
+
+
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     from selenium.webdriver.chrome.service import Service
 
@@ -148,3 +176,42 @@ def test_report_fits_a_phone(browser, page, tmp_path):
     )
     assert text_width > 300  # a card row, not a 45 % column
     full_page_screenshot(browser, 390, shots_dir(tmp_path) / f"{kind(browser)}-390.png")
+
+
+def test_report_with_since_last_time_loads_every_image(browser, page_with_past, tmp_path):
+    """Its four charts, the progress chart among them, load from the page itself; the
+    section is there; on a phone it fits, charts in their phone layout."""
+    browser.set_window_size(1280, 900)
+    browser.get(page_with_past.as_uri())
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.complete ? i.naturalWidth : 0, i.alt])"
+    )
+    assert len(images) == 4 and all(width == 1170 for width, _ in images), images
+    assert images[0][1] == "Points said, talk time and each point per rehearsal"
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !n.startsWith('data:'))"
+    )
+    assert fetched == []
+    heading = browser.find_element("id", "since-last")
+    assert heading.text == "Since last time" and heading.is_displayed()
+    section = heading.find_element("xpath", "..").text
+    assert "3rd rehearsal: 14/14 points, +3 since last; 0:47 longer" in section
+    assert "Newly said" in section and "czym sie interesuje poza MLem" in section
+    full_page_screenshot(browser, 1280, shots_dir(tmp_path) / "since-1280.png")
+
+    browser.set_window_size(390, 844)
+    browser.get(page_with_past.as_uri())
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.naturalWidth, i.clientWidth,"
+        " i.getBoundingClientRect().right])"
+    )
+    assert len(images) == 4
+    for natural, shown, right in images:
+        assert natural == NARROW.width * NARROW.dpi and shown <= 390 and right <= 390
+        assert NARROW.font / 72 * shown / NARROW.width >= 10  # chart text 10 px or more
+    full_page_screenshot(browser, 390, shots_dir(tmp_path) / "since-390.png")

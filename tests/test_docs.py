@@ -40,6 +40,29 @@ def test_readme_points_output_is_real():
     assert real.strip() == block.strip()
 
 
+def test_readme_history_output_is_real(tmp_path, monkeypatch):
+    """The three shared rehearsals as schema 1 reports (tests/data/schema1), rebuilt into a
+    history, then `rehearse history` as the README shows it."""
+    import shutil
+
+    reports = tmp_path / "reports"
+    for name in ("pl-full", "pl-skips", "pl-reorder"):
+        folder = reports / "kilka-zdan-o-sobie" / name
+        folder.mkdir(parents=True)
+        shutil.copy(ROOT / "tests" / "data" / "schema1" / f"{name}.json", folder / "analysis.json")
+    monkeypatch.chdir(ROOT)  # schema 1 names its notes relative to where rehearse ran
+    assert CliRunner().invoke(app, ["history", "--rebuild", str(reports)]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    command = "history " + str(ROOT / "notes" / "kilka-zdan-o-sobie.md")
+    result = CliRunner().invoke(app, command.split(), env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    block = re.search(r"<!-- history-output -->\n```text\n(.*?)```", README, re.S).group(1)
+    real = "\n".join(line.rstrip() for line in result.output.splitlines())
+    assert real.strip() == block.strip()
+    assert "`rehearse history NOTES` shows your" in README.replace("\n", " ")
+    assert (reports / "kilka-zdan-o-sobie" / "progress.png").exists()
+
+
 def test_readme_deck_examples_are_real():
     """The example deck's points table, and the start of its Markdown export (lines cut at
     '…' in the README)."""

@@ -125,6 +125,42 @@ def test_analysis_json_is_the_lossless_contract(analysis, tmp_path):
     assert data["recording"]["sha256"] == hashlib.sha256(RECORDING.read_bytes()).hexdigest()
 
 
+def test_schema_2_stores_each_fact_once(analysis):
+    """Per-point timing only in points[], one target, one recording length, the engine and
+    model only in the transcript; the speaker and the talk's history name are there."""
+    data = to_dict(analysis)
+    assert data["schema"] == 2 and "speaker" in data and "name" in data["talk"]
+    assert "points" not in data["pacing"] and "target" not in data["pacing"]
+    assert "target" not in data["talk"] and data["summary"]["target"] == 180.0
+    assert "duration" not in data["pacing"] and "duration" not in data["recording"]
+    assert data["summary"]["duration"] == data["transcript"]["duration"]
+    assert set(data["transcription"]) == {"cached", "seconds"}
+    timing = {"words", "wpm", "drift", "fillers", "budget_from", "over_budget"}
+    for point in data["points"]:
+        assert timing <= set(point) and "over" not in point
+    said = [p for p in analysis.points if p.said]
+    assert all(p.over == round(p.duration - p.budget, 2) for p in said)
+    assert analysis.said == len(said) == 11
+    assert sum(p.budget for p in analysis.points) == pytest.approx(180.0, abs=0.1)
+
+
+@pytest.mark.parametrize("name", ["pl-full", "pl-skips", "pl-reorder"])
+def test_schema_1_files_load_as_schema_2(name):
+    """analysis.json files written by schema 1 (tests/data/schema1, made by the code before
+    schema 2 from the same transcripts) load with every per-point fact where schema 2 keeps
+    it, and equal what this code makes of the same rehearsal."""
+    old = load_analysis(DATA / "schema1" / f"{name}.json")
+    new = make_analysis(load_notes(NOTES), name, target=180.0)
+    assert old.schema == 2 and old.speaker is None and old.talk.name is None
+    assert old.points == new.points
+    assert old.pacing == new.pacing and old.summary == new.summary
+    assert old.transcript == new.transcript
+    assert old.talk.notes == "notes/kilka-zdan-o-sobie.md"
+    raw = json.loads((DATA / "schema1" / f"{name}.json").read_text(encoding="utf-8"))
+    assert raw["schema"] == 1 and "points" in raw["pacing"]
+    assert old.summary.target == raw["talk"]["target"] == raw["pacing"]["target"]
+
+
 def test_same_rehearsal_twice_gets_a_new_folder(analysis, tmp_path):
     first = write_report(analysis, tmp_path)
     before = {p.name: p.read_bytes() for p in first.iterdir()}
@@ -134,7 +170,7 @@ def test_same_rehearsal_twice_gets_a_new_folder(analysis, tmp_path):
 
 
 def test_failed_render_leaves_no_half_report(analysis, tmp_path, monkeypatch):
-    def broken(analysis, charts, folder):
+    def broken(report, folder):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(WRITERS, "broken", broken)
@@ -318,3 +354,22 @@ def test_unheard_key_words_and_the_score_are_explained(analysis, tmp_path):
     for text in (html, markdown):
         assert "Key words heard: the share of the note" in text
         assert "more than 15% and at least 5 s over its budget" in text
+
+
+def test_report_command_renders_a_schema_1_file(tmp_path):
+    """In place, the schema 1 file stays as it is; with --out, the new folder gets schema 2."""
+    folder = tmp_path / "reports" / "kilka-zdan-o-sobie" / "20250311-074530-pl-skips"
+    folder.mkdir(parents=True)
+    saved = (DATA / "schema1" / "pl-skips.json").read_bytes()
+    (folder / "analysis.json").write_bytes(saved)
+    result = CliRunner().invoke(app, ["report", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert (folder / "analysis.json").read_bytes() == saved
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "11 of 14 points said" in html and "of a 3:00 target" in html
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    [new] = (tmp_path / "new" / "kilka-zdan-o-sobie").iterdir()
+    data = json.loads((new / "analysis.json").read_text(encoding="utf-8"))
+    assert data["schema"] == 2 and "points" not in data["pacing"]
+    assert load_analysis(new) == load_analysis(folder)

@@ -1,7 +1,9 @@
 """Write an Analysis as a report folder: analysis.json, report.html, report.md, charts, captions.
 
 Each format is a writer in ``WRITERS``; ``render`` runs them into a folder and
-``write_report`` makes a new folder per rehearsal, atomically, never overwriting one.
+``write_report`` makes a new folder per rehearsal, atomically, never overwriting one. With
+the rehearsal's ``Past`` (its earlier rehearsals), the report says what changed since last
+time and shows the progress chart.
 """
 
 from __future__ import annotations
@@ -12,45 +14,61 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
-from rehearse.files import write_atomic
+from rehearse.files import probe_folder, write_atomic
 from rehearse.models import SCHEMA_VERSION, Analysis, SchemaError, from_dict, to_json
+from rehearse.progress import Past
 
 Charts = Mapping[str, bytes]
-Writer = Callable[[Analysis, Charts, Path], None]
 
 ANALYSIS_FILE = "analysis.json"
+PROGRESS_CHART = "progress.png"
 
 
-def write_json(analysis: Analysis, charts: Charts, folder: Path) -> None:
-    write_atomic(folder / ANALYSIS_FILE, to_json(analysis) + "\n")
+@dataclass(frozen=True)
+class Report:
+    """What the writers write: the analysis, its charts (file name -> PNG) and, when the
+    history has earlier rehearsals of the talk, its past."""
+
+    analysis: Analysis
+    charts: Charts
+    past: Past | None = None
 
 
-def write_charts(analysis: Analysis, charts: Charts, folder: Path) -> None:
-    for name, png in charts.items():
+Writer = Callable[[Report, Path], None]
+
+
+def write_json(report: Report, folder: Path) -> None:
+    write_atomic(folder / ANALYSIS_FILE, to_json(report.analysis) + "\n")
+
+
+def write_charts(report: Report, folder: Path) -> None:
+    for name, png in report.charts.items():
         write_atomic(folder / name, png)
 
 
-def write_html(analysis: Analysis, charts: Charts, folder: Path) -> None:
+def write_html(report: Report, folder: Path) -> None:
     from rehearse.report.html import render_html
 
-    write_atomic(folder / "report.html", render_html(analysis, charts))
+    write_atomic(folder / "report.html", render_html(report))
 
 
-def write_markdown(analysis: Analysis, charts: Charts, folder: Path) -> None:
+def write_markdown(report: Report, folder: Path) -> None:
     from rehearse.report.markdown import render_markdown
 
-    write_atomic(folder / "report.md", render_markdown(analysis, charts))
+    write_atomic(folder / "report.md", render_markdown(report))
 
 
-def write_captions(analysis: Analysis, charts: Charts, folder: Path) -> None:
+def write_captions(report: Report, folder: Path) -> None:
     """transcript.srt / .vtt with each cue tagged by its point, e.g. '[3]'."""
     from rehearse.captions import to_srt, to_vtt
     from rehearse.report.view import segment_labels
 
+    analysis = report.analysis
     labels = segment_labels(analysis)
     write_atomic(folder / "transcript.srt", to_srt(analysis.transcript, labels=labels))
     write_atomic(folder / "transcript.vtt", to_vtt(analysis.transcript, labels=labels))
@@ -65,23 +83,34 @@ WRITERS: dict[str, Writer] = {
 }
 
 
-def render(analysis: Analysis, folder: str | Path, *, formats: Iterable[str] | None = None) -> Path:
+def render(
+    analysis: Analysis,
+    folder: str | Path,
+    *,
+    formats: Iterable[str] | None = None,
+    past: Past | None = None,
+) -> Path:
     """Write the report files into ``folder`` (made if missing), replacing files of the same name.
 
-    ``formats`` picks writers from ``WRITERS`` (default: all).
+    ``formats`` picks writers from ``WRITERS`` (default: all). With a ``past`` that has
+    earlier rehearsals, the report gets "Since last time" and progress.png.
     """
-    from rehearse.report.charts import charts
+    from rehearse.report.charts import charts, progress_chart
 
     folder = Path(folder)
     chosen = list(WRITERS) if formats is None else list(formats)
     unknown = [f for f in chosen if f not in WRITERS]
     if unknown:
         raise InputError(f"unknown report format {unknown[0]!r}; known: {', '.join(WRITERS)}")
+    past = past if past is not None and past.previous is not None else None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         images = charts(analysis)
+        if past is not None:
+            images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
+        report = Report(analysis, images, past)
         for name in chosen:
-            WRITERS[name](analysis, images, folder)
+            WRITERS[name](report, folder)
     except OSError as exc:
         raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
     return folder
@@ -92,17 +121,13 @@ def check_output(out_root: str | Path) -> None:
     ``out_root``. Nothing is left behind: missing folders are not created yet, the nearest
     existing one gets a probe file that is removed at once."""
     root = Path(out_root)
-    existing = next((p for p in (root, *root.parents) if p.exists()), Path("."))
     try:
-        if not existing.is_dir():
-            raise NotADirectoryError(20, "Not a directory")
-        with tempfile.TemporaryFile(dir=existing, prefix=".rehearse-probe-"):
-            pass
+        probe_folder(root)
     except OSError as exc:
         raise OutputError(f"cannot write the report to {root}: {_reason(exc)}") from None
 
 
-def write_report(analysis: Analysis, out_root: str | Path) -> Path:
+def write_report(analysis: Analysis, out_root: str | Path, *, past: Past | None = None) -> Path:
     """A new folder ``<out_root>/<talk-slug>/<YYYYmmdd-HHMMSS>-<recording-stem>/`` with the report.
 
     The report is written to a hidden temporary folder and renamed into place, so a failure
@@ -115,7 +140,7 @@ def write_report(analysis: Analysis, out_root: str | Path) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot write the report to {out_root}: {_reason(exc)}") from None
     try:
-        render(analysis, tmp)
+        render(analysis, tmp, past=past)
         tmp.chmod(0o755)
         return _move_into_place(tmp, parent, folder_name(analysis))
     finally:
@@ -182,10 +207,42 @@ def load_analysis(path: str | Path) -> Analysis:
             f"{path} has schema {schema}, newer than this rehearse reads "
             f"({SCHEMA_VERSION}); upgrade rehearse"
         )
+    if schema < 2:
+        data = from_schema_1(data)
     try:
         return from_dict(Analysis, data)
     except SchemaError as exc:
         raise InputError(f"{path} is not a valid analysis: {exc}") from None
+
+
+# Per-point facts schema 1 kept only in pacing.points[]; schema 2 keeps them in points[].
+_POINT_TIMING = ("words", "wpm", "drift", "fillers", "budget_from", "over_budget")
+
+
+def from_schema_1(data: dict) -> dict:
+    """A schema 1 analysis as schema 2 data: per-point timing moves from ``pacing.points[]``
+    into ``points[]``; the copies of the target, the recording's length and the transcript's
+    engine, model and language go. Values are not checked here (``from_dict`` does that)."""
+    data = dict(data, schema=2)
+    pacing = data.get("pacing")
+    if isinstance(pacing, dict):
+        pacing = {k: v for k, v in pacing.items() if k not in ("points", "target", "duration")}
+        timings = data["pacing"].get("points")
+        points = data.get("points")
+        if isinstance(timings, list) and isinstance(points, list) and len(timings) == len(points):
+            data["points"] = [
+                {**{k: t[k] for k in _POINT_TIMING if k in t}, **p}
+                if isinstance(p, dict) and isinstance(t, dict)
+                else p
+                for p, t in zip(points, timings, strict=True)
+            ]
+        data["pacing"] = pacing
+    drop = {"talk": ("target",), "recording": ("duration",)}
+    drop["transcription"] = ("engine", "model", "language")
+    for block, keys in drop.items():
+        if isinstance(data.get(block), dict):
+            data[block] = {k: v for k, v in data[block].items() if k not in keys}
+    return data
 
 
 def analysis_folder(path: str | Path) -> Path:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from rehearse.models import Analysis
+from rehearse.report import Report
 from rehearse.report.view import context, environment
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -22,7 +21,8 @@ def escape_md(value: object) -> object:
     return _LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
-def render_markdown(analysis: Analysis, charts: Mapping[str, bytes]) -> str:
+def render_markdown(report: Report) -> str:
     """Every ``{{ value }}`` in the template goes through ``escape_md``."""
     template = environment(autoescape=False, finalize=escape_md).get_template("report.md.j2")
-    return template.render(**context(analysis), images=dict.fromkeys(charts))
+    context_ = context(report.analysis, report.past)
+    return template.render(**context_, images=dict.fromkeys(report.charts))

@@ -10,8 +10,9 @@ from markupsafe import Markup
 
 from rehearse import __version__
 from rehearse.align import AlignOptions
-from rehearse.models import Analysis, PointPacing, PointReport
+from rehearse.models import Analysis, PointReport
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
+from rehearse.progress import Past
 
 STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
 
@@ -54,6 +55,11 @@ def clock(seconds: float | None) -> str:
 def signed(seconds: float) -> str:
     """A difference in seconds as '+0:12' / '-1:05'."""
     return ("+" if seconds >= 0 else "-") + clock(abs(seconds))
+
+
+def change(seconds: float) -> str:
+    """A difference as '+0:12' / '-1:05', or '±0:00' when it rounds to nothing."""
+    return "±0:00" if round(seconds) == 0 else signed(seconds)
 
 
 @dataclass(frozen=True)
@@ -125,8 +131,8 @@ def duration_verdict(analysis: Analysis) -> str:
 
 def durations_text(analysis: Analysis) -> str:
     """'recording 3:26 · speaking time 3:15': the two durations beside the talk time."""
-    pacing = analysis.pacing
-    return f"recording {clock(pacing.duration)} · speaking time {clock(pacing.speaking_time)}"
+    recording, speaking = analysis.summary.duration, analysis.pacing.speaking_time
+    return f"recording {clock(recording)} · speaking time {clock(speaking)}"
 
 
 def pace_detail(analysis: Analysis) -> str:
@@ -187,55 +193,48 @@ def pause_text(analysis: Analysis) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    """One point with its timing, as the tables show it."""
+    """One point's timing in words, as the tables show it."""
 
     point: PointReport
-    timing: PointPacing | None
 
     @property
     def over(self) -> bool:
         """Over budget by the pacing rule (more than 15 % and at least 5 s)."""
-        return bool(self.timing and self.timing.over_budget)
+        return self.point.over_budget
 
     @property
     def delta(self) -> str:
         """'+0:08' (took minus budget) or '' without a budget or when skipped."""
-        t = self.timing
-        if t is None or t.over is None or self.point.duration is None:
-            return ""
-        return "±0:00" if round(t.over) == 0 else signed(t.over)
+        over = self.point.over
+        return "" if over is None else change(over)
 
     @property
     def drift(self) -> str:
         """'+0:26 behind' / '-0:05 ahead' / 'on plan' when the point ended; '' without one."""
-        t = self.timing
-        if t is None or t.drift is None:
+        drift = self.point.drift
+        if drift is None:
             return ""
-        if round(t.drift) == 0:
+        if round(drift) == 0:
             return "on plan"
-        return f"{signed(t.drift)} {'behind' if t.drift > 0 else 'ahead'}"
+        return f"{signed(drift)} {'behind' if drift > 0 else 'ahead'}"
 
     @property
     def budget_from(self) -> str:
         """'own', 'section share' or 'target share'."""
-        source = self.timing.budget_from if self.timing else None
         return {"point": "own", "section": "section share", "target": "target share"}.get(
-            source or "", ""
+            self.point.budget_from or "", ""
         )
 
 
 def rows(analysis: Analysis) -> list[Row]:
-    """Every point with its timing, in notes order (the two lists are parallel)."""
-    timings = list(analysis.pacing.points)
-    if len(timings) != len(analysis.points):
-        timings = [None] * len(analysis.points)
-    return [Row(p, t) for p, t in zip(analysis.points, timings, strict=True)]
+    """Every point, in notes order."""
+    return [Row(p) for p in analysis.points]
 
 
 def longest_overruns(analysis: Analysis, count: int = 3) -> list[Row]:
     """The points furthest over budget (by the pacing rule), worst first."""
     over = [r for r in rows(analysis) if r.over]
-    return sorted(over, key=lambda r: -(r.timing.over or 0.0))[:count]
+    return sorted(over, key=lambda r: -(r.point.over or 0.0))[:count]
 
 
 def overrun_text(analysis: Analysis, count: int = 3, width: int = 30, sep: str = ", ") -> str:
@@ -280,7 +279,7 @@ class SlideTime:
 
     @property
     def said(self) -> int:
-        return sum(p.status != "missed" for p in self.points)
+        return sum(p.said for p in self.points)
 
     @property
     def over(self) -> bool:
@@ -290,9 +289,7 @@ class SlideTime:
     @property
     def delta(self) -> str:
         """'+0:50' (took minus budget), '' without a budget."""
-        if self.budget is None:
-            return ""
-        return "±0:00" if round(self.took - self.budget) == 0 else signed(self.took - self.budget)
+        return "" if self.budget is None else change(self.took - self.budget)
 
     @property
     def text(self) -> str:
@@ -332,15 +329,65 @@ def score_help() -> str:
     )
 
 
-def context(analysis: Analysis) -> dict:
+def pace_against_own(past: Past | None) -> str:
+    """'8% faster than your median 4.1 syllables/s (3 rehearsals)', or '' with fewer than
+    three rehearsals."""
+    baseline = past.baseline if past is not None else None
+    return baseline.text() if baseline else ""
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """What the report says changed since the rehearsal before."""
+
+    line: str
+    previous: str
+    newly_said: list
+    newly_skipped: list
+    added: list
+    removed: list
+    talk_time: str
+    pace: str
+    said: str
+
+
+def since_last(past: Past | None) -> SinceLast | None:
+    """'Since last time', when there was a last time."""
+    from rehearse.progress import length_change, talk_time
+
+    since = past.since if past is not None else None
+    if since is None:
+        return None
+    a, b = since.a, since.b
+    pace = f"{a.wpm:.0f} → {b.wpm:.0f} wpm"
+    if a.syllable_rate and b.syllable_rate:
+        pace = f"{a.syllable_rate:.1f} → {b.syllable_rate:.1f} syllables/s ({pace})"
+    before, after = talk_time(a), talk_time(b)
+    when = a.created.replace("T", " ")[:16]
+    return SinceLast(
+        line=past.line(),
+        previous=f"{when}, {PurePath(a.recording).name}",
+        newly_said=[p.b for p in since.newly_said],
+        newly_skipped=[p.b for p in since.newly_skipped],
+        added=[p.b for p in since.added],
+        removed=[p.a for p in since.removed],
+        talk_time=f"{clock(before)} → {clock(after)} ({length_change(before, after)})",
+        pace=pace,
+        said=f"{a.said}/{len(a.points)} → {b.said}/{len(b.points)} ({b.said - a.said:+d})",
+    )
+
+
+def context(analysis: Analysis, past: Past | None = None) -> dict:
     """What both page templates get."""
     points = analysis.points
     return {
+        "since": since_last(past),
+        "pace_own": pace_against_own(past),
         "a": analysis,
         "points": points,
         "rows": rows(analysis),
-        "said": sum(p.status != "missed" for p in points),
-        "skipped": [p for p in points if p.status == "missed"],
+        "said": analysis.said,
+        "skipped": [p for p in points if not p.said],
         "out_of_order": [p for p in points if p.out_of_order],
         "restart_text": restart_text(analysis),
         "repeat_text": repeat_text,
