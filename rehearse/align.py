@@ -197,11 +197,13 @@ def _speech(transcript: Transcript, language: str | None) -> _Speech:
     rank = _pause_rank([max(0.0, b.start - a.end) for a, b in itertools.pairwise(words)])
     ends = [bool(_SENTENCE_END.search(w.text.strip())) for w in words]
     punctuated = sum(ends) >= _SENTENCES_PER_WORD * len(words)
+    commas = [w.text.strip().endswith((",", ";")) for w in words]
     starts, cues, strengths, sentences = [0], [1.0], [1.0], [True]
     for i in range(1, len(words)):
         gap = max(0.0, words[i].start - words[i - 1].end)
         strength = rank(gap)
-        sentence = (ends[i - 1] if punctuated else strength >= 0.5) or strength >= _LONG_PAUSE
+        sentence = ends[i - 1] if punctuated else strength >= 0.5
+        sentence = sentence or (strength >= _LONG_PAUSE and not (punctuated and commas[i - 1]))
         cue = _cue(strength, sentence)
         if cue > 0 and word_first[i] > starts[-1] and word_first[i] < len(forms):
             starts.append(word_first[i])
