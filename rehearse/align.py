@@ -530,15 +530,16 @@ def _said(
     """Whether tokens ``a..b-1`` are real evidence of ``point``: in its densest stretch about
     as long as the point itself, its words heard clearly more than in other stretches that
     long (so a long run cannot collect chance matches), and more than one of them. One word
-    far above that background is enough for a point of one or two words, or for a run that
-    sits in notes order between its neighbours. The point's other deliveries (token spans
+    far above that background is enough for a keyword point (a short note of one or two
+    content words; not a sentence of function words around two, such as a question), or for
+    a run that sits in notes order between its neighbours. The point's other deliveries (token spans
     ``elsewhere``) are not its background."""
     length = min(b - a, _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point]))
     first = a + ev.densest(evidence, point, a, b, length)
     recall = ev.recall(evidence, point, first, first + length)
     lift = recall - ev.background(evidence, point, a, b, total, length, elsewhere)
     heard = ev.heard(evidence, point, a, b)
-    short = len(evidence.ids[point]) <= 2
+    short = len(evidence.ids[point]) <= 2 and evidence.length[point] <= _KEYWORD_WORDS
     enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
     return recall >= _MIN_RECALL and lift >= _MARGIN and enough
 
