@@ -18,7 +18,7 @@ from rehearse import __version__
 from rehearse.errors import OutputError
 from rehearse.files import write_atomic
 from rehearse.models import BatchReport, BatchRow, to_json
-from rehearse.report.charts import COLORS, WIDE, Layout, _png, _rc
+from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, _png, _rc
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import clock, environment, shorten
 
@@ -54,9 +54,11 @@ def render_page(report: BatchReport, kind: str, chart: bytes) -> str:
 
     html = kind == "html"
     env = environment(autoescape=html, finalize=None if html else escape_md)
-    image = data_uri(chart) if html else CHART
+    images = {"chart": CHART}
+    if html:
+        images = {"chart": data_uri(chart), "narrow_chart": data_uri(batch_chart(report, NARROW))}
     template = env.get_template("batch.html.j2" if html else "batch.md.j2")
-    return template.render(**context(report), chart=image).rstrip("\n") + "\n"
+    return template.render(**context(report), **images).rstrip("\n") + "\n"
 
 
 def name(row: BatchRow) -> str:
@@ -102,11 +104,17 @@ def against(row: BatchRow) -> str:
 
 
 def batch_chart(report: BatchReport, layout: Layout = WIDE) -> bytes:
-    """Coverage per recording (left) and the spread of talk times against the target (right)."""
+    """Coverage per recording and the spread of talk times against the target: side by side,
+    or one above the other in the ``NARROW`` (phone) layout."""
     with matplotlib.rc_context(_rc(layout)):
         ok = [r for r in report.rows if r.ok]
-        fig = Figure(figsize=(layout.width, max(2.6, 1.2 + 0.3 * len(ok))), layout="constrained")
-        coverage_ax, time_ax = fig.subplots(1, 2, width_ratios=(3, 2))
+        bars = max(2.6, 1.2 + layout.row * len(ok))
+        if layout is NARROW:
+            fig = Figure(figsize=(layout.width, bars + 2.6), layout="constrained")
+            coverage_ax, time_ax = fig.subplots(2, 1, height_ratios=(bars, 2.6))
+        else:
+            fig = Figure(figsize=(layout.width, bars), layout="constrained")
+            coverage_ax, time_ax = fig.subplots(1, 2, width_ratios=(3, 2))
         _coverage(coverage_ax, ok)
         _durations(time_ax, ok)
         return _png(fig, layout)
