@@ -85,7 +85,9 @@ def audio_seconds() -> float:
 def run_child(manifest: Path, setting: str) -> dict:
     """The setting measured in a fresh process, so the peak RSS is its own."""
     command = [sys.executable, __file__, "--child", str(manifest), setting]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"setting {setting} failed (its error is above)")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

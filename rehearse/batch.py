@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import json
 import logging
 import multiprocessing
@@ -239,17 +240,14 @@ def run_local(
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
     with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
-        futures = {pool.submit(analyse_one, job, options): index for index, job in todo}
+        futures = {pool.submit(analyse_one, job, options): (index, job) for index, job in todo}
         for future in as_completed(futures):
+            index, job = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory)
-                result = Failure(f"{todo_path(todo, futures[future])}: the worker stopped: {exc}")
-            yield futures[future], result
-
-
-def todo_path(todo: list[tuple[int, Job]], index: int) -> Path:
-    return dict(todo)[index].recording
+                result = Failure(f"{job.recording}: the worker stopped: {exc}")
+            yield index, result
 
 
 # --- step 4: saving ---------------------------------------------------------------------------
@@ -363,7 +361,7 @@ def run_batch(
         if analysis is None:
             todo.append((index, job))
         else:
-            done(index, replace(before[key], status="skipped"), analysis)
+            done(index, row_of(job, key, analysis, "skipped", before[key].report), analysis)
     for index, result in _analyse(todo, options, batch, count, threads):
         job = jobs[index]
         if isinstance(result, Analysis):
@@ -413,5 +411,7 @@ def check_batch(batch: BatchOptions) -> None:
         raise InputError("--jobs and --threads take a positive number (0: the default)")
     if batch.cluster not in (None, "ray"):
         raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
+    if batch.cluster == "ray" and importlib.util.find_spec("ray") is None:
+        raise InputError("--cluster ray needs Ray: pip install 'rehearse[cluster]' (on every node)")
     if batch.address and batch.cluster is None:
         raise InputError("--address needs --cluster ray")
