@@ -645,7 +645,10 @@ def batch(
         Path | None,
         typer.Option("--notes", "-n", help=NOTES_HELP + " For a manifest: its empty cells."),
     ] = None,
-    out: ReportsOut = Path("reports"),
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder of the report folders and the class report."),
+    ] = Path("reports"),
     jobs: Annotated[
         int,
         typer.Option(

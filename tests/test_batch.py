@@ -133,6 +133,11 @@ def test_a_manifest_names_speakers_and_takes_paths_from_its_folder(shared_rehear
     [(speaker, recording, report)] = history(out)
     assert speaker == "Zoë Nowak" and Path(recording).name == "pl-skips.mp3"
     assert Path(report) == (out / row.report).resolve()
+    again = run("batch", manifest, "--out", out, "--jobs", 1, "--force")
+    assert again.exit_code == 0, again.output
+    [redone] = batch_of(out).rows
+    assert redone.status == "analysed" and redone.report != row.report
+    assert len(report_folders(out)) == 2 and len(history(out)) == 1  # the same recording
 
 
 @pytest.mark.parametrize(
