@@ -2,29 +2,35 @@
 
 ``align`` runs these steps, one function each:
 
-1. ``_speech``: the transcript as tokens, cut into units at sentence ends, pauses and Whisper
-   segment edges; each unit start gets a break strength judged against this speaker's own
-   pauses (a 0.6 s pause is a strong break for a fast speaker, a weak one for a slow reader).
+1. ``_speech``: the transcript as tokens, cut into units at sentence ends and pauses; each unit
+   start gets a break strength judged against this speaker's own pauses (a 0.6 s pause is a
+   strong break for a fast speaker, a weak one for a slow reader). A sentence starts after
+   Whisper's full stop, or after a pause longer than nine in ten of the speaker's unless
+   Whisper put a comma there (the speaker took a breath mid-sentence).
 2. ``evidence.gather``: how well every point word is heard in every token (fuzzy, IDF-weighted).
 3. ``_emissions``: per point and unit, its evidence minus what it finds in ordinary speech.
-4. ``_assign``: a Viterbi pass (``sequence.best_path``) gives each unit to a point or to "off
+4. ``_meaning``: the sentences the words leave unplaced (no point heard, or two about equally)
+   are embedded (``meaning.py``) and add to the point they are clearly most about (paraphrase).
+5. ``_assign``: a Viterbi pass (``sequence.best_path``) gives each unit to a point or to "off
    script"; ``_reject`` then checks every run (real evidence of its point, a repeat that is a
    real delivery, not just the rest of a neighbour's passage); failing runs are forbidden and
    the pass runs again.
-5. ``_reclaim``: a point still missed may take the edge of another run that does not need it.
-6. ``_rescue_keywords``: a short point whose words are heard in order in its place between
+6. ``_reclaim``: a point still missed may take the edge of another run that does not need it.
+7. ``_rescue_keywords``: a short point whose words are heard in order in its place between
    its neighbours (one of them garbled) is found there.
-7. ``_place_boundaries``: between two adjacent points, the sentences in between go to the side
-   whose words they hold, and the cut lands on the strongest break (for this speaker) at a
-   sentence end, never inside a sentence when a sentence end lies between.
-8. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
-   what lies between them; a stray mention ``adlib`` seconds or more away is cut, and what is
-   cut, and speech outside every run, are ad-libs.
-9. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
-   and its other deliveries as ``repeats``.
-10. ``_restarts``: going back to a point already said and carrying on through points said
+8. ``_place_boundaries``: between two adjacent points, the sentences in between go to the side
+   whose words (each counted once per side) and meaning they hold, and the cut lands on the
+   strongest break for this speaker at a sentence start; on a tie the later cut wins.
+9. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
+   what lies between them; a stray mention ``adlib`` seconds or more away is cut.
+10. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
+    between the runs said before and after it.
+11. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
+    and its other deliveries as ``repeats``.
+12. ``_restarts``: going back to a point already said and carrying on through points said
     before is a restart.
-11. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain.
+13. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
+    ``_adlibs``: speech outside every run, ``adlib`` seconds or more.
 """
 
 from __future__ import annotations
@@ -524,15 +530,16 @@ def _said(
     """Whether tokens ``a..b-1`` are real evidence of ``point``: in its densest stretch about
     as long as the point itself, its words heard clearly more than in other stretches that
     long (so a long run cannot collect chance matches), and more than one of them. One word
-    far above that background is enough for a point of one or two words, or for a run that
-    sits in notes order between its neighbours. The point's other deliveries (token spans
+    far above that background is enough for a keyword point (a short note of one or two
+    content words; not a sentence of function words around two, such as a question), or for
+    a run that sits in notes order between its neighbours. The point's other deliveries (token spans
     ``elsewhere``) are not its background."""
     length = min(b - a, _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point]))
     first = a + ev.densest(evidence, point, a, b, length)
     recall = ev.recall(evidence, point, first, first + length)
     lift = recall - ev.background(evidence, point, a, b, total, length, elsewhere)
     heard = ev.heard(evidence, point, a, b)
-    short = len(evidence.ids[point]) <= 2
+    short = len(evidence.ids[point]) <= 2 and evidence.length[point] <= _KEYWORD_WORDS
     enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
     return recall >= _MIN_RECALL and lift >= _MARGIN and enough
 

@@ -7,6 +7,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -303,3 +304,31 @@ def test_partly_said_point_lists_its_unheard_key_words_rarest_first():
     assert second.missing == () and third.missing == ()  # said: nothing to add
     limited = align(notes, transcript, AlignOptions(missing_words=2)).points[0]
     assert len(limited.missing) == 2
+
+
+def test_question_note_is_not_said_by_one_word_out_of_place():
+    """A note written as a question has few content words among its function words; one of
+    them heard once ("Three." announcing a part), out of notes order, is not the point said.
+    A keyword note of as many content words is said by that one word."""
+    from rehearse import evidence as ev
+    from rehearse.align import _said, _speech
+
+    points = [
+        "Why did we open a bakery in a small town?",
+        "What did the first winter teach us about bread?",
+        "How do the neighbours order their loaves now?",
+    ]
+    texts = [
+        "We opened the bakery because our small town had no bakery and the rent was low.",
+        "Three.",
+        "That first winter taught us that bread sells before seven in the morning.",
+    ]
+    speech = _speech(_speak(texts), "en")
+    three = speech.words.index(next(w for w in speech.words if w.text == "Three."))
+    a = int(np.searchsorted(speech.owner, three))
+    for last, said in [("Which of the three would you send him?", False),
+                       ("Send three", True)]:  # fmt: skip
+        md = "".join(f"{n}. {t}\n" for n, t in enumerate([*points, last], 1))
+        notes = parse_notes(md, "t.md")
+        evidence = ev.gather(notes, speech.forms, speech.content, "en")
+        assert _said(evidence, 3, a, a + 1, len(speech.forms)) is said, last
