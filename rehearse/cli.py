@@ -627,6 +627,130 @@ def _print_report_path(folder: Path, open_: bool) -> None:
             _warn("no browser found to open the report; open the path above yourself")
 
 
+# --- batch ----------------------------------------------------------------------
+
+
+@command
+@ANALYSIS
+def batch(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FOLDER|MANIFEST",
+            help="A folder of recordings (one --notes; the speaker is each file's name), or a "
+            "CSV manifest with the columns recording,notes,speaker (paths from its folder).",
+        ),
+    ],
+    notes: Annotated[
+        Path | None,
+        typer.Option("--notes", "-n", help=NOTES_HELP + " For a manifest: its empty cells."),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder of the report folders and the class report."),
+    ] = Path("reports"),
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Recordings analysed at once; 0: what the cores allow.",
+        ),
+    ] = 0,
+    threads: Annotated[
+        int,
+        typer.Option(metavar="N", help="Threads per transcription; 0: the cores over the jobs."),
+    ] = 0,
+    force: Annotated[
+        bool, typer.Option("--force", help="Analyse again what an earlier batch did.")
+    ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(metavar="ray", help="Run each recording as a task on a Ray cluster."),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="The Ray cluster: auto (a running one), host:port or ray://host:port; "
+            "default: $RAY_ADDRESS, else a private one on this machine.",
+        ),
+    ] = None,
+    db: HistoryDb = None,
+    no_history: NoHistory = False,
+    *,
+    options: AnalyzeOptions,
+) -> None:
+    """Analyse many recordings: a report folder and a history entry each, and a class report
+    (batch.html, batch.md, batch.json, batch.png) in --out. A second run skips what is done.
+
+    Example: rehearse batch recordings/ --notes notes/talk.md --out reports/class --jobs 2
+    """
+    from rehearse.batch import BatchOptions, check_batch, default_jobs, plan, run_batch
+
+    chosen = BatchOptions(
+        jobs=jobs or default_jobs(),
+        threads=threads,
+        force=force,
+        cluster=cluster,
+        address=address,
+        record=not no_history,
+        db=db,
+    )
+    check_batch(chosen)
+    planned = plan(source, notes)
+    with _batch_progress(len(planned)) as on_row:
+        report = run_batch(planned, out, options, chosen, on_row=on_row)
+    _print_batch(report, out)
+    if any(not row.ok for row in report.rows):
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _batch_progress(total: int) -> Iterator[Callable]:
+    """One bar for the batch: recordings done, audio done, time left."""
+    audio = [0.0]
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} recordings · {task.fields[audio]}"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("Analysing", total=total, audio="0:00 of audio")
+
+        def on_row(row, done: int, _total: int) -> None:
+            audio[0] += row.duration or 0.0
+            bar.update(task, completed=done, audio=f"{view.clock(audio[0])} of audio")
+
+        yield on_row
+
+
+def _print_batch(report, out: Path) -> None:
+    rows = report.rows
+    failed = [r for r in rows if not r.ok]
+    skipped = sum(r.status == "skipped" for r in rows)
+    analysed = len(rows) - len(failed) - skipped
+    console.print(
+        f"{analysed} analysed, {skipped} done before (skipped), {len(failed)} failed, "
+        f"of {len(rows)} recordings.",
+        highlight=False,
+    )
+    for row in failed:
+        err_console.print(
+            f"[red]failed:[/red] {escape(row.error or row.recording)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    page = out / "batch.html"
+    console.print(
+        f"Class report: [bold]{escape(str(page))}[/bold]", highlight=False, soft_wrap=True
+    )
+
+
 # --- pacing -------------------------------------------------------------------
 
 

@@ -471,6 +471,62 @@ class History:
     rehearsals: tuple[Rehearsal, ...] = ()
 
 
+# --- batch ---------------------------------------------------------------------
+
+BatchStatus = Literal["analysed", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One recording of a batch: ``analysed`` now, ``skipped`` (analysed before with the same
+    audio, notes and options: ``key``) or ``failed`` (``error``). ``report`` is its report
+    folder relative to the batch's folder; the figures come from its analysis."""
+
+    recording: str
+    notes: str
+    speaker: str | None
+    status: BatchStatus
+    key: str
+    error: str | None = None
+    report: str | None = None
+    title: str | None = None
+    coverage: float | None = None
+    points: int = 0
+    skipped: tuple[int, ...] = ()
+    duration: float | None = None
+    talk_time: float | None = None
+    target: float | None = None
+    wpm: float | None = None
+    pace_verdict: str | None = None
+    fillers_per_minute: float | None = None
+    restarts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+@dataclass(frozen=True)
+class SkippedPoint:
+    """A point of a talk and how many of the talk's recordings skipped it."""
+
+    title: str
+    number: int
+    text: str
+    skipped: int
+    of: int
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """The class report: every recording of the batch folder, done now or before."""
+
+    created: str
+    rows: tuple[BatchRow, ...]
+    most_skipped: tuple[SkippedPoint, ...] = ()
+    schema: int = 1
+
+
 # --- serialisation ------------------------------------------------------------
 
 

@@ -53,7 +53,8 @@ MISMATCH_FORCED = 0.02
 @dataclass(frozen=True)
 class TranscribeOptions:
     """How to transcribe. ``language``: a code or name in any case (stored as Whisper's code;
-    InputError if Whisper does not know it), None detects it; ``temperature`` starts at 0."""
+    InputError if Whisper does not know it), None detects it; ``temperature`` starts at 0.
+    ``threads`` changes the speed only, never the transcript (it is not in the cache key)."""
 
     engine: str = "faster"
     model: str = "base"
@@ -65,6 +66,7 @@ class TranscribeOptions:
     cache_dir: Path | None = None
     check_language: bool = True
     temperature: tuple[float, ...] = (0.0,)
+    threads: int = 0  # CPU threads for the engine; 0: every core this process may use
 
     def __post_init__(self) -> None:
         if self.language is not None:
@@ -119,7 +121,7 @@ def transcribe(
         _check_language(guess, contradicted, options, str(path))
         return TranscribeResult(transcript, True, time.perf_counter() - started, sha256)
     audio = load_audio(path, sha256=sha256)
-    engine = _ENGINES[source.engine](source)
+    engine = _ENGINES[source.engine](source, _threads(options))
     guess, contradicted = _detect(engine, audio, options.language)
     _check_language(guess, contradicted, options, audio.path)
     language = options.language or guess.language
@@ -244,8 +246,13 @@ def _write_cache(
 # --- engines ---------------------------------------------------------------------------
 
 
-def _threads() -> int:
+def cores() -> int:
+    """The CPU cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _threads(options: TranscribeOptions) -> int:
+    return options.threads or cores()
 
 
 def _model_error(source: weights.ModelSource, exc: Exception) -> ModelError:
@@ -257,9 +264,10 @@ def _model_error(source: weights.ModelSource, exc: Exception) -> ModelError:
 class FasterEngine:
     """faster-whisper on CTranslate2: int8 on CPU, float16 on CUDA."""
 
-    def __init__(self, source: weights.ModelSource) -> None:
+    def __init__(self, source: weights.ModelSource, threads: int = 0) -> None:
         self.source = source
-        self.model = _faster_model(source.location, source.local)
+        threads = threads or cores()
+        self.model = _faster_model(source.location, source.local, threads)
 
     def detect(self, samples: np.ndarray) -> LanguageGuess:
         if not self.model.model.is_multilingual:
@@ -289,7 +297,7 @@ class FasterEngine:
 
 
 @functools.cache
-def _faster_model(location: str, local: bool):
+def _faster_model(location: str, local: bool, threads: int):
     import ctranslate2
     from faster_whisper import WhisperModel
 
@@ -297,7 +305,7 @@ def _faster_model(location: str, local: bool):
     settings = {
         "device": "cuda" if cuda else "cpu",
         "compute_type": "float16" if cuda else "int8",
-        "cpu_threads": _threads(),
+        "cpu_threads": threads,
     }
     source = weights.ModelSource("faster", location, location, local, location)
     try:
@@ -314,9 +322,10 @@ def _faster_model(location: str, local: bool):
 class OpenaiEngine:
     """The reference openai-whisper on torch: fp32 on CPU, fp16 on CUDA."""
 
-    def __init__(self, source: weights.ModelSource) -> None:
+    def __init__(self, source: weights.ModelSource, threads: int = 0) -> None:
         self.source = source
-        self.model = _openai_model(source.location, source.local, source.alignment_heads)
+        threads = threads or cores()
+        self.model = _openai_model(source.location, source.local, source.alignment_heads, threads)
 
     def detect(self, samples: np.ndarray) -> LanguageGuess:
         import whisper
@@ -362,11 +371,13 @@ class OpenaiEngine:
 
 
 @functools.cache
-def _openai_model(location: str, local: bool, heads: tuple[tuple[int, int], ...] | None):
+def _openai_model(
+    location: str, local: bool, heads: tuple[tuple[int, int], ...] | None, threads: int
+):
     import torch
     import whisper
 
-    torch.set_num_threads(_threads())
+    torch.set_num_threads(threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     try:
         model = whisper.load_model(location, device=device)

@@ -215,3 +215,40 @@ def test_report_with_since_last_time_loads_every_image(browser, page_with_past, 
         assert natural == NARROW.width * NARROW.dpi and shown <= 390 and right <= 390
         assert NARROW.font / 72 * shown / NARROW.width >= 10  # chart text 10 px or more
     full_page_screenshot(browser, 390, shots_dir(tmp_path) / "since-390.png")
+
+
+@pytest.fixture(scope="module")
+def class_page(shared_rehearsals, tmp_path_factory) -> Path:
+    """A real class report: two shared rehearsals (cached transcripts) and a corrupt file."""
+    from rehearse.batch import BatchOptions, plan, run_batch
+
+    folder = tmp_path_factory.mktemp("class")
+    for name in ("pl-skips", "pl-full"):
+        shutil.copy(shared_rehearsals[name], folder)
+    (folder / "broken.mp3").write_bytes(b"<b>not audio</b>" * 64)
+    out = tmp_path_factory.mktemp("class-out")
+    notes = ROOT / "benchmarks" / "cases" / "tune" / "kilka-zdan-o-sobie.md"
+    run_batch(plan(folder, notes), out, batch=BatchOptions(jobs=1, record=False))
+    return out / "batch.html"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_class_report_links_every_report_and_fits_the_screen(browser, class_page, width, tmp_path):
+    from urllib.parse import unquote, urlparse
+
+    browser.set_window_size(width, 900)
+    browser.get(class_page.as_uri())
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.naturalWidth, i.clientWidth])"
+    )
+    [(natural, shown)] = images
+    assert natural == (NARROW.width * NARROW.dpi if width == 390 else 1170) and shown <= width
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    links = [a.get_attribute("href") for a in browser.find_elements("css selector", "td a")]
+    assert len(links) == 2 and all(Path(unquote(urlparse(u).path)).is_file() for u in links)
+    failed = browser.find_element("css selector", "tr.failed").text
+    assert "broken" in failed and "cannot decode" in failed
+    full_page_screenshot(browser, width, shots_dir(tmp_path) / f"class-{width}.png")

@@ -1,0 +1,417 @@
+"""Many recordings at once: plan -> skip what is done -> analyse in parallel -> save each
+report and history entry -> the class report.
+
+Every recording goes through the same ``analysis.analyze`` as ``rehearse analyze``. Workers
+(processes on this machine, or Ray tasks with ``cluster="ray"``: see ``rehearse.cluster``)
+only analyse; this process alone writes the report folders and the history database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.util
+import json
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from rehearse import __version__
+from rehearse.analysis import AnalyzeOptions, analyze
+from rehearse.errors import InputError, RehearseError
+from rehearse.files import sha256_file
+from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict
+from rehearse.transcribe import cores
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = frozenset(
+    [
+        ".wav",
+        ".mp3",
+        ".m4a",
+        ".aac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".flac",
+        ".webm",
+        ".mp4",
+        ".mkv",
+        ".mov",
+        ".wma",
+        ".amr",
+    ]
+)
+MANIFEST_COLUMNS = ("recording", "notes", "speaker")
+BATCH_FILE = "batch.json"
+# Threads one transcription gets by default. benchmarks/batch_throughput.py on 2 cores: two
+# jobs of one thread each analyse more recordings per hour than one job of two threads
+# (CTranslate2 does not scale linearly with threads), at one more model in memory (~300 MB).
+THREADS_PER_JOB = 1
+MOST_SKIPPED = 10  # points listed in the class report as most often skipped
+KEY_VERSION = 1  # bump when what makes an analysis "the same" changes
+
+
+@dataclass(frozen=True)
+class Job:
+    """One recording to analyse against its notes, as ``speaker``."""
+
+    recording: Path
+    notes: Path
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How to run a batch. ``jobs`` 0: ``default_jobs()``; ``threads`` (per job) 0: the cores
+    shared out over the jobs; ``cluster`` None runs processes here, "ray" Ray tasks at
+    ``address`` ("auto": a running cluster; None: ``$RAY_ADDRESS``, else a private local one)."""
+
+    jobs: int = 0
+    threads: int = 0
+    force: bool = False
+    cluster: str | None = None
+    address: str | None = None
+    record: bool = True
+    db: Path | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A recording that could not be analysed, as one line."""
+
+    message: str
+
+
+Result = Analysis | Failure
+OnRow = Callable[[BatchRow, int, int], None]
+
+
+def default_jobs() -> int:
+    """Parallel transcriptions this machine runs best (see ``THREADS_PER_JOB``)."""
+    return max(1, cores() // THREADS_PER_JOB)
+
+
+def share_threads(jobs: int, threads: int = 0) -> int:
+    """Threads per job: ``threads``, or the cores shared out over ``jobs`` (at least one)."""
+    return threads or max(1, cores() // max(1, jobs))
+
+
+# --- step 1: the plan -------------------------------------------------------------------
+
+
+def plan(source: str | Path, notes: str | Path | None = None) -> list[Job]:
+    """The recordings of a folder (against ``notes``; the speaker is each file's stem) or of a
+    CSV manifest (``recording,notes,speaker``; paths from the manifest's folder, ``notes``
+    filling empty notes cells). InputError for anything that cannot be run."""
+    source = Path(source)
+    if source.is_dir():
+        jobs = _folder_jobs(source, notes)
+    elif source.is_file():
+        jobs = _manifest_jobs(source, notes)
+    else:
+        raise InputError(f"{source}: no such folder or manifest")
+    _check_jobs(jobs)
+    return jobs
+
+
+def _folder_jobs(folder: Path, notes: str | Path | None) -> list[Job]:
+    if notes is None:
+        raise InputError(f"--notes is needed for a folder of recordings ({folder})")
+    found = sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
+    )
+    if not found:
+        known = " ".join(sorted(AUDIO_SUFFIXES))
+        raise InputError(f"{folder}: no recordings in it (looked for {known})")
+    return [Job(p, Path(notes), p.stem) for p in found]
+
+
+def _manifest_jobs(manifest: Path, notes: str | Path | None) -> list[Job]:
+    try:
+        text = manifest.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the manifest {manifest}: {exc}") from None
+    reader = csv.DictReader(text.splitlines())
+    header = [(h or "").strip().lower() for h in reader.fieldnames or ()]
+    if "recording" not in header or any(h not in MANIFEST_COLUMNS for h in header):
+        raise InputError(
+            f"{manifest}: the first row should name the columns {','.join(MANIFEST_COLUMNS)} "
+            f"(speaker and notes optional), not {','.join(header) or 'nothing'}"
+        )
+    reader.fieldnames = header
+    base = manifest.parent
+    jobs = []
+    for line, row in enumerate(reader, start=2):
+        recording = (row.get("recording") or "").strip()
+        row_notes = (row.get("notes") or "").strip() or (str(notes) if notes else "")
+        if not recording:
+            raise InputError(f"{manifest}:{line}: no recording")
+        if not row_notes:
+            raise InputError(f"{manifest}:{line}: no notes (add a notes column or --notes)")
+        speaker = (row.get("speaker") or "").strip() or None
+        jobs.append(Job(base / recording, base / row_notes, speaker))
+    if not jobs:
+        raise InputError(f"{manifest}: no recordings listed")
+    return jobs
+
+
+def _check_jobs(jobs: list[Job]) -> None:
+    """Every recording and notes file exists and every notes file reads, before any work."""
+    from rehearse.notes import load_notes
+
+    for job in jobs:
+        if not job.recording.is_file():
+            raise InputError(f"{job.recording}: no such recording")
+    for notes in dict.fromkeys(job.notes for job in jobs):
+        load_notes(notes)
+
+
+# --- step 2: what is done already ---------------------------------------------------------
+
+
+def job_key(job: Job, options: AnalyzeOptions) -> str:
+    """What makes an analysis the same: the audio's and notes' bytes, the speaker and the
+    options that change the result (not the cache, the threads or where files are)."""
+    transcribe = replace(options.transcribe, cache=True, cache_dir=None, threads=0)
+    chosen = asdict(replace(options, transcribe=transcribe))
+    key = {
+        "version": KEY_VERSION,
+        "rehearse": __version__,
+        "audio": sha256_file(job.recording),
+        "notes": sha256_file(job.notes),
+        "speaker": job.speaker,
+        "options": chosen,
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def earlier_rows(out: Path) -> dict[str, BatchRow]:
+    """The recordings an earlier batch into ``out`` analysed, by key (none if unreadable)."""
+    path = out / BATCH_FILE
+    try:
+        report = from_dict(BatchReport, json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("starting afresh: cannot read the earlier batch %s (%s)", path, exc)
+        return {}
+    return {r.key: r for r in report.rows if r.ok and r.report}
+
+
+def _done_before(out: Path, row: BatchRow | None) -> Analysis | None:
+    """The analysis an earlier row points to, if its report folder still holds it."""
+    from rehearse.report import load_analysis
+
+    if row is None or row.report is None:
+        return None
+    try:
+        return load_analysis(out / row.report)
+    except InputError:
+        return None
+
+
+# --- step 3: analysing ----------------------------------------------------------------------
+
+
+def analyse_one(job: Job, options: AnalyzeOptions) -> Result:
+    """``rehearse analyze`` of one recording, its failure as one line (runs in a worker)."""
+    try:
+        return analyze(job.recording, job.notes, options, speaker=job.speaker)
+    except RehearseError as exc:
+        return Failure(str(exc))
+    except Exception as exc:  # a worker must report, never take the batch down
+        return Failure(f"{job.recording}: {type(exc).__name__}: {exc}")
+
+
+def run_local(
+    todo: list[tuple[int, Job]], options: AnalyzeOptions, jobs: int
+) -> Iterator[tuple[int, Result]]:
+    """Analyse ``todo`` in ``jobs`` processes (in this one for a single job), yielding each
+    result as it comes."""
+    if jobs <= 1 or len(todo) <= 1:
+        for index, job in todo:
+            yield index, analyse_one(job, options)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
+        futures = {pool.submit(analyse_one, job, options): (index, job) for index, job in todo}
+        for future in as_completed(futures):
+            index, job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker process died (killed, out of memory)
+                result = Failure(f"{job.recording}: the worker stopped: {exc}")
+            yield index, result
+
+
+# --- step 4: saving ---------------------------------------------------------------------------
+
+
+def save(analysis: Analysis, out: Path, database: Path | None) -> Path:
+    """The report folder of one analysis, with its past, and its history entry (when
+    ``database``), as ``rehearse analyze`` writes them."""
+    from rehearse.history import HistoryDB, past_of
+    from rehearse.report import write_report
+
+    past = past_of(database, analysis) if database else None
+    folder = write_report(analysis, out, past=past)
+    if database:
+        with HistoryDB.open(database, create=True) as history:
+            history.record(analysis, folder)
+    return folder
+
+
+def row_of(job: Job, key: str, result: Result, status: str, report: str | None) -> BatchRow:
+    """A batch row: the recording's figures, or its failure."""
+    base = BatchRow(
+        recording=str(job.recording),
+        notes=str(job.notes),
+        speaker=job.speaker,
+        status="failed" if isinstance(result, Failure) else status,
+        key=key,
+    )
+    if isinstance(result, Failure):
+        return replace(base, error=result.message)
+    summary, pacing = result.summary, result.pacing
+    return replace(
+        base,
+        report=report,
+        title=result.talk.title,
+        coverage=summary.coverage,
+        points=len(result.points),
+        skipped=summary.skipped,
+        duration=summary.duration,
+        talk_time=pacing.talk_time,
+        target=summary.target,
+        wpm=pacing.wpm,
+        pace_verdict=pacing.pace_verdict,
+        fillers_per_minute=pacing.fillers_per_minute,
+        restarts=len(result.restarts),
+    )
+
+
+def most_skipped(analyses: Iterable[Analysis], count: int = MOST_SKIPPED) -> list[SkippedPoint]:
+    """The points skipped most often, per talk, as a share of that talk's recordings."""
+    tally: dict[tuple[str, int], list] = {}
+    talks: dict[str, int] = {}
+    for analysis in analyses:
+        talk = analysis.talk.title
+        talks[talk] = talks.get(talk, 0) + 1
+        for point in analysis.points:
+            entry = tally.setdefault((talk, point.number), [point.text, 0])
+            entry[1] += not point.said
+    found = [
+        SkippedPoint(talk, number, text, skipped, talks[talk])
+        for (talk, number), (text, skipped) in tally.items()
+        if skipped
+    ]
+    found.sort(key=lambda p: (-p.skipped / p.of, -p.skipped, p.title, p.number))
+    return found[:count]
+
+
+# --- the whole batch --------------------------------------------------------------------------
+
+
+def run_batch(
+    jobs: list[Job],
+    out: str | Path,
+    options: AnalyzeOptions | None = None,
+    batch: BatchOptions | None = None,
+    *,
+    on_row: OnRow | None = None,
+) -> BatchReport:
+    """Analyse every job not done before, save each report and history entry, and write the
+    class report (batch.json, .md, .html and its chart) into ``out``. ``on_row(row, done,
+    total)`` follows along. A recording that fails is a failed row; the rest go on."""
+    from rehearse.history import check_db, default_db
+    from rehearse.report import check_output
+    from rehearse.report.batch import write_batch_report
+
+    out, options, batch = Path(out), options or AnalyzeOptions(), batch or BatchOptions()
+    check_batch(batch)
+    check_output(out)
+    database = (batch.db or default_db(out)) if batch.record else None
+    if database:
+        check_db(database)
+    count = batch.jobs or default_jobs()
+    threads = share_threads(count, batch.threads)
+    options = replace(options, transcribe=replace(options.transcribe, threads=threads))
+    keys = [job_key(job, options) for job in jobs]
+    rows: dict[int, BatchRow] = {}
+    analyses: dict[int, Analysis] = {}
+
+    def done(index: int, row: BatchRow, analysis: Analysis | None) -> None:
+        rows[index] = row
+        if analysis is not None:
+            analyses[index] = analysis
+        write_batch_report(_report(jobs, rows, analyses), out, formats=("json",))
+        if on_row:
+            on_row(row, len(rows), len(jobs))
+
+    before = {} if batch.force else earlier_rows(out)
+    todo = []
+    for index, (job, key) in enumerate(zip(jobs, keys, strict=True)):
+        analysis = _done_before(out, before.get(key))
+        if analysis is None:
+            todo.append((index, job))
+        else:
+            done(index, row_of(job, key, analysis, "skipped", before[key].report), analysis)
+    for index, result in _analyse(todo, options, batch, count, threads):
+        job = jobs[index]
+        if isinstance(result, Analysis):
+            result = _saved(result, out, database)
+        if isinstance(result, tuple):
+            analysis, folder = result
+            report = folder.resolve().relative_to(out.resolve()).as_posix()
+            done(index, row_of(job, keys[index], analysis, "analysed", report), analysis)
+        else:
+            done(index, row_of(job, keys[index], result, "failed", None), None)
+    report = _report(jobs, rows, analyses)
+    write_batch_report(report, out)
+    return report
+
+
+def _analyse(
+    todo: list[tuple[int, Job]], options: AnalyzeOptions, batch: BatchOptions, jobs: int,
+    threads: int,
+) -> Iterator[tuple[int, Result]]:  # fmt: skip
+    if batch.cluster is None:
+        return run_local(todo, options, jobs)
+    if batch.cluster == "ray":
+        from rehearse.cluster import run_ray
+
+        return run_ray(todo, options, batch.address, threads)
+    raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
+
+
+def _saved(analysis: Analysis, out: Path, database: Path | None) -> tuple | Failure:
+    try:
+        return analysis, save(analysis, out, database)
+    except RehearseError as exc:
+        return Failure(f"{analysis.recording.path}: analysed, but not saved: {exc}")
+
+
+def _report(jobs: list[Job], rows: dict[int, BatchRow], analyses: dict[int, Analysis]):
+    return BatchReport(
+        created=datetime.now().astimezone().isoformat(timespec="seconds"),
+        rows=tuple(rows[i] for i in sorted(rows)),
+        most_skipped=tuple(most_skipped(analyses[i] for i in sorted(analyses))),
+    )
+
+
+def check_batch(batch: BatchOptions) -> None:
+    """InputError for options that cannot work, before any work."""
+    if batch.jobs < 0 or batch.threads < 0:
+        raise InputError("--jobs and --threads take a positive number (0: the default)")
+    if batch.cluster not in (None, "ray"):
+        raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
+    if batch.cluster == "ray" and importlib.util.find_spec("ray") is None:
+        raise InputError("--cluster ray needs Ray: pip install 'rehearse[cluster]' (on every node)")
+    if batch.address and batch.cluster is None:
+        raise InputError("--address needs --cluster ray")
