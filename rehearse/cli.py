@@ -548,6 +548,8 @@ def _analyze_and_report(
 def _print_warnings(analysis) -> None:
     for warning in analysis.warnings:
         _warn(warning)
+    for warning in analysis.voice.warnings if analysis.voice else ():
+        _warn(f"voice: {warning}")
 
 
 def _point_list(points, more: str) -> str:
@@ -602,6 +604,7 @@ def _print_summary(analysis, past=None) -> None:
         ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
         ("Time per slide", _slide_lines(analysis)),
         ("Fillers", view.filler_text(analysis)),
+        ("Voice", view.voice_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report")),
         ("Out of order", _point_list(reordered, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),

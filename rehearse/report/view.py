@@ -182,6 +182,37 @@ def repeat_text(point: PointReport) -> str:
     return "also at " + ", ".join(clock(r.start) for r in point.repeats)
 
 
+def voice_text(analysis: Analysis) -> str:
+    """'varied (2.8 st); monotone 0:40 in points 9–10; trails off at 30 % of sentence ends';
+    '' without a voice stage."""
+    voice = analysis.voice
+    if voice is None:
+        return ""
+    if not voice.measured:
+        return "not measured: " + "; ".join(w for w in voice.warnings if "no voice verdict" in w)
+    parts = [f"{voice.verdict} (pitch spread {voice.pitch_variation_st:.1f} semitones)"]
+    if voice.monotone:
+        took = sum(s.end - s.start for s in voice.monotone)
+        numbers = sorted({s.point for s in voice.monotone if s.point is not None})
+        where = f" in {number_ranges(numbers)}" if numbers else ""
+        parts.append(f"monotone {clock(took)}{where}")
+    if voice.trailing_off_share is not None:
+        parts.append(f"trails off at {voice.trailing_off_share:.0%} of sentence ends")
+    return "; ".join(parts)
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """[3, 9, 10] -> 'points 3, 9–10'; [4] -> 'point 4'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"point {text}" if len(numbers) == 1 else f"points {text}"
+
+
 def pause_text(analysis: Analysis) -> str:
     """'3, longest 4.2 s at 1:05' or 'none'."""
     pauses = analysis.pacing.pauses
