@@ -90,7 +90,6 @@ def measure_recording_voice(recording: str | Path, analysis: Analysis, sha256: s
     return measure_voice(audio.samples, analysis.transcript, analysis.points)
 
 
-
 def demo_options() -> AnalyzeOptions:
     """The demo's options: the defaults with the talk's 3-minute slot as the target."""
     return AnalyzeOptions(pacing=PacingOptions(target=DEMO_TARGET))
