@@ -497,6 +497,14 @@ class Rehearsal:
     fillers_per_minute: float
     restarts: int
     language: str | None = None
+    # The voice (None: not measured, or recorded before the voice stage): the median pitch
+    # spread in semitones, its verdict, seconds of monotone spans, the share of sentences that
+    # trail off and the loudness of speech in dBFS.
+    pitch_variation_st: float | None = None
+    voice_verdict: str | None = None
+    monotone_seconds: float | None = None
+    trailing_off_share: float | None = None
+    loudness_db: float | None = None
     points: tuple[RehearsalPoint, ...] = ()
 
     @property

@@ -65,6 +65,7 @@ EDGE_PERCENTILE = 80  # level of the loud part of an edge: robust to word times 
 TRAIL_DB = 6.0
 MIN_SENTENCE = 1.5  # s; shorter sentences have no separate start and end
 SENTENCE_END = (".", "!", "?", "…")
+NO_VERDICT = "no voice verdict"  # opens the warning that says why there is none
 
 
 @dataclass(frozen=True)
@@ -224,10 +225,10 @@ def quality_warnings(frames: Frames, floor: float, speech: float) -> list[str]:
 def _no_verdict(voiced: float, snr: float) -> str:
     if voiced < MIN_VOICED:
         return (
-            f"no voice verdict: only {voiced:.0f} s of voiced speech "
+            f"{NO_VERDICT}: only {voiced:.0f} s of voiced speech "
             f"(at least {MIN_VOICED:.0f} s needed)"
         )
-    return f"no voice verdict: speech is only {snr:.0f} dB above the background noise"
+    return f"{NO_VERDICT}: speech is only {snr:.0f} dB above the background noise"
 
 
 # --- step 3: pitch variation per 10 s window, monotone spans ---------------------------------

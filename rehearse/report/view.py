@@ -13,7 +13,7 @@ from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past
-from rehearse.voice import MONOTONE_ST
+from rehearse.voice import MONOTONE_ST, NO_VERDICT
 
 STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
 
@@ -190,7 +190,7 @@ def voice_text(analysis: Analysis) -> str:
     if voice is None:
         return ""
     if not voice.measured:
-        return "not measured: " + "; ".join(w for w in voice.warnings if "no voice verdict" in w)
+        return "not measured: " + "; ".join(w for w in voice.warnings if w.startswith(NO_VERDICT))
     below = f", below {MONOTONE_ST:g}" if voice.verdict == "monotone" else ""
     parts = [f"{voice.verdict} (pitch spread {voice.pitch_variation_st:.1f} semitones{below})"]
     if voice.monotone:
