@@ -136,8 +136,8 @@ def point(number: int, start: float, end: float) -> PointReport:
 def test_trailing_off_sentences_and_their_points():
     length, step = 3.0, 3.5
     starts = [i * step for i in range(8)]
-    fading = {1, 2, 5}  # these sentences fall 15 dB over their last 0.8 s
-    drop = [15.0 if i in fading else 0.0 for i in range(8)]
+    fading = {1, 2, 5}  # these sentences fall 25 dB over their last 0.8 s
+    drop = [25.0 if i in fading else 0.0 for i in range(8)]
 
     def amplitude(t):
         i = np.minimum((t // step).astype(int), 7)

@@ -218,8 +218,9 @@ def voice_help(analysis: Analysis) -> str:
         f"semitones and below {v.MONOTONE_SHARE:.0%} of your own median spread. Loudness: the "
         "RMS level of your voiced speech in dBFS (pauses left out); phones and many laptops "
         "apply automatic gain control, which evens loudness out, so a flat loudness line may "
-        "be the device rather than you. A sentence trails off when the loud part of its last "
-        f"{v.EDGE:g} s is {v.TRAIL_DB:g} dB or more below that of its first {v.EDGE:g} s."
+        "be the device rather than you. A sentence trails off when its last "
+        f"{v.EDGE:g} s of voiced speech are {v.TRAIL_DB:g} dB or more quieter than its first "
+        f"{v.EDGE:g} s."
     )
 
 
