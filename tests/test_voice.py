@@ -231,3 +231,14 @@ def test_voice_round_trips_in_analysis_json(flat_espeak):
     assert set(data["windows"][0]) >= {"start", "pitch_variation_st", "loudness_db"}
     assert from_json(Voice, to_json(flat_espeak)) == flat_espeak
     assert from_dict(Voice, data) == flat_espeak
+
+
+def test_a_flat_stretch_inside_a_real_reading_is_a_monotone_span(tmp_path):
+    """40 s of a real human reading, 30 s of flat espeak-ng, then the reading again, joined
+    on 10 s window edges: only the espeak-ng stretch is monotone."""
+    human = load_audio(SOURCES / "babylon.mp3").samples
+    flat = espeak(tmp_path, "x-low")[: 30 * SAMPLE_RATE]
+    cut = 40 * SAMPLE_RATE
+    voice = measure_voice(np.concatenate([human[:cut], flat, human[cut:]]), NO_WORDS)
+    assert voice.verdict == "varied"
+    assert [(s.start, s.end) for s in voice.monotone] == [(40.0, 70.0)]
