@@ -647,6 +647,7 @@ def pacing(
     """
     from rehearse.analysis import analyze
 
+    options = replace(options, voice=False)  # not shown here
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
