@@ -994,6 +994,7 @@ def coverage(
     from rehearse.analysis import analyze
     from rehearse.models import to_dict
 
+    options = replace(options, voice=False)  # not shown here
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
