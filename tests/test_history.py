@@ -338,7 +338,8 @@ def test_reports_say_what_changed_since_last_time(shared_rehearsals, notes, tmp_
         assert "6% slower than your median 4.3 syllables/s (2 rehearsals)" in text
     assert "<li><b>13.</b> czym sie interesuje poza MLem</li>" in html
     assert "![Progress across rehearsals" in markdown and "(progress.png)" in markdown
-    assert html.count('src="data:image/png;base64,') == 4
+    # coverage, pacing, budget, voice and progress
+    assert html.count('src="data:image/png;base64,') == 5
 
     # re-rendered after a fourth rehearsal (another recording): the same past, the same page
     first = load_analysis(folders[0])
