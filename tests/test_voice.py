@@ -242,3 +242,27 @@ def test_a_flat_stretch_inside_a_real_reading_is_a_monotone_span(tmp_path):
     voice = measure_voice(np.concatenate([human[:cut], flat, human[cut:]]), NO_WORDS)
     assert voice.verdict == "varied"
     assert [(s.start, s.end) for s in voice.monotone] == [(40.0, 70.0)]
+
+
+def test_espeak_sentences_ending_softly_trail_off(tmp_path):
+    """espeak-ng sentences, every other one with its second half at SSML volume x-soft, laid
+    end to end with their known times as the transcript's sentences."""
+    sentence = "The traders brought spices and silk {}from distant lands across the sea.{}"
+    said = []
+    for name, (open_, close) in {
+        "even": ("", ""),
+        "soft": ('<prosody volume="x-soft">', "</prosody>"),
+    }.items():
+        out = tmp_path / f"{name}.wav"
+        ssml = f"<speak>{sentence.format(open_, close)}</speak>"
+        subprocess.run(["espeak-ng", "-m", "-w", str(out), ssml], check=True)
+        said.append(load_audio(out).samples)
+    gap = np.zeros(int(0.4 * SAMPLE_RATE), dtype=np.float32)
+    pieces, starts, length = [], [], len(said[0]) / SAMPLE_RATE
+    for i in range(8):
+        starts.append(sum(len(p) for p in pieces) / SAMPLE_RATE)
+        pieces += [said[i % 2][: len(said[0])], gap]
+    voice = measure_voice(np.concatenate(pieces), sentence_transcript(starts, length))
+    assert voice.measured and voice.sentences == 8
+    assert [round(s.start, 2) for s in voice.trailing_off] == [round(s, 2) for s in starts[1::2]]
+    assert voice.trailing_off_share == 0.5
