@@ -2,29 +2,35 @@
 
 ``align`` runs these steps, one function each:
 
-1. ``_speech``: the transcript as tokens, cut into units at sentence ends, pauses and Whisper
-   segment edges; each unit start gets a break strength judged against this speaker's own
-   pauses (a 0.6 s pause is a strong break for a fast speaker, a weak one for a slow reader).
+1. ``_speech``: the transcript as tokens, cut into units at sentence ends and pauses; each unit
+   start gets a break strength judged against this speaker's own pauses (a 0.6 s pause is a
+   strong break for a fast speaker, a weak one for a slow reader). A sentence starts after
+   Whisper's full stop, or after a pause longer than nine in ten of the speaker's unless
+   Whisper put a comma there (the speaker took a breath mid-sentence).
 2. ``evidence.gather``: how well every point word is heard in every token (fuzzy, IDF-weighted).
 3. ``_emissions``: per point and unit, its evidence minus what it finds in ordinary speech.
-4. ``_assign``: a Viterbi pass (``sequence.best_path``) gives each unit to a point or to "off
+4. ``_meaning``: the sentences the words leave unplaced (no point heard, or two about equally)
+   are embedded (``meaning.py``) and add to the point they are clearly most about (paraphrase).
+5. ``_assign``: a Viterbi pass (``sequence.best_path``) gives each unit to a point or to "off
    script"; ``_reject`` then checks every run (real evidence of its point, a repeat that is a
    real delivery, not just the rest of a neighbour's passage); failing runs are forbidden and
    the pass runs again.
-5. ``_reclaim``: a point still missed may take the edge of another run that does not need it.
-6. ``_rescue_keywords``: a short point whose words are heard in order in its place between
+6. ``_reclaim``: a point still missed may take the edge of another run that does not need it.
+7. ``_rescue_keywords``: a short point whose words are heard in order in its place between
    its neighbours (one of them garbled) is found there.
-7. ``_place_boundaries``: between two adjacent points, the sentences in between go to the side
-   whose words they hold, and the cut lands on the strongest break (for this speaker) at a
-   sentence end, never inside a sentence when a sentence end lies between.
-8. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
-   what lies between them; a stray mention ``adlib`` seconds or more away is cut, and what is
-   cut, and speech outside every run, are ad-libs.
-9. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
-   and its other deliveries as ``repeats``.
-10. ``_restarts``: going back to a point already said and carrying on through points said
+8. ``_place_boundaries``: between two adjacent points, the sentences in between go to the side
+   whose words (each counted once per side) and meaning they hold, and the cut lands on the
+   strongest break for this speaker at a sentence start; on a tie the later cut wins.
+9. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
+   what lies between them; a stray mention ``adlib`` seconds or more away is cut.
+10. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
+    between the runs said before and after it.
+11. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
+    and its other deliveries as ``repeats``.
+12. ``_restarts``: going back to a point already said and carrying on through points said
     before is a restart.
-11. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain.
+13. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
+    ``_adlibs``: speech outside every run, ``adlib`` seconds or more.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ class AlignOptions:
 
 
 _SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
+_LIST_NUMBER = re.compile(r"\d+[.)]$")  # "2." opening a sentence numbers what follows
 
 # Units and breaks.
 _UNIT_MAX = 30  # tokens; longer units are split at their largest gap (finer: slower, noisier)
@@ -105,6 +112,7 @@ _MIN_RECALL = 0.12  # a run must hear at least this share of its point's weighte
 _MARGIN = 0.08  # ... and this much more than the point's background (90th percentile)
 _ALONE = 0.25  # lift over the background at which one heard word is enough
 _WINDOW_BASE, _WINDOW_PER_WORD = 8, 3  # tokens of speech a point's words usually take
+_SPREAD = 2  # ... or this many times more: a summary of one long sentence (wider: chance hits)
 _NEEDED = 0.12  # a neighbour's recall gain that makes a stretch its own
 _SPECIFIC = 0.15  # recall a point must have over its neighbour's stretch to keep its own
 _REPEAT_SHARE = 0.5  # a second delivery must hear this share of the best delivery's recall
@@ -195,16 +203,19 @@ def _speech(transcript: Transcript, language: str | None) -> _Speech:
                 content.append(not any(is_stopword(f, language) for f in token))
     word_first.append(len(forms))
     rank = _pause_rank([max(0.0, b.start - a.end) for a, b in itertools.pairwise(words)])
-    ends = [bool(_SENTENCE_END.search(w.text.strip())) for w in words]
+    texts = [w.text.strip() for w in words]
+    ends = [bool(_SENTENCE_END.search(t)) for t in texts]
+    marks = [bool(_LIST_NUMBER.match(t)) and (i == 0 or ends[i - 1]) for i, t in enumerate(texts)]
+    ends = [end and not mark for end, mark in zip(ends, marks, strict=True)]
     punctuated = sum(ends) >= _SENTENCES_PER_WORD * len(words)
-    commas = [w.text.strip().endswith((",", ";")) for w in words]
+    leads_on = [t.endswith((",", ";")) or mark for t, mark in zip(texts, marks, strict=True)]
     starts, cues, strengths, sentences = [0], [1.0], [1.0], [True]
     for i in range(1, len(words)):
         gap = max(0.0, words[i].start - words[i - 1].end)
         strength = rank(gap)
         sentence = ends[i - 1] if punctuated else strength >= 0.5
-        sentence = sentence or (strength >= _LONG_PAUSE and not (punctuated and commas[i - 1]))
-        cue = _cue(strength, sentence)
+        sentence = sentence or (strength >= _LONG_PAUSE and not (punctuated and leads_on[i - 1]))
+        cue = 0.0 if marks[i - 1] else _cue(strength, sentence)
         if cue > 0 and word_first[i] > starts[-1] and word_first[i] < len(forms):
             starts.append(word_first[i])
             cues.append(cue)
@@ -471,7 +482,7 @@ def _repeat(
     enough; elsewhere it must be real evidence of the point on its own and hold a good
     share of what the best delivery holds."""
     run = runs[i]
-    if not speech.sentence[run.first]:
+    if not _opens_sentence(runs, i, speech, emit):
         return False
     a, b = speech.tokens(run.first, run.last)
     if _carried_on(runs, i):
@@ -483,6 +494,18 @@ def _repeat(
     return own >= _REPEAT_SHARE * ev.recall(
         evidence, run.point, *speech.tokens(best.first, best.last)
     )
+
+
+def _opens_sentence(runs: list[_Run], i: int, speech: _Speech, emit: np.ndarray) -> bool:
+    """Whether run ``i`` can open its sentence: it starts one, or the sentence's words before
+    it hold nothing of the run before (its cut is still to be placed at the sentence start)."""
+    run = runs[i]
+    start = run.first
+    while start > 0 and not speech.sentence[start]:
+        start -= 1
+    if start == run.first or i == 0 or runs[i - 1].last < start:
+        return True
+    return bool((emit[runs[i - 1].point, start : run.first] < _ANCHOR).all())
 
 
 def _others(runs: list[_Run], run: _Run, speech: _Speech) -> tuple[tuple[int, int], ...]:
@@ -522,19 +545,24 @@ def _said(
     elsewhere: tuple[tuple[int, int], ...] = (),
 ) -> bool:
     """Whether tokens ``a..b-1`` are real evidence of ``point``: in its densest stretch about
-    as long as the point itself, its words heard clearly more than in other stretches that
-    long (so a long run cannot collect chance matches), and more than one of them. One word
-    far above that background is enough for a point of one or two words, or for a run that
-    sits in notes order between its neighbours. The point's other deliveries (token spans
+    as long as the point itself (or ``_SPREAD`` times that, a long sentence it summarises),
+    its words heard clearly more than in other stretches that long (so a long run cannot
+    collect chance matches), and more than one of them. One word
+    far above that background is enough for a keyword point (a short note of one or two
+    content words; not a sentence of function words around two, such as a question), or for
+    a run that sits in notes order between its neighbours. The point's other deliveries (token spans
     ``elsewhere``) are not its background."""
-    length = min(b - a, _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point]))
-    first = a + ev.densest(evidence, point, a, b, length)
-    recall = ev.recall(evidence, point, first, first + length)
-    lift = recall - ev.background(evidence, point, a, b, total, length, elsewhere)
     heard = ev.heard(evidence, point, a, b)
-    short = len(evidence.ids[point]) <= 2
-    enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
-    return recall >= _MIN_RECALL and lift >= _MARGIN and enough
+    short = len(evidence.ids[point]) <= 2 and evidence.length[point] <= _KEYWORD_WORDS
+    base = _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point])
+    for length in sorted({min(b - a, base), min(b - a, _SPREAD * base)}):
+        first = a + ev.densest(evidence, point, a, b, length)
+        recall = ev.recall(evidence, point, first, first + length)
+        lift = recall - ev.background(evidence, point, a, b, total, length, elsewhere)
+        enough = heard >= 2 or (heard == 1 and (short or in_sequence) and lift >= _ALONE)
+        if recall >= _MIN_RECALL and lift >= _MARGIN and enough:
+            return True
+    return False
 
 
 def _absorbed(drop: _Run, keep: _Run, speech: _Speech, evidence: ev.Evidence) -> bool:

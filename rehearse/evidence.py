@@ -36,6 +36,7 @@ class Evidence:
     hit: np.ndarray  # point x transcript token: weighted best similarity
     rate: np.ndarray  # per point: its evidence per word of ordinary speech
     words: list[list[str]]  # per point and token: the word it was written as
+    length: list[int]  # per point: how many words its note has, function words included
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # backgrounds asked
 
 
@@ -92,7 +93,8 @@ def gather(
     if rate is None:
         rate = hit.sum(axis=1) / max(1.0, float(content.sum()))
     words = [[w for _, w in point] for point in written]
-    return Evidence(ids, weights, sim, hit, rate, words)
+    length = [len(split_words(p.text)) for p in notes.points]
+    return Evidence(ids, weights, sim, hit, rate, words, length)
 
 
 def _notes_rate(tokens: list[tuple[str, ...]], ids, weights) -> np.ndarray | None:

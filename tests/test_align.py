@@ -7,6 +7,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -303,3 +304,77 @@ def test_partly_said_point_lists_its_unheard_key_words_rarest_first():
     assert second.missing == () and third.missing == ()  # said: nothing to add
     limited = align(notes, transcript, AlignOptions(missing_words=2)).points[0]
     assert len(limited.missing) == 2
+
+
+def test_question_note_is_not_said_by_one_word_out_of_place():
+    """A note written as a question has few content words among its function words; one of
+    them heard once ("Three." announcing a part), out of notes order, is not the point said.
+    A keyword note of as many content words is said by that one word."""
+    from rehearse import evidence as ev
+    from rehearse.align import _said, _speech
+
+    points = [
+        "Why did we open a bakery in a small town?",
+        "What did the first winter teach us about bread?",
+        "How do the neighbours order their loaves now?",
+    ]
+    texts = [
+        "We opened the bakery because our small town had no bakery and the rent was low.",
+        "Three.",
+        "That first winter taught us that bread sells before seven in the morning.",
+    ]
+    speech = _speech(_speak(texts), "en")
+    three = speech.words.index(next(w for w in speech.words if w.text == "Three."))
+    a = int(np.searchsorted(speech.owner, three))
+    for last, said in [("Which of the three would you send him?", False),
+                       ("Send three", True)]:  # fmt: skip
+        md = "".join(f"{n}. {t}\n" for n, t in enumerate([*points, last], 1))
+        notes = parse_notes(md, "t.md")
+        evidence = ev.gather(notes, speech.forms, speech.content, "en")
+        assert _said(evidence, 3, a, a + 1, len(speech.forms)) is said, last
+
+
+def test_a_spoken_list_number_opens_the_sentence_it_numbers():
+    """Whisper writes a reader's "Two." as "2.": it opens the next sentence (a point starts
+    there), it does not end one of its own, however long the pause after it."""
+    from rehearse.align import _speech
+
+    words = [("by", 0.0), ("the", 0.3), ("sea.", 0.6), ("2.", 2.2), ("When", 4.5), ("forty", 4.9),
+             ("winters", 5.3), ("besiege", 5.8), ("thy", 6.3), ("brow,", 6.6), ("and", 7.6),
+             ("dig", 7.9), ("deep", 8.2), ("trenches.", 8.5), ("Then", 9.8)]  # fmt: skip
+    seg = tuple(Word(w, t, t + 0.25, 0.9) for w, t in words)
+    speech = _speech(Transcript("en", 10.0, "synthetic", "none", (Segment(0, 10, "", seg),)), "en")
+    starts = {speech.words[speech.owner[u]].text: bool(speech.sentence[i])
+              for i, u in enumerate(speech.units[:-1])}  # fmt: skip
+    assert starts.get("2.") is True
+    assert "When" not in starts
+    assert starts.get("Then") is True
+
+
+def test_a_summary_note_of_one_long_sentence_is_said_though_its_words_lie_apart():
+    """ "Antique ivory: certificates" sums up a long sentence whose two key words lie far
+    apart, in a talk that says "ivory" everywhere: the sentence is still its evidence."""
+    from rehearse import evidence as ev
+    from rehearse.align import _said, _speech
+
+    notes = parse_notes(
+        "1. Export bans\n2. Antique ivory: certificates\n3. Guidance document\n", "t.md"
+    )
+    texts = [
+        "Exports of raw ivory from the Union are banned since nineteen ninety.",
+        "For ivory items that have been in Europe for a very long time, domestic trade is "
+        "strictly and carefully regulated with a whole system of certificates.",
+        "The rules on ivory were tightened with a specific guidance document.",
+        "Ivory from elephants poached in Africa still reaches markets.",
+        "We keep watching the ivory trade closely.",
+        "Seizures of ivory at our ports have fallen for three years now.",
+        "Customs officers are trained to recognise ivory in parcels.",
+        "The member states share data on every ivory seizure.",
+        "Online sales of ivory are the next thing we look at.",
+        "Thank you, and I am happy to take questions about ivory.",
+    ]
+    speech = _speech(_speak(texts), "en")
+    evidence = ev.gather(notes, speech.forms, speech.content, "en")
+    second = [i for i, w in enumerate(speech.words) if w.text in ("For", "certificates.")]
+    a, b = (int(np.searchsorted(speech.owner, i)) for i in second)
+    assert _said(evidence, 1, a, b + 1, len(speech.forms), in_sequence=True)
