@@ -1,4 +1,4 @@
-"""The pipeline: notes -> transcribe -> align -> pacing -> one Analysis for the report."""
+"""The pipeline: notes -> transcribe -> align -> pacing/voice -> one Analysis for the report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from rehearse.align import AlignOptions, align
+from rehearse.audio import load_audio
 from rehearse.fillers import filler_prompt
 from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
@@ -21,11 +22,13 @@ from rehearse.models import (
     Summary,
     TalkInfo,
     TranscriptionInfo,
+    Voice,
 )
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing, reading_time
 from rehearse.report.view import clock
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
+from rehearse.voice import measure_voice
 
 DEMO_RECORDING = "pl-skips.mp3"
 DEMO_NOTES = "kilka-zdan-o-sobie.md"
@@ -38,12 +41,14 @@ SHORT_SHARE = 0.5
 
 @dataclass(frozen=True)
 class AnalyzeOptions:
-    """Options of every stage; ``keep_fillers`` prompts Whisper to keep hesitations."""
+    """Options of every stage; ``keep_fillers`` prompts Whisper to keep hesitations;
+    ``voice`` measures pitch and loudness from the audio."""
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
     align: AlignOptions = field(default_factory=AlignOptions)
     pacing: PacingOptions = field(default_factory=PacingOptions)
     keep_fillers: bool = False
+    voice: bool = True
 
 
 def analyze(
@@ -55,7 +60,7 @@ def analyze(
     speaker: str | None = None,
     talk_name: str | None = None,
 ) -> Analysis:
-    """Transcribe ``recording`` (cached), align it to the notes and measure its pacing.
+    """Transcribe ``recording`` (cached), align it to the notes, measure its pacing and voice.
     ``speaker`` (None: the usual speaker) and ``talk_name`` (``--talk``) are recorded in
     the analysis for the history."""
     options = options or AnalyzeOptions()
@@ -64,7 +69,7 @@ def analyze(
     transcript = result.transcript
     coverage = align(notes, transcript, options.align)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
-    return build_analysis(
+    analysis = build_analysis(
         notes,
         Path(recording),
         result,
@@ -73,6 +78,16 @@ def analyze(
         speaker=normal_speaker(speaker),
         talk_name=normal_name(talk_name),
     )
+    if not options.voice:
+        return analysis
+    return replace(analysis, voice=measure_recording_voice(recording, analysis, result.sha256))
+
+
+def measure_recording_voice(recording: str | Path, analysis: Analysis, sha256: str) -> Voice:
+    """The voice stage: decode the recording (the transcript may come from the cache) and
+    measure pitch and loudness against the transcript's sentences and the points."""
+    audio = load_audio(recording, sha256=sha256)
+    return measure_voice(audio.samples, analysis.transcript, analysis.points)
 
 
 def demo_options() -> AnalyzeOptions:

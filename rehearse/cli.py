@@ -548,6 +548,11 @@ def _analyze_and_report(
 def _print_warnings(analysis) -> None:
     for warning in analysis.warnings:
         _warn(warning)
+    from rehearse.voice import NO_VERDICT
+
+    for warning in analysis.voice.warnings if analysis.voice else ():
+        if not warning.startswith(NO_VERDICT):  # the summary's Voice line says why
+            _warn(f"voice: {warning}")
 
 
 def _point_list(points, more: str) -> str:
@@ -602,6 +607,7 @@ def _print_summary(analysis, past=None) -> None:
         ("Longest over budget", view.overrun_text(analysis, width=50, sep="\n")),
         ("Time per slide", _slide_lines(analysis)),
         ("Fillers", view.filler_text(analysis)),
+        ("Voice", view.voice_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report")),
         ("Out of order", _point_list(reordered, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),
@@ -765,6 +771,7 @@ def pacing(
     """
     from rehearse.analysis import analyze
 
+    options = replace(options, voice=False)  # not shown here
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
@@ -1111,6 +1118,7 @@ def coverage(
     from rehearse.analysis import analyze
     from rehearse.models import to_dict
 
+    options = replace(options, voice=False)  # not shown here
     with _progress("Transcribing") as update:
         analysis = analyze(recording, notes, options, progress=update)
     _print_warnings(analysis)
@@ -1305,6 +1313,13 @@ def _history_json(past) -> dict:
                 "wpm": r.wpm,
                 "fillers_per_minute": r.fillers_per_minute,
                 "restarts": r.restarts,
+                "voice": {
+                    "verdict": r.voice_verdict,
+                    "pitch_variation_st": r.pitch_variation_st,
+                    "monotone_seconds": r.monotone_seconds,
+                    "trailing_off_share": r.trailing_off_share,
+                    "loudness_db": r.loudness_db,
+                },
             }
             for r in past.rehearsals
         ],
@@ -1340,6 +1355,10 @@ def _print_history(past) -> None:
     table.add_column("wpm", justify="right", no_wrap=True)
     table.add_column("fillers\n/min", justify="right", no_wrap=True)
     table.add_column("restarts", justify="right", no_wrap=True)
+    voiced = any(r.pitch_variation_st is not None for r in past.rehearsals)
+    if voiced:
+        table.add_column("pitch\nspread", justify="right", no_wrap=True)
+        table.add_column("trails\noff", justify="right", no_wrap=True)
     dates = _dates([r.created for r in past.rehearsals])
     for r, date in zip(past.rehearsals, dates, strict=True):
         time = view.clock(talk_time(r))
@@ -1357,6 +1376,7 @@ def _print_history(past) -> None:
             f"{r.wpm:.0f}",
             f"{r.fillers_per_minute:.1f}",
             str(r.restarts or "–"),
+            *(_voice_cells(r) if voiced else ()),
         )
     console.print(table)
     for what, heading in (
@@ -1371,6 +1391,15 @@ def _print_history(past) -> None:
             label = escape(view.shorten(f"{h.number}. {h.text}", max(30, console.width - 24)))
             gone = " (no longer in the notes)" if h.removed else ""
             console.print(f"  {label}  {h.count} of {h.of}{gone}", highlight=False)
+
+
+def _voice_cells(r) -> tuple[str, str]:
+    """A rehearsal's pitch spread (semitones) and share of sentences trailing off; '–' when
+    its voice was not measured."""
+    if r.pitch_variation_st is None:
+        return "–", "–"
+    trails = f"{r.trailing_off_share:.0%}" if r.trailing_off_share is not None else "–"
+    return f"{r.pitch_variation_st:.1f} st", trails
 
 
 def _dates(created: list[str]) -> list[str]:

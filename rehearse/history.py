@@ -160,9 +160,24 @@ def _v2(db: sqlite3.Connection) -> None:
             )
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """The voice per rehearsal. Rehearsals recorded before stay NULL (not measured): their
+    analyses had no voice; ``rebuild`` fills them in from reports that have one."""
+    _run(
+        db,
+        """
+        ALTER TABLE rehearsals ADD COLUMN pitch_variation_st REAL;
+        ALTER TABLE rehearsals ADD COLUMN voice_verdict TEXT;
+        ALTER TABLE rehearsals ADD COLUMN monotone_seconds REAL;
+        ALTER TABLE rehearsals ADD COLUMN trailing_off_share REAL;
+        ALTER TABLE rehearsals ADD COLUMN loudness_db REAL;
+        """,
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 # MIGRATIONS[n] brings a database of version n to version n + 1; a new database runs them all.
-MIGRATIONS: list[Migration] = [_v1, _v2]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 VERSION = len(MIGRATIONS)
 
 
@@ -614,6 +629,7 @@ def rehearsal_of(analysis: Analysis, report: str | Path | None = None) -> Rehear
     """The history's view of an analysis (``report``: its report folder)."""
     pacing = analysis.pacing
     longest = max((p.duration for p in pacing.pauses), default=None)
+    voice = analysis.voice if analysis.voice is not None and analysis.voice.measured else None
     return Rehearsal(
         id=None,
         created=analysis.created,
@@ -640,6 +656,11 @@ def rehearsal_of(analysis: Analysis, report: str | Path | None = None) -> Rehear
         fillers_per_minute=pacing.fillers_per_minute,
         restarts=len(analysis.restarts),
         language=analysis.talk.language,
+        pitch_variation_st=voice.pitch_variation_st if voice else None,
+        voice_verdict=voice.verdict if voice else None,
+        monotone_seconds=sum(s.end - s.start for s in voice.monotone) if voice else None,
+        trailing_off_share=voice.trailing_off_share if voice else None,
+        loudness_db=voice.loudness_db if voice else None,
         points=tuple(
             RehearsalPoint(
                 number=p.number,

@@ -269,6 +269,65 @@ class PacingResult(Pacing):
         return Pacing(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Pacing)})
 
 
+# --- voice --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoiceWindow:
+    """One 10 s window with speech: ``voiced`` seconds of it had a pitch; the spread of that
+    pitch in semitones (None below the minimum voiced time) and the loudness of its voiced
+    frames in dBFS (RMS)."""
+
+    start: float
+    voiced: float
+    pitch_variation_st: float | None
+    loudness_db: float | None
+
+
+@dataclass(frozen=True)
+class VoiceSpan:
+    """A stretch of the talk (a monotone span, or a sentence that trails off) and the point
+    being said then (None: between points). ``drop_db``: how much quieter a sentence's end was
+    than its start."""
+
+    start: float
+    end: float
+    point: int | None = None
+    drop_db: float | None = field(default=None, metadata={OMIT_NONE: True})
+
+
+@dataclass(frozen=True)
+class PointVoice:
+    """Per point: its sentences and how many of them trail off."""
+
+    number: int
+    sentences: int
+    trailing_off: int
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How the talk sounded, relative to this speaker. ``measured`` is False when the
+    recording is too short or too noisy for a verdict (``warnings`` say why); then the
+    measures are None. ``pitch_variation_st``: median over windows of the F0 spread in
+    semitones; ``loudness_db``: RMS dBFS of all voiced speech; ``verdict``: 'varied',
+    'monotone' or 'not measured'."""
+
+    measured: bool
+    verdict: str
+    pitch_variation_st: float | None = None
+    median_f0_hz: float | None = None
+    loudness_db: float | None = None
+    noise_floor_db: float | None = None
+    windows: tuple[VoiceWindow, ...] = ()
+    monotone: tuple[VoiceSpan, ...] = ()
+    sentences: int = 0
+    trailing_off_share: float | None = None
+    trailing_off: tuple[VoiceSpan, ...] = ()
+    points: tuple[PointVoice, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
 # --- analysis (the report's contract) ----------------------------------------
 
 
@@ -370,6 +429,8 @@ class Analysis:
     restarts: tuple[Restart, ...] = ()
     warnings: tuple[str, ...] = ()
     speaker: str | None = None
+    # How the talk sounded; absent in analyses made before the voice stage or without audio.
+    voice: Voice | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def said(self) -> int:
@@ -436,6 +497,14 @@ class Rehearsal:
     fillers_per_minute: float
     restarts: int
     language: str | None = None
+    # The voice (None: not measured, or recorded before the voice stage): the median pitch
+    # spread in semitones, its verdict, seconds of monotone spans, the share of sentences that
+    # trail off and the loudness of speech in dBFS.
+    pitch_variation_st: float | None = None
+    voice_verdict: str | None = None
+    monotone_seconds: float | None = None
+    trailing_off_share: float | None = None
+    loudness_db: float | None = None
     points: tuple[RehearsalPoint, ...] = ()
 
     @property

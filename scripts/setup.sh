@@ -10,7 +10,7 @@ python=${PYTHON:-python3}
 
 if [ "$dev" = 1 ]; then
     need=()
-    for pkg in espeak-ng sox ffmpeg chromium chromium-driver libreoffice-impress; do
+    for pkg in g++ espeak-ng sox ffmpeg chromium chromium-driver libreoffice-impress; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ ${#need[@]} -gt 0 ]; then
@@ -20,6 +20,12 @@ if [ "$dev" = 1 ]; then
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     fi
+fi
+
+# pyworld (the voice stage's pitch tracker) is a source package on PyPI: pip compiles it.
+if ! command -v c++ >/dev/null 2>&1 && ! command -v g++ >/dev/null 2>&1; then
+    echo "setup: a C++ compiler is needed to build pyworld (Debian: apt-get install g++)" >&2
+    exit 1
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv

@@ -80,6 +80,24 @@ def test_analyze_reports_the_skipped_points(first):
 
 
 @pytest.mark.slow
+def test_analyze_measures_the_voice(first):
+    """The bundled rehearsal is espeak-ng Polish: a flat synthetic voice."""
+    _, folder, result = first
+    voice = load_analysis(folder / "analysis.json").voice
+    assert voice.measured and voice.verdict == "monotone"
+    assert voice.pitch_variation_st < 2.0 and len(voice.windows) == 16
+    assert voice.sentences > 5 and voice.trailing_off_share is not None
+    assert {p.number for p in voice.points} <= {p.number for p in first_points(folder)}
+    assert (folder / "voice.png").read_bytes().startswith(PNG)
+    assert "## Voice" in (folder / "report.md").read_text(encoding="utf-8")
+    assert "Voice" in result.stdout and "monotone (pitch spread" in result.stdout
+
+
+def first_points(folder: Path):
+    return [p for p in load_analysis(folder / "analysis.json").points if p.said]
+
+
+@pytest.mark.slow
 def test_second_analyze_is_a_new_folder_from_the_cache(env, first):
     out, folder, _ = first
     before = snapshot(folder)

@@ -41,6 +41,7 @@ JSON_KEYS = [
     "wpm",
     "fillers_per_minute",
     "restarts",
+    "voice",
 ]
 
 
@@ -118,6 +119,8 @@ def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_pa
     assert [round(r["coverage"], 3) for r in rehearsals] == [1.0, 0.786, 1.0]
     assert [r["duration"] for r in rehearsals] == [198.64, 157.7, 205.34]  # talk times
     assert all(r["speaker"] is None and r["restarts"] == 0 for r in rehearsals)
+    assert all(r["voice"]["verdict"] == "monotone" for r in rehearsals)  # espeak-ng is flat
+    assert all(r["voice"]["pitch_variation_st"] < 2.0 for r in rehearsals)
     folders = report_folders(out)
     assert [load_analysis(f).summary.skipped for f in folders] == [(), (3, 9, 13), ()]
 
@@ -129,7 +132,9 @@ def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_pa
         for line in result.stdout.splitlines()
         if re.match(r" *\d+ +\d\d [A-Z][a-z]{2} \d\d:\d\d ", line)
     ]
-    assert [(r[0], r[4], r[5], " ".join(r[6:-3]), r[-3]) for r in rows] == [
+    # ... wpm, fillers/min, restarts, pitch spread ("1.4 st"), trails off
+    assert all(r[-2] == "st" and float(r[-3]) < 2.0 for r in rows)  # espeak-ng: a flat voice
+    assert [(r[0], r[4], r[5], " ".join(r[6:-6]), r[-6]) for r in rows] == [
         ("1", "3:19", "14/14", "– –", "129"),
         ("2", "2:38", "11/14", "3, 9, 13 –", "131"),
         ("3", "3:25", "14/14", "– 8, 12", "121"),
@@ -283,7 +288,10 @@ def test_first_schema_database_migrates(tmp_path):
         assert opened.db.execute("SELECT version FROM schema_version").fetchone() == (VERSION,)
         after = opened.db.execute("SELECT * FROM rehearsals ORDER BY id").fetchall()
         assert [row[: len(before[0])] for row in after] == before  # nothing lost
-        assert {row[-1] for row in after} == {"pl"}  # language detected
+        languages = opened.db.execute("SELECT language FROM rehearsals").fetchall()
+        assert set(languages) == {("pl",)}  # language detected
+        voices = opened.db.execute("SELECT pitch_variation_st, voice_verdict FROM rehearsals")
+        assert set(voices) == {(None, None)}  # recorded before the voice: not measured
         talk = opened.find_talk(name="Kilka zdań")
         mine, anna = opened.history(talk, None), opened.history(talk, "Anna")
     first, second, edited = (r.points for r in (*mine.rehearsals, *anna.rehearsals))
@@ -330,7 +338,8 @@ def test_reports_say_what_changed_since_last_time(shared_rehearsals, notes, tmp_
         assert "6% slower than your median 4.3 syllables/s (2 rehearsals)" in text
     assert "<li><b>13.</b> czym sie interesuje poza MLem</li>" in html
     assert "![Progress across rehearsals" in markdown and "(progress.png)" in markdown
-    assert html.count('src="data:image/png;base64,') == 4
+    # coverage, pacing, budget, voice and progress
+    assert html.count('src="data:image/png;base64,') == 5
 
     # re-rendered after a fourth rehearsal (another recording): the same past, the same page
     first = load_analysis(folders[0])

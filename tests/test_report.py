@@ -8,6 +8,7 @@ import json
 import re
 import struct
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,16 +18,27 @@ from typer.testing import CliRunner
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
+from rehearse.audio import load_audio
 from rehearse.cli import app
 from rehearse.errors import InputError, OutputError
-from rehearse.models import SCHEMA_VERSION, Analysis, Transcript, from_json, to_dict, to_json
+from rehearse.models import (
+    SCHEMA_VERSION,
+    Analysis,
+    Transcript,
+    Voice,
+    VoiceSpan,
+    from_json,
+    to_dict,
+    to_json,
+)
 from rehearse.notes import load_notes, parse_notes
 from rehearse.pacing import PacingOptions, measure_pacing
-from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, write_report
+from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, view, write_report
 from rehearse.report.charts import charts
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import segment_labels
 from rehearse.transcribe import TranscribeResult
+from rehearse.voice import measure_voice
 
 DATA = Path(__file__).parent / "data"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -373,3 +385,43 @@ def test_report_command_renders_a_schema_1_file(tmp_path):
     data = json.loads((new / "analysis.json").read_text(encoding="utf-8"))
     assert data["schema"] == 2 and "points" not in data["pacing"]
     assert load_analysis(new) == load_analysis(folder)
+
+
+# --- voice ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def voiced(analysis) -> Analysis:
+    """The fixture analysis with the voice measured on the real demo recording."""
+    samples = load_audio(RECORDING).samples
+    return replace(analysis, voice=measure_voice(samples, analysis.transcript, analysis.points))
+
+
+def test_voice_section_chart_and_json(voiced, analysis, tmp_path):
+    folder = render(voiced, tmp_path / "with")
+    assert (folder / "voice.png").read_bytes().startswith(PNG)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="voice"' in html and "automatic gain control" in html and "Hincks" in html
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert "## Voice" in markdown and "![Pitch variation" in markdown
+    data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+    assert data["voice"]["verdict"] == voiced.voice.verdict
+    assert load_analysis(folder).voice == voiced.voice
+    plain = render(analysis, tmp_path / "without")
+    assert not (plain / "voice.png").exists()
+    assert "voice" not in json.loads((plain / "analysis.json").read_text(encoding="utf-8"))
+    assert 'id="voice"' not in (plain / "report.html").read_text(encoding="utf-8")
+
+
+def test_voice_summary_names_spans_points_and_trailing(voiced):
+    spans = (VoiceSpan(30.0, 50.0, 9), VoiceSpan(60.0, 80.0, 10), VoiceSpan(90.0, 100.0, 3))
+    voice = replace(voiced.voice, verdict="varied", monotone=spans, trailing_off_share=0.3)
+    text = view.voice_text(replace(voiced, voice=voice))
+    assert text.startswith("varied (pitch spread")
+    assert "monotone 0:50 in points 3, 9–10" in text
+    assert text.endswith("trails off at 30% of sentence ends")
+    rows = view.voice_rows(replace(voiced, voice=voice))
+    flat = [(r.point.number, r.monotone) for r in rows if r.monotone]
+    assert flat == [(3, 10), (9, 20), (10, 20)]
+    unmeasured = Voice(measured=False, verdict="not measured", warnings=("no voice verdict: x",))
+    assert view.voice_text(replace(voiced, voice=unmeasured)) == "not measured: no voice verdict: x"

@@ -1,4 +1,4 @@
-"""PNG charts of an Analysis: coverage per point, the pacing timeline, time per point.
+"""PNG charts of an Analysis: coverage per point, the pacing timeline, time per point, voice.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot state, no display).
 DejaVu Sans, bundled with matplotlib, carries the Polish glyphs. Every chart comes in two
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import matplotlib
@@ -36,6 +36,7 @@ from rehearse.report.view import (
     shorten,
     slide_times,
 )
+from rehearse.voice import MONOTONE_ST, WINDOW
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLORS = {
@@ -53,7 +54,9 @@ COLORS = {
     "ink": "#222222",
     "muted": "#6B6B6B",
     "grid": "#E6E6E6",
-    "slide_band": "#F3F3F3",
+    "slide_band": "#ECECEC",
+    "monotone": "#E69F00",
+    "trailing": "#CC79A7",
 }
 OUT_OF_ORDER_MARK = "⇅"
 # A slide's time label goes left of its bracket when the bracket ends past this share of the
@@ -114,7 +117,14 @@ def charts(analysis: Analysis, layout: Layout = WIDE) -> dict[str, bytes]:
     }
     if has_budget(analysis):
         out["budget.png"] = budget_chart(analysis, layout)
+    if has_voice(analysis):
+        out[VOICE_CHART] = voice_chart(analysis, layout)
     return out
+
+
+def has_voice(analysis: Analysis) -> bool:
+    voice = analysis.voice
+    return voice is not None and voice.measured and bool(voice.windows)
 
 
 def has_budget(analysis: Analysis) -> bool:
@@ -654,6 +664,131 @@ def _heatmap(ax: Axes, rehearsals, points, layout: Layout) -> None:
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
+
+
+# --- voice --------------------------------------------------------------------
+
+VOICE_CHART = "voice.png"
+
+
+@_styled
+def voice_chart(analysis: Analysis, layout: Layout) -> bytes:
+    """Pitch variation and loudness per 10 s window over time, the points as bands, monotone
+    spans and sentences that trail off marked."""
+    voice = analysis.voice
+    fig = _figure(layout, height=5.2 if layout is WIDE else 5.6)
+    fig.get_layout_engine().set(hspace=0.04, h_pad=0.08)
+    pitch = fig.add_subplot(2, 1, 1)
+    loud = fig.add_subplot(2, 1, 2, sharex=pitch)
+    end = _chart_end(analysis)
+    centres = [(w.start + WINDOW / 2) / 60 for w in voice.windows]
+    for ax in (pitch, loud):
+        _point_bands(ax, analysis, layout)
+        ax.grid(axis="y", color=COLORS["grid"], zorder=0)
+        _time_axis(ax, end, layout)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for span in voice.monotone:
+        pitch.axvspan(
+            span.start / 60,
+            span.end / 60,
+            color=COLORS["monotone"],
+            alpha=0.25,
+            linewidth=0,
+            zorder=0.6,
+        )
+    spreads = [w.pitch_variation_st for w in voice.windows]
+    pitch.plot(
+        centres,
+        [float("nan") if v is None else v for v in spreads],
+        marker="o",
+        markersize=3,
+        linewidth=1.6,
+        color=COLORS["actual"],
+        zorder=3,
+    )
+    pitch.axhline(MONOTONE_ST, color=COLORS["monotone"], linestyle="--", linewidth=1, zorder=2)
+    pitch.axhline(
+        voice.pitch_variation_st, color=COLORS["actual"], linestyle=":", linewidth=1, zorder=2
+    )
+    top = max([MONOTONE_ST, *(v for v in spreads if v is not None)]) * 1.35
+    pitch.set_ylim(0, top)
+    pitch.set_ylabel("pitch spread (st)" if layout is NARROW else "pitch variation\n(semitones)")
+    pitch.tick_params(labelbottom=False)
+    levels = [w.loudness_db for w in voice.windows]
+    loud.plot(
+        centres,
+        [float("nan") if v is None else v for v in levels],
+        marker="o",
+        markersize=3,
+        linewidth=1.6,
+        color=COLORS["ink"],
+        zorder=3,
+    )
+    known = [v for v in levels if v is not None]
+    low, high = min(known) - 6, max(known) + 4
+    for span in voice.trailing_off:
+        loud.plot(
+            [span.start / 60, span.end / 60],
+            [low + 1.2, low + 1.2],
+            color=COLORS["trailing"],
+            linewidth=4,
+            solid_capstyle="butt",
+            zorder=3,
+        )
+    loud.set_ylim(low, high)
+    loud.set_ylabel("loudness (dBFS)" if layout is NARROW else "loudness of speech\n(dBFS, RMS)")
+    loud.set_xlabel("time into the recording (m:ss)")
+    title = f"Voice: {voice.verdict}, pitch spread {voice.pitch_variation_st:.1f} semitones"
+    _title(fig, pitch, title if layout is WIDE else f"Voice: {voice.verdict}", layout)
+    handles = [
+        Line2D([], [], color=COLORS["actual"], marker="o", markersize=3, label="pitch variation"),
+        Line2D([], [], color=COLORS["actual"], linestyle=":", label="your median"),
+        Line2D(
+            [],
+            [],
+            color=COLORS["monotone"],
+            linestyle="--",
+            label=f"monotone below {MONOTONE_ST:g}",
+        ),
+        Line2D([], [], color=COLORS["ink"], marker="o", markersize=3, label="loudness"),
+    ]
+    if voice.monotone:
+        handles.append(Patch(facecolor=COLORS["monotone"], alpha=0.25, label="monotone span"))
+    if voice.trailing_off:
+        handles.append(
+            Line2D([], [], color=COLORS["trailing"], linewidth=4, label="sentence trails off")
+        )
+    _legend(fig, handles, layout if layout is WIDE else replace(layout, legend_cols=2))
+    return _png(fig, layout)
+
+
+def _point_bands(ax: Axes, analysis: Analysis, layout: Layout) -> None:
+    """Each said point as a band over its time, alternately shaded, numbered at the top."""
+    said = sorted(
+        (p for p in analysis.points if p.start is not None and p.end is not None),
+        key=lambda p: p.start,
+    )
+    for i, p in enumerate(said):
+        ax.axvspan(
+            p.start / 60,
+            p.end / 60,
+            color=COLORS["slide_band"] if i % 2 else "#FAFAFA",
+            linewidth=0,
+            zorder=0.1,
+        )
+        wide_enough = (p.end - p.start) / _chart_end(analysis) > 0.5 / layout.width / 2
+        if wide_enough:
+            ax.text(
+                (p.start + p.end) / 120,
+                0.98,
+                str(p.number),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="top",
+                fontsize=layout.font - 2,
+                color=COLORS["muted"],
+            )
 
 
 # --- shared -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past
+from rehearse.voice import MONOTONE_ST, NO_VERDICT
 
 STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
 
@@ -180,6 +181,88 @@ def repeat_text(point: PointReport) -> str:
     if not point.repeats:
         return ""
     return "also at " + ", ".join(clock(r.start) for r in point.repeats)
+
+
+def voice_text(analysis: Analysis) -> str:
+    """'varied (2.8 st); monotone 0:40 in points 9–10; trails off at 30 % of sentence ends';
+    '' without a voice stage."""
+    voice = analysis.voice
+    if voice is None:
+        return ""
+    if not voice.measured:
+        return "not measured: " + "; ".join(w for w in voice.warnings if w.startswith(NO_VERDICT))
+    below = f", below {MONOTONE_ST:g}" if voice.verdict == "monotone" else ""
+    parts = [f"{voice.verdict} (pitch spread {voice.pitch_variation_st:.1f} semitones{below})"]
+    if voice.monotone:
+        took = sum(s.end - s.start for s in voice.monotone)
+        numbers = sorted({s.point for s in voice.monotone if s.point is not None})
+        where = f" in {number_ranges(numbers)}" if numbers else ""
+        parts.append(f"monotone {clock(took)}{where}")
+    if voice.trailing_off_share is not None:
+        parts.append(f"trails off at {voice.trailing_off_share:.0%} of sentence ends")
+    return "; ".join(parts)
+
+
+def voice_help(analysis: Analysis) -> str:
+    """What the voice measures mean, with their thresholds; relative to this speaker."""
+    from rehearse import voice as v
+
+    median = analysis.voice.median_f0_hz if analysis.voice else None
+    around = f" ({median:.0f} Hz)" if median else ""
+    return (
+        f"Pitch variation: how much your pitch moves within each {v.WINDOW:g} s of speech, as "
+        "the spread (standard deviation) of your voice's fundamental frequency in semitones "
+        f"around your own median{around}; Hincks (2005) found this spread to follow "
+        "listeners' ratings of liveliness. It is relative to you, so a deep or a high voice "
+        f"does not change it. A stretch is monotone when its spread is below {v.MONOTONE_ST:g} "
+        f"semitones and below {v.MONOTONE_SHARE:.0%} of your own median spread. Loudness: the "
+        "RMS level of your voiced speech in dBFS (pauses left out); phones and many laptops "
+        "apply automatic gain control, which evens loudness out, so a flat loudness line may "
+        "be the device rather than you. A sentence trails off when its last "
+        f"{v.EDGE:g} s of voiced speech are {v.TRAIL_DB:g} dB or more quieter than its first "
+        f"{v.EDGE:g} s."
+    )
+
+
+@dataclass(frozen=True)
+class VoicePointRow:
+    point: PointReport
+    sentences: int
+    trailing_off: int
+    monotone: float  # seconds of monotone spans whose middle falls in this point
+
+
+def voice_rows(analysis: Analysis) -> list[VoicePointRow]:
+    """Per point with a monotone span or a sentence that trails off, in notes order."""
+    voice = analysis.voice
+    if voice is None or not voice.measured:
+        return []
+    counts = {p.number: p for p in voice.points}
+    flat: dict[int, float] = {}
+    for span in voice.monotone:
+        if span.point is not None:
+            flat[span.point] = flat.get(span.point, 0.0) + span.end - span.start
+    found = []
+    for p in analysis.points:
+        pv = counts.get(p.number)
+        trailing = pv.trailing_off if pv else 0
+        if trailing or p.number in flat:
+            found.append(
+                VoicePointRow(p, pv.sentences if pv else 0, trailing, flat.get(p.number, 0))
+            )
+    return found
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """[3, 9, 10] -> 'points 3, 9–10'; [4] -> 'point 4'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"point {text}" if len(numbers) == 1 else f"points {text}"
 
 
 def pause_text(analysis: Analysis) -> str:
@@ -409,6 +492,9 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
         "filler_text": filler_text(analysis),
         "filler_detail": filler_detail(analysis),
         "pause_text": pause_text(analysis),
+        "voice_text": voice_text(analysis),
+        "voice_help": voice_help(analysis),
+        "voice_rows": voice_rows(analysis),
         "final_drift": final_drift(analysis),
         "over_rule": over_rule(),
         "score_help": score_help(),
