@@ -22,7 +22,8 @@
    whose words (each counted once per side) and meaning they hold, and the cut lands on the
    strongest break for this speaker at a sentence start; on a tie the later cut wins.
 9. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
-   what lies between them; a stray mention ``adlib`` seconds or more away is cut.
+   what lies between them; a stray mention ``adlib`` seconds or more away is cut, unless
+   meaning says the stretch is still most about the point (the speaker elaborating).
 10. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
     between the runs said before and after it.
 11. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
@@ -102,6 +103,7 @@ _AMBIGUOUS = 0.7  # ... and so is one whose two best points are heard this close
 _MEANING_Z = 1.5  # a sentence counts for a point this many spreads above the points' mean
 _MEANING_WEIGHT = 1.0  # heard words a sentence is worth per spread above that
 _MEANT_SAID = 2.0  # a run with no word evidence is said if a sentence of it is this far above
+_ON_TOPIC_Z = 1.5  # a stretch most about its run's point, this far above the mean: no ad-lib
 _FILL_SECONDS = 3.0  # speech no point holds that is worth asking meaning about
 _FILL_Z = 1.0  # a sentence goes to a missed point when this many spreads above the mean
 _FILL_SAID = 1.4  # ... and the point is found when one is its best point, this far above
@@ -179,7 +181,7 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     runs = _reclaim(runs, speech, evidence, emit)
     runs = _rescue_keywords(runs, notes, speech, emit, language)
     _place_boundaries(runs, speech, evidence, emit, meant)
-    _trim_adlibs(runs, speech, evidence, emit, options.adlib)
+    _trim_adlibs(runs, speech, evidence, emit, options.adlib, meant)
     runs = _fill_gaps(runs, speech, emit, meant)
     deliveries = _deliveries(runs, speech, evidence)
     restarts = _restarts(runs)
@@ -764,13 +766,19 @@ def _heard_before(speech, evidence, emit, point, first, last, reverse=False) -> 
 
 
 def _trim_adlibs(
-    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, emit: np.ndarray, shortest: float
+    runs: list[_Run],
+    speech: _Speech,
+    evidence: ev.Evidence,
+    emit: np.ndarray,
+    shortest: float,
+    meant: _Meant | None = None,
 ) -> None:
     """Shrink each run to its clusters of evidence that hold the point on their own (units
     that clearly hold it, no ``shortest`` seconds apart), cutting what lasts that long (it
     becomes ad-lib, unless meaning finds a missed point there). So a stray mention of a point's
     word far from its passage is cut, but not the opening sentence of a passage that carries
-    the point's rarest words ahead of a long stretch that repeats none of them."""
+    the point's rarest words ahead of a long stretch that repeats none of them, nor a long
+    stretch that is, by meaning, clearly most about the point (``_on_topic``)."""
     total = len(speech.forms)
     for run in runs:
         anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
@@ -786,10 +794,22 @@ def _trim_adlibs(
             c for c in clusters if _said(evidence, run.point, *speech.tokens(c[0], c[-1]), total)
         ] or [max(clusters, key=lambda c: float(emit[run.point, c[0] : c[-1] + 1].sum()))]
         first, last = held[0][0], held[-1][-1]
-        if first > run.first and speech.seconds(run.first, first - 1) >= shortest:
+        lead = first > run.first and speech.seconds(run.first, first - 1) >= shortest
+        if lead and not _on_topic(meant, run.point, run.first, first - 1):
             run.first = first
-        if last < run.last and speech.seconds(last + 1, run.last) >= shortest:
+        tail = last < run.last and speech.seconds(last + 1, run.last) >= shortest
+        if tail and not _on_topic(meant, run.point, last + 1, run.last):
             run.last = last
+
+
+def _on_topic(meant: _Meant | None, point: int, first: int, last: int) -> bool:
+    """Whether units ``first..last`` are, by meaning, about ``point`` (the speaker goes on
+    about it in other words) rather than off script."""
+    if meant is None:
+        return False
+    sentences = np.unique(meant.meaning.sentence[first : last + 1])
+    z = meant.meaning.z(sentences).mean(axis=0)
+    return int(z.argmax()) == point and float(z[point]) >= _ON_TOPIC_Z
 
 
 def _adlibs(speech: _Speech, runs: list[_Run], shortest: float) -> tuple[Adlib, ...]:

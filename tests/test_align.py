@@ -378,3 +378,30 @@ def test_a_summary_note_of_one_long_sentence_is_said_though_its_words_lie_apart(
     second = [i for i, w in enumerate(speech.words) if w.text in ("For", "certificates.")]
     a, b = (int(np.searchsorted(speech.owner, i)) for i in second)
     assert _said(evidence, 1, a, b + 1, len(speech.forms), in_sequence=True)
+
+
+def test_a_point_elaborated_in_other_words_is_no_adlib():
+    """A speaker who goes on about a point in other words for longer than ``adlib`` seconds
+    is still on it (meaning says so); an aside about something else is an ad-lib."""
+    notes = parse_notes(
+        "1. Why we opened a bakery\n2. Sourdough starter, fed twice a day\n"
+        "3. Prices of flour and electricity\n4. Our first employee, Priya\n"
+        "5. Delivery by bike\n6. A second shop next year?\n7. Thanks and questions\n",
+        "t.md",
+    )
+    texts = [
+        "We opened a bakery because we wanted to bake real bread for our street.",
+        "Everything starts with our sourdough starter, which we feed twice a day.",
+        "The wild yeast culture lives in a jar of rye and water, it bubbles and rises, and if "
+        "we forget it for a weekend the mother dough turns sour and sluggish, so one of us "
+        "comes in every morning just to look after that living leaven before anything else.",
+        "Flour and electricity prices both doubled this year.",
+        "In June our first employee, Priya, joined us at the counter.",
+        "We now deliver bread by bike to the offices nearby.",
+        "People ask about a second shop next year, and we are not sure yet.",
+        "Thank you, and I am happy to take your questions.",
+    ]
+    coverage = align(notes, _speak(texts))
+    assert [c.status != "missed" for c in coverage.points] == [True] * 7
+    assert coverage.adlibs == ()
+    assert coverage.points[1].end > coverage.points[2].start - 2.0
