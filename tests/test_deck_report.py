@@ -153,3 +153,30 @@ def test_a_long_deck_summary_names_the_slides_over_budget(tmp_path):
     terminal = summary(write_report(analysis, tmp_path / "reports"))
     assert f"{len(over)} of 14 slides over budget (all in the report):" in terminal
     assert f"… and {len(over) - 8} more over budget" in terminal
+
+
+def test_since_last_time_names_a_decks_points_by_slide(tmp_path):
+    """Points newly skipped in a deck's rehearsal are named as the report names them
+    elsewhere: with their slide."""
+    from dataclasses import replace
+
+    from rehearse.history import HistoryDB, past_of
+
+    notes = load_notes(seed_deck(tmp_path / "talk.pptx"))
+    full = make_analysis(notes, "pl-full")
+    full = replace(
+        full,
+        created="2026-01-01T10:00:00+00:00",
+        recording=replace(full.recording, sha256="a" * 64),
+    )
+    database, out = tmp_path / "history.sqlite", tmp_path / "reports"
+    with HistoryDB.open(database, create=True) as history:
+        history.record(full, write_report(full, out))
+    skips = make_analysis(notes)
+    folder = write_report(skips, out, past=past_of(database, skips))
+    since = (folder / "report.md").read_text(encoding="utf-8").split("## Since last time")[1]
+    since = since.split("## Coverage")[0]
+    assert "**Newly skipped:**\n\n- **slide 1 · 3.** To co tutaj widzicie" in since
+    assert "- **slide 2 · 9.**" in since and "- **slide 2 · 13.** czym sie" in since
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<li><b>slide 2 · 13.</b> czym sie interesuje poza MLem</li>" in html

@@ -420,22 +420,33 @@ def pace_against_own(past: Past | None) -> str:
 
 
 @dataclass(frozen=True)
+class SincePoint:
+    """A point named in "Since last time": how to find it now ('3.', 'slide 7 · 3.'), its
+    text and its status in this rehearsal."""
+
+    ref: str
+    text: str
+    status: str
+
+
+@dataclass(frozen=True)
 class SinceLast:
     """What the report says changed since the rehearsal before."""
 
     line: str
     previous: str
-    newly_said: list
-    newly_skipped: list
-    added: list
-    removed: list
+    newly_said: list[SincePoint]
+    newly_skipped: list[SincePoint]
+    added: list[SincePoint]
+    removed: list[SincePoint]
     talk_time: str
     pace: str
     said: str
 
 
-def since_last(past: Past | None) -> SinceLast | None:
-    """'Since last time', when there was a last time."""
+def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast | None:
+    """'Since last time', when there was a last time. A point still in the notes is named as
+    ``analysis`` names it (with its slide, for a deck)."""
     from rehearse.progress import length_change, talk_time
 
     since = past.since if past is not None else None
@@ -447,13 +458,19 @@ def since_last(past: Past | None) -> SinceLast | None:
         pace = f"{a.syllable_rate:.1f} → {b.syllable_rate:.1f} syllables/s ({pace})"
     before, after = talk_time(a), talk_time(b)
     when = a.created.replace("T", " ")[:16]
+    current = {(p.number, p.text): p for p in analysis.points} if analysis is not None else {}
+
+    def now(point) -> SincePoint:
+        same = current.get((point.number, point.text))
+        return SincePoint(point_ref(same) if same else f"{point.number}.", point.text, point.status)
+
     return SinceLast(
         line=past.line(),
         previous=f"{when}, {PurePath(a.recording).name}",
-        newly_said=[p.b for p in since.newly_said],
-        newly_skipped=[p.b for p in since.newly_skipped],
-        added=[p.b for p in since.added],
-        removed=[p.a for p in since.removed],
+        newly_said=[now(p.b) for p in since.newly_said],
+        newly_skipped=[now(p.b) for p in since.newly_skipped],
+        added=[now(p.b) for p in since.added],
+        removed=[SincePoint(f"{p.a.number}.", p.a.text, p.a.status) for p in since.removed],
         talk_time=f"{clock(before)} → {clock(after)} ({length_change(before, after)})",
         pace=pace,
         said=f"{a.said}/{len(a.points)} → {b.said}/{len(b.points)} ({b.said - a.said:+d})",
@@ -464,7 +481,7 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
     """What both page templates get."""
     points = analysis.points
     return {
-        "since": since_last(past),
+        "since": since_last(past, analysis),
         "pace_own": pace_against_own(past),
         "a": analysis,
         "points": points,
