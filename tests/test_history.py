@@ -365,7 +365,7 @@ def test_edited_notes_in_since_last_time(shared_rehearsals, notes, tmp_path):
     analyze(shared_rehearsals["pl-full"], notes, out)
     markdown = (report_folders(out)[1] / "report.md").read_text(encoding="utf-8")
     since = markdown.split("## Since last time")[1].split("## Coverage")[0]
-    # numbers escaped as in the report's other lists ("3\." can't start a Markdown list)
+    # "3." is written "3\." here, as in every list of the Markdown report
     assert "**Newly said:**\n\n- **3\\.** Tu widzicie" in since
     assert "- **12\\.** czym sie interesuje poza MLem" in since  # was 13 and skipped
     assert "**New in the notes:**\n\n- **15\\.** Na koniec zapraszam" in since
