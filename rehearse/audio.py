@@ -1,14 +1,18 @@
-"""Audio input: decode any recording once, with PyAV, to 16 kHz mono float32 samples.
+"""Audio input: decode any recording with PyAV, as a stream, to 16 kHz mono float32 samples.
 
 Both engines get these samples, so every container FFmpeg reads works (wav, mp3, m4a/aac,
-ogg/opus, flac, webm, mp4 video...) without a system ffmpeg. Input that is missing, empty,
-corrupt or silent raises AudioError with one clear line.
+ogg/opus, flac, webm, mp4 video...) without a system ffmpeg. ``stream`` decodes block by block,
+so a two-hour talk never sits in memory whole: one pass measures its ``Levels`` (loudness per
+10 ms frame: the silence check, where speech starts, the quiet frames between words), and
+``spans`` hands on stretches of it (the language check's windows, the transcription windows).
+Input that is missing, empty, corrupt or silent raises AudioError with one clear line.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,11 +31,15 @@ MIN_SOUND = 0.3
 QUIET_FRAME = 0.01  # s; frames for finding the silences between words
 QUIET_SHARE = 0.35  # quiet: below the noise floor plus this share of the way to the median level
 QUIET_BLIP = 0.03  # s; a louder blip this short inside a silence (a click, a breath) is silence
+# Decoded samples are handed on in blocks this long: memory holds about one block (2 MB) while
+# a recording is scanned; shorter blocks cost more Python calls per minute of audio.
+BLOCK = 30.0  # s
 
 
 @dataclass(frozen=True)
 class Audio:
-    """A decoded recording: 16 kHz mono float32 samples in [-1, 1]."""
+    """A decoded recording: 16 kHz mono float32 samples in [-1, 1] (short clips; a whole talk
+    goes through ``stream`` instead)."""
 
     path: str
     samples: np.ndarray = field(repr=False, compare=False)
@@ -42,10 +50,58 @@ class Audio:
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
 
+    def levels(self) -> Levels:
+        return measure_levels([self.samples])
+
     def speech_start(self) -> float:
         """Seconds to the first frame with speech-like energy (0.0 if none)."""
-        active = np.flatnonzero(_active_frames(self.samples))
+        return self.levels().speech_start()
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A recording measured on its stream: the mean power of each 10 ms frame, the peak sample
+    and the number of samples. 2.9 MB per hour of audio."""
+
+    power: np.ndarray = field(repr=False, compare=False)
+    peak: float
+    samples: int
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate
+
+    def active_frames(self) -> np.ndarray:
+        """Frames (30 ms) louder than -50 dBFS and at least 6 dB above the noise floor."""
+        per = round(FRAME / QUIET_FRAME)
+        count = self.samples // int(SAMPLE_RATE * FRAME)
+        if count == 0:
+            return np.zeros(0, dtype=bool)
+        power = self.power[: count * per].reshape(count, per).mean(axis=1)
+        rms_db = _db(np.sqrt(power))
+        floor = np.percentile(rms_db, 10)
+        return (rms_db > SILENCE_DB) & (rms_db > floor + FLOOR_MARGIN_DB)
+
+    def speech_start(self) -> float:
+        """Seconds to the first frame with speech-like energy (0.0 if none)."""
+        active = np.flatnonzero(self.active_frames())
         return float(active[0] * FRAME) if len(active) else 0.0
+
+    def quiet(self) -> np.ndarray:
+        """Per 10 ms frame: whether it is quiet for this recording, below its noise floor (10th
+        percentile level) plus ``QUIET_SHARE`` of the way to its median level. The silences
+        between words, judged against the room the speaker is in."""
+        if not len(self.power):
+            return np.zeros(0, dtype=bool)
+        level = _db(np.sqrt(self.power))
+        floor, median = np.percentile(level, [10, 50])
+        quiet = level < floor + QUIET_SHARE * (median - floor)
+        edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))  # last frame before each change
+        for a, b in itertools.pairwise(edges):
+            if not quiet[a + 1] and quiet[a] and b - a <= QUIET_BLIP / QUIET_FRAME:
+                quiet[a + 1 : b + 1] = True
+        return quiet
 
 
 def audio_file(path: str | Path) -> Path:
@@ -61,38 +117,126 @@ def audio_file(path: str | Path) -> Path:
 
 
 def load_audio(path: str | Path, *, sha256: str | None = None) -> Audio:
-    """Decode ``path`` to 16 kHz mono float32; AudioError if missing, empty, corrupt or silent.
-    ``sha256``: the file's hash when the caller already has it."""
+    """Decode ``path`` whole to 16 kHz mono float32; AudioError if missing, empty, corrupt or
+    silent. ``sha256``: the file's hash when the caller already has it. For short clips: a
+    talk is read with ``scan`` and ``spans``."""
     path = audio_file(path)
     samples = decode(path)
-    if len(samples) < SAMPLE_RATE * FRAME:
-        raise AudioError(f"{path}: contains no audio samples")
-    _check_sound(path, samples)
+    check_sound(path, measure_levels([samples]))
     return Audio(str(path), samples, sha256 or sha256_file(path))
 
 
+def scan(path: str | Path, progress: Callable[[float], None] | None = None) -> Levels:
+    """One pass over the decoded stream of ``path``: its ``Levels``; AudioError if it is
+    missing, empty, corrupt or silent. ``progress(seconds decoded)`` after each block."""
+    path = audio_file(path)
+    levels = measure_levels(stream(path), progress)
+    check_sound(path, levels)
+    return levels
+
+
 def decode(path: Path) -> np.ndarray:
-    """All audio of the first audio stream as 16 kHz mono float32.
+    """All audio of the first audio stream as 16 kHz mono float32, in one array."""
+    blocks = list(stream(path))
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+
+
+def stream(path: str | Path, *, block: float = BLOCK) -> Iterator[np.ndarray]:
+    """The first audio stream of ``path`` as 16 kHz mono float32, in blocks of ``block``
+    seconds (the last one shorter), decoded as they are asked for.
 
     Like Whisper's own loaders it goes through 16-bit PCM, so FFmpeg's downmix stays in range.
     """
     import av
 
+    size = round(block * SAMPLE_RATE)
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             if not container.streams.audio:
                 raise AudioError(f"{path}: has no audio stream")
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-            chunks = []
-            for frame in _frames(container, stream, path):
-                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
-            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+            pending: list[np.ndarray] = []
+            count = 0
+            for frame in itertools.chain(_frames(container, stream, path), [None]):
+                for resampled in resampler.resample(frame):
+                    pending.append(resampled.to_ndarray().reshape(-1))
+                    count += len(pending[-1])
+                    while count >= size:
+                        joined = np.concatenate(pending)
+                        yield _float(joined[:size])
+                        pending, count = [joined[size:]], len(joined) - size
+            if count:
+                yield _float(np.concatenate(pending))
     except av.FFmpegError as exc:
         raise AudioError(f"{path}: cannot decode audio ({_reason(exc)})") from None
-    if not chunks:
-        return np.zeros(0, dtype=np.float32)
-    samples = np.concatenate(chunks).astype(np.float32)
+
+
+def spans(path: str | Path, bounds: Sequence[tuple[int, int]]) -> Iterator[np.ndarray]:
+    """The samples of each ``(start, end)`` range of sample indices, from one pass over the
+    stream of ``path``. Ranges may overlap, but their starts and their ends must not go
+    back; memory holds one range and the blocks it touches. A range past the end comes out
+    short (or empty)."""
+    blocks = stream(path)
+    held: list[tuple[int, np.ndarray]] = []  # (where it starts, block) that may still be needed
+    read = 0  # samples read from the stream so far
+    try:
+        for start, end in bounds:
+            held = [(at, block) for at, block in held if at + len(block) > start]
+            while read < end and (block := next(blocks, None)) is not None:
+                if read + len(block) > start:
+                    held.append((read, block))
+                read += len(block)
+            parts = [
+                block[max(start - at, 0) : max(min(end - at, len(block)), 0)]
+                for at, block in held
+                if at < end
+            ]
+            yield np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    finally:
+        blocks.close()
+
+
+def probe_duration(path: str | Path) -> float | None:
+    """The length the container states, in seconds, without decoding (None if it states none)."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if container.duration is not None:
+                return container.duration / av.time_base
+            stream = container.streams.audio[0] if container.streams.audio else None
+            if stream is not None and stream.duration is not None and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except (av.FFmpegError, OSError):
+        return None
+    return None
+
+
+def measure_levels(
+    blocks: Iterable[np.ndarray], progress: Callable[[float], None] | None = None
+) -> Levels:
+    """The ``Levels`` of consecutive blocks of samples, one block in float64 at a time."""
+    size = int(SAMPLE_RATE * QUIET_FRAME)
+    powers, peak, total = [], 0.0, 0
+    rest = np.zeros(0, dtype=np.float32)  # samples short of a whole frame, for the next block
+    for block in blocks:
+        total += len(block)
+        if len(block):
+            peak = max(peak, float(np.max(np.abs(block))))
+        joined = np.concatenate((rest, block)) if len(rest) else block
+        count = len(joined) // size
+        frames = joined[: count * size].reshape(count, size)
+        powers.append(np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / size)
+        rest = joined[count * size :]
+        if progress:
+            progress(total / SAMPLE_RATE)
+    power = np.concatenate(powers) if powers else np.zeros(0)
+    return Levels(power, peak, total)
+
+
+def _float(pcm: np.ndarray) -> np.ndarray:
+    samples = pcm.astype(np.float32)
     samples /= 32768.0
     return samples
 
@@ -113,47 +257,23 @@ def _reason(exc: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
-def _check_sound(path: Path, samples: np.ndarray) -> None:
-    """AudioError unless at least MIN_SOUND seconds rise above silence and the noise floor."""
-    peak = float(np.max(np.abs(samples)))
-    if peak < 10 ** (SILENCE_DB / 20):
-        raise AudioError(f"{path}: the recording is silent (peak {_db(peak):.0f} dBFS)")
-    active = float(np.count_nonzero(_active_frames(samples)) * FRAME)
+def check_sound(path: Path, levels: Levels) -> None:
+    """AudioError unless the recording has samples and at least MIN_SOUND seconds rise above
+    silence and the noise floor."""
+    if levels.samples < SAMPLE_RATE * FRAME:
+        raise AudioError(f"{path}: contains no audio samples")
+    if levels.peak < 10 ** (SILENCE_DB / 20):
+        raise AudioError(f"{path}: the recording is silent (peak {_db(levels.peak):.0f} dBFS)")
+    active = float(np.count_nonzero(levels.active_frames()) * FRAME)
     if active < MIN_SOUND:
         raise AudioError(
             f"{path}: no speech found, only {active:.2f} s of sound above the background noise"
         )
 
 
-def _active_frames(samples: np.ndarray) -> np.ndarray:
-    """Frames (30 ms) louder than -50 dBFS and at least 6 dB above the noise floor."""
-    size = int(SAMPLE_RATE * FRAME)
-    count = len(samples) // size
-    if count == 0:
-        return np.zeros(0, dtype=bool)
-    frames = samples[: count * size].reshape(count, size).astype(np.float64)
-    rms_db = _db(np.sqrt(np.mean(frames**2, axis=1)))
-    floor = np.percentile(rms_db, 10)
-    return (rms_db > SILENCE_DB) & (rms_db > floor + FLOOR_MARGIN_DB)
-
-
 def quiet_frames(samples: np.ndarray) -> np.ndarray:
-    """Per 10 ms frame: whether it is quiet for this recording, below its noise floor (10th
-    percentile level) plus ``QUIET_SHARE`` of the way to its median level. The silences
-    between words, judged against the room the speaker is in."""
-    size = int(SAMPLE_RATE * QUIET_FRAME)
-    count = len(samples) // size
-    if count == 0:
-        return np.zeros(0, dtype=bool)
-    frames = samples[: count * size].reshape(count, size)
-    level = _db(np.sqrt(np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / size))
-    floor, median = np.percentile(level, [10, 50])
-    quiet = level < floor + QUIET_SHARE * (median - floor)
-    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))  # last frame before each change
-    for a, b in itertools.pairwise(edges):
-        if not quiet[a + 1] and quiet[a] and b - a <= QUIET_BLIP / QUIET_FRAME:
-            quiet[a + 1 : b + 1] = True
-    return quiet
+    """``Levels.quiet`` of samples in memory."""
+    return measure_levels([samples]).quiet()
 
 
 def longest_quiet(quiet: np.ndarray, start: float, end: float) -> tuple[float, float] | None:
