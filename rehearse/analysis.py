@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from rehearse.align import AlignOptions, align
-from rehearse.audio import load_audio
+from rehearse.audio import stream
 from rehearse.fillers import filler_prompt
 from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
@@ -27,7 +27,9 @@ from rehearse.models import (
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing, reading_time
 from rehearse.report.view import clock
+from rehearse.stages import ANALYSIS, Tracker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
+from rehearse.voice import WINDOW as PITCH_WINDOW
 from rehearse.voice import measure_voice
 
 DEMO_RECORDING = "pl-skips.mp3"
@@ -56,17 +58,22 @@ def analyze(
     notes_path: str | Path,
     options: AnalyzeOptions | None = None,
     *,
-    progress: Callable[[float, float], None] | None = None,
+    progress: Tracker | None = None,
     speaker: str | None = None,
     talk_name: str | None = None,
 ) -> Analysis:
     """Transcribe ``recording`` (cached), align it to the notes, measure its pacing and voice.
     ``speaker`` (None: the usual speaker) and ``talk_name`` (``--talk``) are recorded in
-    the analysis for the history."""
+    the analysis for the history; ``progress`` hears of each stage (it is not finished here:
+    the caller may have more stages after these)."""
     options = options or AnalyzeOptions()
+    tracker = progress or Tracker(stages=ANALYSIS)
+    if not options.voice:
+        tracker.skip("voice")
     notes = load_notes(notes_path)
-    result = transcribe(recording, _transcribe_options(notes, options), progress=progress)
+    result = transcribe(recording, _transcribe_options(notes, options), progress=tracker)
     transcript = result.transcript
+    tracker.start("aligning")
     coverage = align(notes, transcript, options.align)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
     analysis = build_analysis(
@@ -80,14 +87,18 @@ def analyze(
     )
     if not options.voice:
         return analysis
-    return replace(analysis, voice=measure_recording_voice(recording, analysis, result.sha256))
+    update = tracker.start("voice", transcript.duration, audio=True)
+    return replace(analysis, voice=measure_recording_voice(recording, analysis, update))
 
 
-def measure_recording_voice(recording: str | Path, analysis: Analysis, sha256: str) -> Voice:
-    """The voice stage: decode the recording (the transcript may come from the cache) and
-    measure pitch and loudness against the transcript's sentences and the points."""
-    audio = load_audio(recording, sha256=sha256)
-    return measure_voice(audio.samples, analysis.transcript, analysis.points)
+def measure_recording_voice(
+    recording: str | Path, analysis: Analysis, progress: Callable[[float], None] | None = None
+) -> Voice:
+    """The voice stage: decode the recording again as a stream (the transcript may come from
+    the cache), 10 s at a time, and measure pitch and loudness against the transcript's
+    sentences and the points; ``progress(seconds done)``."""
+    blocks = stream(recording, block=PITCH_WINDOW)
+    return measure_voice(blocks, analysis.transcript, analysis.points, progress)
 
 
 def demo_options() -> AnalyzeOptions:

@@ -6,7 +6,7 @@ import functools
 import inspect
 import logging
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,11 +18,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from typer.core import TyperCommand, TyperGroup
 
-from rehearse import __version__
+from rehearse import __version__, stages
 from rehearse.analysis import AnalyzeOptions
 from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.pacing import PAUSE_RANGE, PacingOptions
 from rehearse.report import view
+from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions
 
 EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
@@ -346,6 +347,27 @@ def _progress(description: str) -> Iterator[Callable[[float, float], None]]:
         yield update
 
 
+@contextmanager
+def _stages(stages: Sequence[str]) -> Iterator[Tracker]:
+    """A rich progress bar of the library's stages: what it is doing, the share done."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("Starting", total=100)
+
+        def show(step: Step) -> None:
+            bar.update(task, completed=100 * step.fraction, description=escape(step.label))
+
+        tracker = Tracker(show, stages)
+        yield tracker
+        tracker.finish()
+
+
 def _handled(fn: Callable) -> Callable:
     """``fn`` with library errors turned into one red line and an exit code."""
 
@@ -522,12 +544,12 @@ def _analyze_and_report(
     database = who.database(out)
     if who.record:
         check_db(database)
-    with _progress("Transcribing") as update:
+    with _stages(stages.ANALYSIS_AND_REPORT) as tracker:
         analysis = analyze(
-            recording, notes, options, progress=update, speaker=who.speaker, talk_name=who.talk
+            recording, notes, options, progress=tracker, speaker=who.speaker, talk_name=who.talk
         )
-    past = past_of(database, analysis) if who.record else None
-    folder = write_report(analysis, out, past=past)
+        past = past_of(database, analysis) if who.record else None
+        folder = write_report(analysis, out, past=past, progress=tracker)
     failed = None
     if who.record:
         try:
@@ -772,8 +794,8 @@ def pacing(
     from rehearse.analysis import analyze
 
     options = replace(options, voice=False)  # not shown here
-    with _progress("Transcribing") as update:
-        analysis = analyze(recording, notes, options, progress=update)
+    with _stages(stages.ANALYSIS) as tracker:
+        analysis = analyze(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
         console.print_json(data=_pacing_json(analysis))
@@ -906,8 +928,8 @@ def transcribe(
     from rehearse.captions import write_transcript
     from rehearse.transcribe import transcribe as run
 
-    with _progress("Transcribing") as update:
-        result = run(recording, options, progress=update)
+    with _stages(stages.TRANSCRIPTION) as tracker:
+        result = run(recording, options, progress=tracker)
     t = result.transcript
     paths = write_transcript(t, out, recording.stem)
     probability = f" (p={t.language_probability:.2f})" if t.language_probability is not None else ""
@@ -1119,8 +1141,8 @@ def coverage(
     from rehearse.models import to_dict
 
     options = replace(options, voice=False)  # not shown here
-    with _progress("Transcribing") as update:
-        analysis = analyze(recording, notes, options, progress=update)
+    with _stages(stages.ANALYSIS) as tracker:
+        analysis = analyze(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
         keys = ("number", "slide", "status", "score", "start", "end", "quote", "out_of_order")

@@ -2,8 +2,12 @@
 
 ``faster`` (default) is faster-whisper / CTranslate2 (int8 on CPU); ``openai`` is the
 reference openai-whisper (fp32 on CPU, fp16 on CUDA). Both get the same decoded samples,
-decode at temperature 0 first and produce the same Transcript. Results are cached by audio
-content + engine + model + decoding options, so the same recording is never transcribed twice.
+decode at temperature 0 first and produce the same Transcript. The recording is read as a
+stream: one pass measures its levels (silence check, quiet frames), the language check reads
+up to 90 s of it, and the transcription goes window by window (``windows.py``: a few minutes
+each, cut in silences), each window prompted with the text of the one before, so memory stays
+flat however long the talk. Results are cached by audio content + engine + model + decoding
+and windowing options, so the same recording is never transcribed twice.
 
 This is the only module that imports whisper, faster_whisper or ctranslate2 (lazily).
 """
@@ -24,20 +28,34 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse import weights
-from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Audio, audio_file, load_audio, quiet_frames
+from rehearse import weights, windows
+from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Levels, audio_file, probe_duration, scan, spans
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError
 from rehearse.files import sha256_file, write_atomic
 from rehearse.languages import language_code, language_name
 from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
+from rehearse.stages import TRANSCRIPTION, Tracker
 from rehearse.timing import snap_to_silence
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[float, float], None]
+Progress = Callable[[float, float], None]  # (seconds of audio done, of the window's seconds)
 
-CACHE_VERSION = 3  # 2: dropped speech re-transcribed, word edges snapped to silences
+# 2: dropped speech re-transcribed, word edges snapped to silences; 4: windowed, the window,
+# the batch size in the key
+CACHE_VERSION = 4
 DETECT_SECONDS = 30.0
+# The previous window's text is the next one's prompt, as Whisper carries it between its own
+# 30 s chunks: the faster engine gets its tokens (timestamps included, as Whisper's own), the
+# openai engine its text. Both engines keep the last 223 tokens of a prompt, so no more is kept;
+# the text is cut to about as many characters.
+CONTEXT_TOKENS = 223
+CONTEXT_CHARS = 1000
+# Each window is transcribed this far past its cut and the words after the cut are dropped
+# (the next window has them): Whisper's last 30 s chunk of a window then ends in speech, not
+# in the silence it pads with, where it loops or makes words up. Longer: more margin for
+# that; shorter: less audio decoded twice (at most this much per window).
+LOOKAHEAD = 10.0  # s
 # Whisper sometimes drops a stretch of speech (seen on a restart: 23 s of the talk said again
 # came out as nothing). A gap between words this long is checked for speech...
 REPAIR_GAP = 2.0  # s
@@ -67,6 +85,10 @@ class TranscribeOptions:
     check_language: bool = True
     temperature: tuple[float, ...] = (0.0,)
     threads: int = 0  # CPU threads for the engine; 0: every core this process may use
+    window: float = windows.WINDOW  # s of audio transcribed at a time (see windows.py)
+    # >0: faster-whisper's BatchedInferencePipeline decodes this many 30 s chunks at once (the
+    # faster engine only; it cuts the audio with its own VAD); 0: chunk after chunk
+    batch_size: int = 0
 
     def __post_init__(self) -> None:
         if self.language is not None:
@@ -107,10 +129,12 @@ def transcribe(
     path: str | Path,
     options: TranscribeOptions = TranscribeOptions(),
     *,
-    progress: Progress | None = None,
+    progress: Tracker | None = None,
 ) -> TranscribeResult:
-    """Transcribe ``path`` with word timestamps (from the cache when possible)."""
+    """Transcribe ``path`` with word timestamps (from the cache when possible); ``progress``
+    hears of the decoding, language check and transcribing stages."""
     started = time.perf_counter()
+    tracker = progress or Tracker(stages=TRANSCRIPTION)
     path = audio_file(path)
     sha256 = sha256_file(path)
     source = weights.resolve(options.engine, options.model)
@@ -119,24 +143,28 @@ def transcribe(
     if options.cache and (entry := _read_cache(cache_file, key)):
         transcript, guess, contradicted = entry
         _check_language(guess, contradicted, options, str(path))
+        tracker.skip(*TRANSCRIPTION)
+        tracker.audio_length(transcript.duration)
         return TranscribeResult(transcript, True, time.perf_counter() - started, sha256)
-    audio = load_audio(path, sha256=sha256)
+    stated = probe_duration(path)
+    tracker.audio_length(stated)
+    levels = scan(path, tracker.start("decoding", stated, audio=True))
+    tracker.audio_length(levels.duration)
+    tracker.start("language")
     engine = _ENGINES[source.engine](source, _threads(options))
-    guess, contradicted = _detect(engine, audio, options.language)
-    _check_language(guess, contradicted, options, audio.path)
+    guess, contradicted = _detect(engine, path, levels, options.language)
+    _check_language(guess, contradicted, options, str(path))
     language = options.language or guess.language
-    log.info(
-        "transcribing %s (%s, %s, language %s)", audio.path, source.engine, source.name, language
-    )
-    segments = _drop_collapsed(engine.transcribe(audio, language, options, progress))
-    quiet = quiet_frames(audio.samples)
-    segments = _repair_gaps(engine, audio, segments, language, options, quiet)
+    log.info("transcribing %s (%s, %s, language %s)", path, source.engine, source.name, language)
+    quiet = levels.quiet()
+    update = tracker.start("transcribing", levels.duration, audio=True)
+    segments = _transcribe_windows(engine, path, levels, quiet, language, options, update)
     segments = snap_to_silence(segments, quiet)
     if not any(s.words for s in segments):
-        raise AudioError(f"{audio.path}: no speech recognised")
+        raise AudioError(f"{path}: no speech recognised")
     transcript = Transcript(
         language=language,
-        duration=audio.duration,
+        duration=levels.duration,
         engine=source.engine,
         model=options.model,
         segments=tuple(segments),
@@ -146,25 +174,80 @@ def transcribe(
     seconds = time.perf_counter() - started
     if options.cache:
         _write_cache(cache_file, key, transcript, (guess, contradicted), seconds)
-    return TranscribeResult(transcript, False, seconds, audio.sha256)
+    return TranscribeResult(transcript, False, seconds, sha256)
 
 
-def _detect(engine, audio: Audio, forced: str | None) -> tuple[LanguageGuess, bool]:
+def _transcribe_windows(
+    engine,
+    path: Path,
+    levels: Levels,
+    quiet: np.ndarray,
+    language: str,
+    options: TranscribeOptions,
+    progress: Callable[[float], None],
+) -> list[Segment]:
+    """The recording transcribed window by window (one window's samples in memory at a
+    time), each prompted with what was heard in the one before, times in the recording's."""
+    planned = windows.plan(quiet, levels.duration, options.window)
+    reach = [
+        (w.bounds[0], round(min(w.end + LOOKAHEAD, levels.duration) * SAMPLE_RATE)) for w in planned
+    ]
+    out, context = [], options.initial_prompt
+    for window, samples in zip(planned, spans(path, reach), strict=True):
+
+        def heard_until(done: float, _total: float, start: float = window.start) -> None:
+            progress(start + done)
+
+        last = window is planned[-1]
+        until = None if last else window.silence_end - window.start
+        heard, said = engine.transcribe(samples, language, options, context, heard_until, until)
+        own = samples[: window.bounds[1] - window.bounds[0]]
+        heard = _drop_collapsed(heard)
+        heard = _repair_gaps(engine, own, window.start, heard, language, options, quiet)
+        out.extend(_shifted(heard, window.start))
+        context = said or context
+        progress(window.end)
+    return _monotonic(out)
+
+
+def _shifted(segments: list[Segment], offset: float) -> list[Segment]:
+    """``segments`` with their times moved ``offset`` seconds later."""
+    if not offset:
+        return segments
+
+    def at(t: float) -> float:
+        return round(t + offset, 3)
+
+    return [
+        Segment(
+            at(s.start),
+            at(s.end),
+            s.text,
+            tuple(Word(w.text, at(w.start), at(w.end), w.probability) for w in s.words),
+        )
+        for s in segments
+    ]
+
+
+def _detect(engine, path: Path, levels: Levels, forced: str | None) -> tuple[LanguageGuess, bool]:
     """The guess for the first 30 s of speech, and whether the forced language is contradicted
     there and in each of the next two 30 s windows (an English greeting before a Polish talk
-    is not a mismatch)."""
-    windows = _windows(audio)
-    guess = engine.detect(next(windows))
-    if not forced or not guess.contradicts(forced):
-        return guess, False
-    return guess, all(engine.detect(w).contradicts(forced) for w in windows)
+    is not a mismatch). Only the windows looked at are decoded."""
+    detected = _detect_windows(path, levels)
+    try:
+        guess = engine.detect(next(detected))
+        if not forced or not guess.contradicts(forced):
+            return guess, False
+        return guess, all(engine.detect(w).contradicts(forced) for w in detected)
+    finally:
+        detected.close()
 
 
-def _windows(audio: Audio, count: int = 3) -> Iterator[np.ndarray]:
+def _detect_windows(path: Path, levels: Levels, count: int = 3) -> Iterator[np.ndarray]:
     size = int(DETECT_SECONDS * SAMPLE_RATE)
-    start = int(audio.speech_start() * SAMPLE_RATE)
-    for i in range(count):
-        window = audio.samples[start + i * size : start + (i + 1) * size]
+    start = int(levels.speech_start() * SAMPLE_RATE)
+    bounds = [(start + i * size, start + (i + 1) * size) for i in range(count)]
+    for i, window in enumerate(spans(path, bounds)):
         if i and len(window) < size // 3:
             return
         yield window
@@ -186,7 +269,8 @@ def _check_language(
 
 
 def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptions) -> dict:
-    """Everything that changes a transcript: audio content, engine, model, decoding options."""
+    """Everything that changes a transcript: audio content, engine, model, decoding options,
+    the window size."""
     return {
         "version": CACHE_VERSION,
         "audio": sha256,
@@ -197,6 +281,8 @@ def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptio
         "initial_prompt": options.initial_prompt,
         "beam_size": options.beam_size,
         "temperature": list(options.temperature),
+        "window": options.window,
+        "batch_size": options.batch_size if source.engine == "faster" else 0,
     }
 
 
@@ -276,24 +362,57 @@ class FasterEngine:
         return LanguageGuess(language, float(probability), _top(probs))
 
     def transcribe(
-        self, audio: Audio, language: str, options: TranscribeOptions, progress: Progress | None
-    ) -> list[Segment]:
-        segments, _ = self.model.transcribe(
-            audio.samples,
-            language=language,
-            beam_size=options.beam_size,
-            temperature=list(options.temperature),
-            initial_prompt=options.initial_prompt,
-            word_timestamps=True,
-            vad_filter=options.vad,
-        )
-        out = []
+        self,
+        samples: np.ndarray,
+        language: str,
+        options: TranscribeOptions,
+        prompt: str | list[int] | None,
+        progress: Progress | None,
+        until: float | None = None,
+    ) -> tuple[list[Segment], list[int] | None]:
+        """Segments of ``samples`` (times from their start) and the tokens to prompt what
+        follows with; ``prompt``: the text or tokens before. With ``until`` (seconds: where the
+        silence the window is cut in ends), the words that end later are dropped and decoding
+        stops at the first segment that starts there."""
+        duration = len(samples) / SAMPLE_RATE
+        end = duration if until is None else min(until, duration)
+        settings = {
+            "language": language,
+            "beam_size": options.beam_size,
+            "temperature": list(options.temperature),
+            "initial_prompt": prompt,
+            "word_timestamps": True,
+            "vad_filter": options.vad,
+        }
+        if options.batch_size:
+            segments, _ = _batched(self.model).transcribe(
+                samples, batch_size=options.batch_size, **{**settings, "vad_filter": True}
+            )
+        else:
+            segments, _ = self.model.transcribe(samples, **settings)
+        out, tokens = [], []
         for s in segments:
-            words = [(w.word, w.start, w.end, w.probability) for w in s.words or ()]
-            out.append(_segment(s.start, s.end, s.text, words, audio.duration))
+            if s.start >= end:
+                break
+            words = [
+                (w.word, w.start, w.end, w.probability)
+                for w in s.words or ()
+                if _before(w.end, end)
+            ]
+            if len(words) == len(s.words or ()):
+                tokens.extend(s.tokens)
+            if words:
+                out.append(_segment(s.start, min(s.end, end), s.text, words, end))
             if progress:
-                progress(min(s.end, audio.duration), audio.duration)
-        return _monotonic(out)
+                progress(min(s.end, end), end)
+        return _monotonic(out), tokens[-CONTEXT_TOKENS:] or None
+
+
+@functools.cache
+def _batched(model):
+    from faster_whisper import BatchedInferencePipeline
+
+    return BatchedInferencePipeline(model)
 
 
 @functools.cache
@@ -342,19 +461,33 @@ class OpenaiEngine:
         return LanguageGuess(language, top[language], top)
 
     def transcribe(
-        self, audio: Audio, language: str, options: TranscribeOptions, progress: Progress | None
-    ) -> list[Segment]:
+        self,
+        samples: np.ndarray,
+        language: str,
+        options: TranscribeOptions,
+        prompt: str | None,
+        progress: Progress | None,
+        until: float | None = None,
+    ) -> tuple[list[Segment], str | None]:
+        """Segments of ``samples`` (times from their start) and the text to prompt what
+        follows with; ``prompt``: the text before. With ``until`` (seconds: where the silence
+        the window is cut in ends), the words that end later are dropped."""
         whisper_transcribe = importlib.import_module("whisper.transcribe")
-        if options.vad:
-            log.warning("--vad works with the faster engine only; the openai engine ignores it")
-        with _whisper_progress(whisper_transcribe, progress, audio.duration):
+        if options.vad or options.batch_size:
+            log.warning(
+                "--vad and batching work with the faster engine only; the openai engine "
+                "ignores them"
+            )
+        duration = len(samples) / SAMPLE_RATE
+        end = duration if until is None else min(until, duration)
+        with _whisper_progress(whisper_transcribe, progress, end):
             result = whisper_transcribe.transcribe(
                 self.model,
-                audio.samples,
+                samples,
                 language=language,
                 beam_size=options.beam_size,
                 temperature=options.temperature,
-                initial_prompt=options.initial_prompt,
+                initial_prompt=prompt,
                 word_timestamps=True,
                 fp16=self.model.device.type == "cuda",
                 verbose=False if progress else None,
@@ -362,12 +495,16 @@ class OpenaiEngine:
         out = []
         for s in result["segments"]:
             words = [
-                (w["word"], w["start"], w["end"], w["probability"]) for w in s.get("words", ())
+                (w["word"], w["start"], w["end"], w["probability"])
+                for w in s.get("words", ())
+                if _before(w["end"], end)
             ]
-            out.append(_segment(s["start"], s["end"], s["text"], words, audio.duration))
+            if s["start"] < end and words:
+                out.append(_segment(s["start"], min(s["end"], end), s["text"], words, end))
         if progress:
-            progress(audio.duration, audio.duration)
-        return _monotonic(out)
+            progress(end, end)
+        text = "".join(w.text for s in out for w in s.words).strip()
+        return _monotonic(out), text[-CONTEXT_CHARS:] or None
 
 
 @functools.cache
@@ -448,6 +585,13 @@ def _top(probs, floor: float = 0.001) -> dict[str, float]:
     return {lang: p for i, (lang, p) in enumerate(ranked) if i == 0 or p >= floor}
 
 
+def _before(end: float, until: float) -> bool:
+    """Whether a word belongs to a window cut in a silence that ends at ``until``: it ends
+    by then. The word after that silence ends later, although Whisper often starts it early,
+    in the silence; the word before it would have to overrun the whole silence to be lost."""
+    return end <= until
+
+
 def _segment(start: float, end: float, text: str, words: list, duration: float) -> Segment:
     def clamp(t: float) -> float:
         return round(min(max(float(t), 0.0), duration), 3)
@@ -471,21 +615,30 @@ def _drop_collapsed(segments: list[Segment]) -> list[Segment]:
     return kept
 
 
-def _repair_gaps(engine, audio: Audio, segments, language, options, quiet) -> list[Segment]:
-    """``segments`` with every gap of ``REPAIR_GAP`` s or more that is mostly not quiet
-    transcribed on its own and filled with what is heard there."""
+def _repair_gaps(
+    engine,
+    samples: np.ndarray,
+    offset: float,
+    segments: list[Segment],
+    language: str,
+    options: TranscribeOptions,
+    quiet: np.ndarray,
+) -> list[Segment]:
+    """``segments`` of a window (``samples``, starting ``offset`` s into the recording; times
+    from the window's start) with every gap of ``REPAIR_GAP`` s or more that is mostly not
+    quiet transcribed on its own and filled with what is heard there."""
     words = [w for s in segments for w in s.words]
-    edges = [0.0, *(t for w in words for t in (w.start, w.end)), audio.duration]
+    duration = len(samples) / SAMPLE_RATE
+    edges = [0.0, *(t for w in words for t in (w.start, w.end)), duration]
     found = []
     for start, end in zip(edges[::2], edges[1::2], strict=True):
-        frames = quiet[int(start / QUIET_FRAME) : int(end / QUIET_FRAME)]
+        frames = quiet[int((offset + start) / QUIET_FRAME) : int((offset + end) / QUIET_FRAME)]
         if end - start < REPAIR_GAP or not len(frames) or 1 - frames.mean() < REPAIR_SPEECH:
             continue
-        piece = audio.samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
-        log.info("%s: %.1f-%.1f s has speech but no words; transcribing it", audio.path, start, end)
-        piece_audio = Audio(audio.path, piece, audio.sha256)
-        heard = _drop_collapsed(engine.transcribe(piece_audio, language, options, None))
-        for s in heard:
+        piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        log.info("%.1f-%.1f s: speech but no words; transcribing it", offset + start, offset + end)
+        heard, _ = engine.transcribe(piece, language, options, options.initial_prompt, None)
+        for s in _drop_collapsed(heard):
             moved = tuple(
                 Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.probability)
                 for w in s.words

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -88,11 +88,16 @@ class Frames:
 
 
 def measure_voice(
-    samples: np.ndarray, transcript: Transcript, points: Sequence[PointReport] = ()
+    audio: np.ndarray | Iterable[np.ndarray],
+    transcript: Transcript,
+    points: Sequence[PointReport] = (),
+    progress: Callable[[float], None] | None = None,
 ) -> Voice:
-    """The voice of a rehearsal from its decoded 16 kHz samples, its transcript (for
-    sentences) and its points (to name the point of each span)."""
-    frames = track(blocks(samples))
+    """The voice of a rehearsal from its decoded 16 kHz samples (an array, or consecutive
+    blocks of ``WINDOW`` seconds as ``audio.stream`` gives them), its transcript (for
+    sentences) and its points (to name the point of each span). ``progress(seconds done)``
+    after each block."""
+    frames = track(blocks(audio) if isinstance(audio, np.ndarray) else audio, progress)
     floor, speech = noise_floor(frames), speech_level(frames)
     warnings = quality_warnings(frames, floor, speech)
     voiced_seconds = float(np.count_nonzero(frames.voiced) * FRAME)
@@ -137,7 +142,7 @@ def blocks(samples: np.ndarray, seconds: float = WINDOW) -> Iterator[np.ndarray]
         yield samples[start : start + size]
 
 
-def track(chunks: Iterator[np.ndarray]) -> Frames:
+def track(chunks: Iterable[np.ndarray], progress: Callable[[float], None] | None = None) -> Frames:
     """F0 (DIO + StoneMask) and RMS level per 10 ms frame of each block of samples; only one
     block is in float64 at a time."""
     world = _pyworld()
@@ -158,6 +163,8 @@ def track(chunks: Iterator[np.ndarray]) -> Frames:
         levels.append(_db(np.sqrt(np.einsum("ij,ij->i", frames, frames) / hop)))
         clipped += int(np.count_nonzero(np.abs(x) >= CLIP_LEVEL))
         total += len(x)
+        if progress:
+            progress(total / SAMPLE_RATE)
     if not f0s:
         return Frames(np.zeros(0), np.zeros(0), 0, 0)
     return Frames(np.concatenate(f0s), np.concatenate(levels), clipped, total)

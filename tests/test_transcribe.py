@@ -16,6 +16,7 @@ from rehearse import convert, weights
 from rehearse.cli import app
 from rehearse.errors import LanguageMismatchError, ModelError
 from rehearse.models import Transcript, from_json
+from rehearse.stages import TRANSCRIPTION, Step, Tracker
 from rehearse.transcribe import (
     LanguageGuess,
     TranscribeOptions,
@@ -48,13 +49,18 @@ def check_words(transcript: Transcript) -> None:
 
 
 def transcribe_watching_progress(path: Path, options: TranscribeOptions) -> TranscribeResult:
-    """Transcribe, checking the progress callback counts audio seconds up to the duration."""
-    calls: list[tuple[float, float]] = []
-    result = transcribe(path, options, progress=lambda done, total: calls.append((done, total)))
-    done = [d for d, _ in calls]
-    assert calls and done == sorted(done)
-    assert calls[-1][1] == pytest.approx(result.transcript.duration)
-    assert done[-1] == pytest.approx(result.transcript.duration, abs=1.0)
+    """Transcribe, checking the progress goes through decoding, the language check and
+    transcribing, counting audio seconds up to the duration while transcribing."""
+    steps: list[Step] = []
+    result = transcribe(path, options, progress=Tracker(steps.append, TRANSCRIPTION))
+    assert list(dict.fromkeys(s.stage for s in steps)) == list(TRANSCRIPTION)
+    fractions = [s.fraction for s in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    heard = [s for s in steps if s.stage == "transcribing"]
+    done = [s.done for s in heard]
+    assert done == sorted(done)
+    assert heard[-1].total == pytest.approx(result.transcript.duration)
+    assert done[-1] == pytest.approx(result.transcript.duration, abs=0.01)
     return result
 
 
@@ -116,12 +122,13 @@ def test_polish_rehearsal_clip(data_dir: Path) -> None:
 @pytest.mark.slow
 def test_language_detection_probabilities(data_dir: Path) -> None:
     """The detection the language check relies on, on the first 30 s of real speech."""
-    from rehearse.audio import load_audio
+    from rehearse.audio import scan
     from rehearse.transcribe import FasterEngine, _detect
 
     engine = FasterEngine(weights.resolve("faster", "base"))
-    english, _ = _detect(engine, load_audio(data_dir / "jfk.flac"), None)
-    polish, contradicted = _detect(engine, load_audio(data_dir / "pl-point2.ogg"), "pl")
+    jfk, point2 = data_dir / "jfk.flac", data_dir / "pl-point2.ogg"
+    english, _ = _detect(engine, jfk, scan(jfk), None)
+    polish, contradicted = _detect(engine, point2, scan(point2), "pl")
     assert (english.language, polish.language) == ("en", "pl")
     assert english.probability > 0.8 and polish.probability > 0.6
     assert not contradicted and english.contradicts("pl")
@@ -177,6 +184,8 @@ def test_cache_key_covers_every_decoding_option() -> None:
         TranscribeOptions(initial_prompt="yyy, eee"),
         TranscribeOptions(beam_size=1),
         TranscribeOptions(temperature=(0.0, 0.2)),
+        TranscribeOptions(window=60.0),
+        TranscribeOptions(batch_size=8),
     ]
     keys = [cache_key("f" * 64, source, o) for o in variants]
     assert all(k != base for k in keys)
@@ -331,15 +340,21 @@ class ScriptedDetector:
         return self.guesses.pop(0)
 
 
-def test_an_english_greeting_before_a_polish_talk_is_no_mismatch(data_dir: Path) -> None:
-    from rehearse.audio import Audio, load_audio
+def test_an_english_greeting_before_a_polish_talk_is_no_mismatch(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from test_audio import write_wav
+
+    from rehearse.audio import load_audio, scan
     from rehearse.transcribe import _detect
 
     speech = load_audio(data_dir / "jfk.flac").samples
-    long = Audio("talk.wav", np.tile(speech, 8), "0" * 64)
+    long = write_wav(tmp_path / "talk.wav", np.tile(speech, 8))
+    levels = scan(long)
     english = LanguageGuess("en", 0.95, {"en": 0.95})
     polish = LanguageGuess("pl", 0.9, {"pl": 0.9})
-    assert _detect(ScriptedDetector(english, polish), long, "pl") == (english, False)
-    assert _detect(ScriptedDetector(english, english, english), long, "pl") == (english, True)
-    assert _detect(ScriptedDetector(polish), long, "pl") == (polish, False)
-    assert _detect(ScriptedDetector(english), long, None) == (english, False)
+    assert _detect(ScriptedDetector(english, polish), long, levels, "pl") == (english, False)
+    scripted = ScriptedDetector(english, english, english)
+    assert _detect(scripted, long, levels, "pl") == (english, True)
+    assert _detect(ScriptedDetector(polish), long, levels, "pl") == (polish, False)
+    assert _detect(ScriptedDetector(english), long, levels, None) == (english, False)

@@ -22,6 +22,7 @@ from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
 from rehearse.models import SCHEMA_VERSION, Analysis, SchemaError, from_dict, to_json
 from rehearse.progress import Past
+from rehearse.stages import Tracker
 
 Charts = Mapping[str, bytes]
 
@@ -89,11 +90,13 @@ def render(
     *,
     formats: Iterable[str] | None = None,
     past: Past | None = None,
+    progress: Tracker | None = None,
 ) -> Path:
     """Write the report files into ``folder`` (made if missing), replacing files of the same name.
 
     ``formats`` picks writers from ``WRITERS`` (default: all). With a ``past`` that has
-    earlier rehearsals, the report gets "Since last time" and progress.png.
+    earlier rehearsals, the report gets "Since last time" and progress.png. ``progress``
+    hears of the report stage, the charts and each writer.
     """
     from rehearse.report.charts import charts, progress_chart
 
@@ -103,14 +106,19 @@ def render(
     if unknown:
         raise InputError(f"unknown report format {unknown[0]!r}; known: {', '.join(WRITERS)}")
     past = past if past is not None and past.previous is not None else None
+    update = progress.start("report", len(chosen) + 1) if progress else None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         images = charts(analysis)
         if past is not None:
             images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
         report = Report(analysis, images, past)
-        for name in chosen:
+        for done, name in enumerate(chosen, start=1):
+            if update:
+                update(done)  # the charts and the writers before this one
             WRITERS[name](report, folder)
+        if update:
+            update(len(chosen) + 1)
     except OSError as exc:
         raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
     return folder
@@ -127,7 +135,13 @@ def check_output(out_root: str | Path) -> None:
         raise OutputError(f"cannot write the report to {root}: {_reason(exc)}") from None
 
 
-def write_report(analysis: Analysis, out_root: str | Path, *, past: Past | None = None) -> Path:
+def write_report(
+    analysis: Analysis,
+    out_root: str | Path,
+    *,
+    past: Past | None = None,
+    progress: Tracker | None = None,
+) -> Path:
     """A new folder ``<out_root>/<talk-slug>/<YYYYmmdd-HHMMSS>-<recording-stem>/`` with the report.
 
     The report is written to a hidden temporary folder and renamed into place, so a failure
@@ -140,7 +154,7 @@ def write_report(analysis: Analysis, out_root: str | Path, *, past: Past | None 
     except OSError as exc:
         raise OutputError(f"cannot write the report to {out_root}: {_reason(exc)}") from None
     try:
-        render(analysis, tmp, past=past)
+        render(analysis, tmp, past=past, progress=progress)
         tmp.chmod(0o755)
         return _move_into_place(tmp, parent, folder_name(analysis))
     finally:
