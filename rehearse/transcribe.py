@@ -384,9 +384,10 @@ class FasterEngine:
             "word_timestamps": True,
             "vad_filter": options.vad,
         }
-        if options.batch_size:
+        if options.batch_size:  # chunks decoded side by side: no text carried between them
+            batched = {**settings, "vad_filter": True, "initial_prompt": options.initial_prompt}
             segments, _ = _batched(self.model).transcribe(
-                samples, batch_size=options.batch_size, **{**settings, "vad_filter": True}
+                samples, batch_size=options.batch_size, **batched
             )
         else:
             segments, _ = self.model.transcribe(samples, **settings)

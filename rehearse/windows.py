@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # Audio per transcription window. Whisper's features of a window take about 1 MB per
 # second of it on top of the samples, so a longer window costs memory; a shorter one makes
 # more edges, where Whisper starts over with only the previous window's text as context.
-WINDOW = 240.0  # s
+WINDOW = 180.0  # s
 # A window ends in the longest silence within its last SEARCH seconds (or within its last
 # half, for windows shorter than twice that): a longer search finds longer silences (the end
 # of a sentence, not a breath) at the cost of windows further below WINDOW.
