@@ -73,8 +73,9 @@ def analyze(
     notes = load_notes(notes_path)
     result = transcribe(recording, _transcribe_options(notes, options), progress=tracker)
     transcript = result.transcript
-    tracker.start("aligning")
+    aligned = tracker.start("aligning", 1)
     coverage = align(notes, transcript, options.align)
+    aligned(1)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
     analysis = build_analysis(
         notes,

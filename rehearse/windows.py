@@ -65,7 +65,7 @@ def plan(quiet: np.ndarray, duration: float, size: float = WINDOW) -> list[Windo
             end = round(round((silence[0] + silence[1]) / 2 / QUIET_FRAME) * QUIET_FRAME, 3)
             end = min(max(end, start + QUIET_FRAME), start + size)
             silence_end = max(round(silence[1], 3), end)
-        windows.append(Window(round(start, 3), end, silence_end))
+        windows.append(Window(start, end, silence_end))
         start = end
-    windows.append(Window(round(start, 3), duration))
+    windows.append(Window(start, duration))
     return windows
