@@ -22,8 +22,10 @@ and length within 0.8 s, as tests/test_pacing.py), the pauses of 0.5 s or more r
 the share of them that are really quiet (80 % of their 10 ms frames below the recording's
 quiet level).
 
-DIR defaults to benchmarks/cases/tune, the real-speech cases of benchmarks/cases/heldout
-(``--all-heldout``: all of them) and the two pause rehearsals of tests/data. ``--out``
+``--window`` sets the transcription window of every variant (to see what cutting the
+recordings into more windows costs). DIR defaults to benchmarks/cases/tune, the real-speech
+cases of benchmarks/cases/heldout (``--all-heldout``: all of them) and the two pause
+rehearsals of tests/data. ``--out``
 keeps each variant's transcripts as ``OUT/<variant>/<set>/transcripts/faster/NAME.json``
 beside links to the truth and notes files, so ``python -m benchmarks.coverage_accuracy
 --engine faster OUT/<variant>/<set>`` scores them again.
@@ -80,8 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-heldout", action="store_true", help="not only real speech")
     parser.add_argument("--out", type=Path, help="keep the transcripts here")
     parser.add_argument("--limit", type=int, help="the first N recordings only (a quick look)")
+    parser.add_argument("--window", type=float, help="transcription window in s (default 180)")
     args = parser.parse_args(argv)
     chosen = args.variant or list(VARIANTS)
+    variants = {
+        name: replace(VARIANTS[name], window=args.window) if args.window else VARIANTS[name]
+        for name in chosen
+    }
     recordings = _recordings(args.dirs, args.all_heldout)[: args.limit]
     minutes = sum(_length(c) for _, c in recordings) / 60
     print(
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         for n, (folder, case) in enumerate(recordings, start=1):
             line = []
             for name in chosen:
-                transcript, seconds = _transcribe(case, VARIANTS[name], Path(tmp) / name)
+                transcript, seconds = _transcribe(case, variants[name], Path(tmp) / name)
                 _score(case, transcript, seconds, figures[name])
                 if args.out:
                     _keep(args.out / name / folder.name, case, transcript)

@@ -504,8 +504,10 @@ class OpenaiEngine:
                 out.append(_segment(s["start"], min(s["end"], end), s["text"], words, end))
         if progress:
             progress(end, end)
-        text = "".join(w.text for s in out for w in s.words).strip()
-        return _monotonic(out), text[-CONTEXT_CHARS:] or None
+        text = "".join(w.text for s in out for w in s.words)
+        if len(text) > CONTEXT_CHARS:  # from the first word start within the last characters
+            text = text[-CONTEXT_CHARS:].split(" ", 1)[-1]
+        return _monotonic(out), text.strip() or None
 
 
 @functools.cache
