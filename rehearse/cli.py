@@ -1551,7 +1551,7 @@ def compare(
     as_json: AsJson = False,
 ) -> None:
     """What changed between two rehearsals: points said or skipped, time per point, drift,
-    pace, pauses, fillers.
+    pace, pauses, fillers, voice.
 
     Example: rehearse compare 3 5
     """
@@ -1641,8 +1641,29 @@ def _print_comparison(c) -> None:
         ("Fillers", f"{_change(a.fillers_per_minute, b.fillers_per_minute, '{:.1f}')} /min"),
         ("Restarts", f"{a.restarts} → {b.restarts}"),
     ]  # fmt: skip
+    if a.pitch_variation_st is not None or b.pitch_variation_st is not None:
+        rows.append(("Voice", _voice_change(a, b)))
     for name, value in rows:
         console.print(f"[bold]{name:<14}[/bold]{escape(value)}", highlight=False)
+
+
+def _voice_change(a, b) -> str:
+    """'pitch spread 1.4 → 2.1 (+0.7) st; trails off 0% → 12%; loudness -24 → -21 (+3) dBFS',
+    with '–' for a rehearsal whose voice was not measured."""
+
+    def one(x: float | None, y: float | None, spec: str) -> str:
+        if x is not None and y is not None:
+            return _change(x, y, spec)
+        return " → ".join("–" if v is None else spec.format(v) for v in (x, y))
+
+    def share(x: float | None) -> str:
+        return "–" if x is None else f"{x:.0%}"
+
+    trails = f"{share(a.trailing_off_share)} → {share(b.trailing_off_share)}"
+    return (
+        f"pitch spread {one(a.pitch_variation_st, b.pitch_variation_st, '{:.1f}')} st; "
+        f"trails off {trails}; loudness {one(a.loudness_db, b.loudness_db, '{:.0f}')} dBFS"
+    )
 
 
 def _took(point) -> str:
@@ -1709,5 +1730,8 @@ def _comparison_json(c) -> dict:
             "longest_pause": pair(a.longest_pause, b.longest_pause),
             "fillers_per_minute": pair(a.fillers_per_minute, b.fillers_per_minute),
             "restarts": pair(a.restarts, b.restarts),
+            "pitch_variation_st": pair(a.pitch_variation_st, b.pitch_variation_st),
+            "trailing_off_share": pair(a.trailing_off_share, b.trailing_off_share, 4),
+            "loudness_db": pair(a.loudness_db, b.loudness_db, 1),
         },
     }

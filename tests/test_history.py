@@ -399,6 +399,14 @@ def test_compare_the_last_two_rehearsals(shared_rehearsals, notes, tmp_path):
     assert point_4["difference"] == round(point_4["b"]["duration"] - point_4["a"]["duration"], 2)
     assert data["talk"]["talk_time"] == {"a": 157.7, "b": 205.34, "difference": 47.64}
     assert data["talk"]["said"] == {"a": 11, "b": 14, "difference": 3}
+    # the voice of each, as the history holds it, and as the terminal shows it
+    voices = [r["voice"] for r in history_json(notes, out)["rehearsals"][1:]]
+    for key in ("pitch_variation_st", "trailing_off_share", "loudness_db"):
+        a, b = (v[key] for v in voices)
+        assert data["talk"][key]["a"] == a and data["talk"][key]["b"] == b, key
+        assert data["talk"][key]["difference"] == pytest.approx(b - a, abs=0.05), key
+    a, b = (v["pitch_variation_st"] for v in voices)
+    assert f"Voice pitch spread {a:.1f} → {b:.1f} (" in flat
     # the same two by id, by report folder, and the later one alone
     folders = report_folders(out)
     for args in (("2", "3"), (folders[1], folders[2] / "analysis.json"), ("3",), (notes,)):
