@@ -176,3 +176,34 @@ def test_progress_chart_holds_40_points_by_20_rehearsals():
     assert height >= 41 * WIDE.row * WIDE.dpi  # 41 rows: 40 points and the removed one
     assert struct.unpack(">II", narrow[16:24])[0] == NARROW.width * NARROW.dpi
     assert [r.removed for r in point_rows(history)].count(True) == 1
+
+
+def test_progress_chart_shows_the_voice_and_keeps_its_legend_inside():
+    """With the voice measured in some rehearsals the chart gains a pitch-spread panel
+    (taller by it); on the phone the longer legend takes fewer columns instead of running
+    off either edge of the picture."""
+    import io
+    from dataclasses import replace
+
+    import numpy as np
+    from PIL import Image
+
+    from rehearse.report.charts import NARROW, WIDE, progress_chart
+
+    history = big_history()
+    voiced = replace(
+        history,
+        rehearsals=tuple(
+            replace(r, pitch_variation_st=None if k < 3 else 1.2 + 0.2 * k)
+            for k, r in enumerate(history.rehearsals)
+        ),
+    )
+    for layout in (WIDE, NARROW):
+        plain, with_voice = (
+            np.asarray(Image.open(io.BytesIO(progress_chart(h, layout))).convert("L"))
+            for h in (history, voiced)
+        )
+        assert with_voice.shape[0] - plain.shape[0] == pytest.approx(1.3 * layout.dpi, abs=2)
+        legend = with_voice[-int(1.2 * layout.dpi) :]  # the bottom: the legend
+        edges = np.concatenate([legend[:, :3], legend[:, -3:]], axis=1)
+        assert (edges > 245).all(), layout  # white: nothing drawn at the edges

@@ -518,28 +518,33 @@ def progress_chart(history: History, layout: Layout, *, current: str | None = No
     shown = rehearsals[-NARROW_REHEARSALS:] if layout is NARROW else rehearsals
     points = point_rows(History(history.talk, history.speaker, shown))
     n, rows_n = max(len(shown), 1), max(len(points), 1)
-    heights = [1.3, 1.5, layout.row * rows_n]
+    voiced = any(r.pitch_variation_st is not None for r in shown)
+    heights = [1.3, 1.5, *([1.3] if voiced else []), layout.row * rows_n]
     fig = _figure(layout, height=sum(heights) + 2.6)
-    grid = fig.add_gridspec(3, 1, height_ratios=heights)
+    grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
     cover = fig.add_subplot(grid[0])
     timing = fig.add_subplot(grid[1], sharex=cover)
-    cells = fig.add_subplot(grid[2], sharex=cover)
+    voice = fig.add_subplot(grid[2], sharex=cover) if voiced else None
+    cells = fig.add_subplot(grid[-1], sharex=cover)
+    lines = [ax for ax in (cover, timing, voice) if ax is not None]
     xs = list(range(len(shown)))
     marked = [x for x, r in zip(xs, shown, strict=True) if r.sha256 == current]
     slots = max(n, MIN_COLUMNS["narrow" if layout is NARROW else "wide"])
     _coverage_line(cover, shown, xs, layout, marked)
     _talk_times(timing, shown, xs, layout)
+    if voice is not None:
+        _pitch_spreads(voice, shown, xs)
     _heatmap(cells, shown, points, layout)
     for x in marked:
         cells.add_patch(Rectangle((x - 0.5, -0.5), 1, len(points), fill=False, zorder=4,
                                   edgecolor=COLORS["ink"], linewidth=1.6))  # fmt: skip
-    for ax in (cover, timing, cells):
+    for ax in (*lines, cells):
         ax.set_xlim(-0.5, slots - 0.5)
         if ax is not cells:
             ax.grid(axis="y", color=COLORS["grid"], zorder=0)
         for x in marked:
             ax.axvspan(x - 0.5, x + 0.5, color=COLORS["actual"], alpha=0.08, zorder=0)
-    for ax in (cover, timing):
+    for ax in lines:
         ax.tick_params(axis="x", labelbottom=False, length=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -566,6 +571,9 @@ def progress_chart(history: History, layout: Layout, *, current: str | None = No
         for name, color in (("over", "over"), ("under", "actual")):
             handles.append(Line2D([], [], linestyle="none", marker="o", color=COLORS[color],
                                   label=f"talk time {name} it"))  # fmt: skip
+    if voiced:
+        monotone = f"pitch spread < {MONOTONE_ST:g} st"
+        handles.append(Patch(facecolor=COLORS["monotone"], alpha=0.25, label=monotone))
     if marked:
         handles.append(Patch(facecolor=COLORS["actual"], alpha=0.15, label="this rehearsal"))
     _legend(fig, handles, layout)
@@ -627,6 +635,19 @@ def _talk_times(ax: Axes, rehearsals, xs: list[int], layout: Layout) -> None:
     ax.yaxis.set_major_locator(MultipleLocator(step / 60))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: clock(y * 60)))
     ax.set_ylabel("talk time")
+
+
+def _pitch_spreads(ax: Axes, rehearsals, xs: list[int]) -> None:
+    """The voice's pitch spread per rehearsal (semitones), the band where it counts as
+    monotone shaded; rehearsals whose voice was not measured are left out of the line."""
+    measured = [(x, r.pitch_variation_st) for x, r in zip(xs, rehearsals, strict=True)
+                if r.pitch_variation_st is not None]  # fmt: skip
+    at, spreads = [x for x, _ in measured], [s for _, s in measured]
+    ax.axhspan(0, MONOTONE_ST, color=COLORS["monotone"], alpha=0.25, linewidth=0, zorder=1)
+    ax.plot(at, spreads, color=COLORS["ink"], marker="o", markersize=4, linewidth=1.2, zorder=3)
+    ax.set_ylim(0, max([*spreads, 2 * MONOTONE_ST]) * 1.15)
+    ax.yaxis.set_major_locator(MultipleLocator(1 if max(spreads) < 6 else 2))
+    ax.set_ylabel("pitch spread\n(semitones)")
 
 
 def _band_color(rehearsal: Rehearsal) -> str:
@@ -869,15 +890,22 @@ def _mark_handle() -> Line2D:
 
 
 def _legend(fig: Figure, handles: list, layout: Layout) -> None:
-    fig.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=min(len(handles), layout.legend_cols),
-        frameon=False,
-        fontsize=layout.font - 0.5,
-        handlelength=1.4,
-        columnspacing=1.6 if layout is WIDE else 1.0,
-    )
+    """The legend below the chart, in as many of the layout's columns as fit its width
+    (long labels on a phone get fewer columns rather than run off the picture)."""
+    renderer = fig.canvas.get_renderer()
+    for ncols in range(min(len(handles), layout.legend_cols), 0, -1):
+        legend = fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=ncols,
+            frameon=False,
+            fontsize=layout.font - 0.5,
+            handlelength=1.4,
+            columnspacing=1.6 if layout is WIDE else 1.0,
+        )
+        if ncols == 1 or legend.get_window_extent(renderer).width <= fig.bbox.width:
+            return
+        legend.remove()
 
 
 def _png(fig: Figure, layout: Layout) -> bytes:
