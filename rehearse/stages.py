@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 log = logging.getLogger(__name__)
 
@@ -144,11 +144,9 @@ class Tracker:
         self._emit(Step(stage, fraction, done, total, self._audio, left))
 
     def _emit(self, step: Step) -> None:
-        fraction = min(max(step.fraction, self.shown), 1.0)  # never backwards
-        self.shown = fraction
-        step = Step(step.stage, fraction, step.done, step.total, step.audio, step.left)
+        self.shown = min(max(step.fraction, self.shown), 1.0)  # never backwards
         if self.show:
-            self.show(step)
+            self.show(replace(step, fraction=self.shown))
 
     def _order(self, stage: str) -> int:
         return self.stages.index(stage)

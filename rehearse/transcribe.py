@@ -641,12 +641,8 @@ def _repair_gaps(
         piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
         log.info("%.1f-%.1f s: speech but no words; transcribing it", offset + start, offset + end)
         heard, _ = engine.transcribe(piece, language, options, options.initial_prompt, None)
-        for s in _drop_collapsed(heard):
-            moved = tuple(
-                Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.probability)
-                for w in s.words
-                if w.end + start <= end
-            )
+        for s in _shifted(_drop_collapsed(heard), start):
+            moved = tuple(w for w in s.words if w.end <= end)
             if moved:
                 found.append(Segment(moved[0].start, moved[-1].end, s.text, moved))
     return _monotonic(sorted([*segments, *found], key=lambda s: s.start)) if found else segments
