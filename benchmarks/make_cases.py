@@ -12,11 +12,16 @@ both engines), so the aligner can be measured without running Whisper again.
 
     .venv/bin/python -m benchmarks.make_cases [--set tune|heldout] [--only NAME ...]
                                               [--transcribe [--no-build]] [--engine ...]
+                                              [--kinds]
+
+``--kinds`` builds nothing: it adds the truth by kind (``cut``, ``never``, ``reorders``,
+``mentions``) to the truths of cases already built.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import re
@@ -71,6 +76,7 @@ class Talk:
     source: str | None = None
     passages: dict[int, tuple[int, int]] = field(default_factory=dict)
     offscript: dict = field(default_factory=dict)
+    mentions: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def human(self) -> bool:
@@ -92,6 +98,7 @@ def load_talk(path: Path) -> Talk:
         source=data.get("source"),
         passages={int(k): tuple(v) for k, v in (data.get("passages") or {}).items()},
         offscript=data.get("offscript") or {},
+        mentions={int(k): tuple(v) for k, v in (data.get("mentions") or {}).items()},
     )
     for case in cases:
         for item in case.script:
@@ -103,7 +110,7 @@ def talks(which: str) -> list[Talk]:
     return [load_talk(p) for p in sorted((SPECS / which).glob("*.yaml"))]
 
 
-_POINT = re.compile(r"(\d+)([a-z]?)(:part)?")
+_POINT = re.compile(r"(\d+)([a-z]?)(?:(:part)|:pause@(\d+):(\d+(?:\.\d+)?))?")
 
 
 def _check_item(talk: Talk, case: Case, item: str) -> None:
@@ -120,8 +127,14 @@ def _check_item(talk: Talk, case: Case, item: str) -> None:
     number, variant = int(match[1]), match[2]
     if talk.human and number not in talk.passages:
         raise SystemExit(f"{where}: no passage for point {number}")
+    if match[4] and not (talk.human and 1 <= int(match[4]) < _length(talk.passages[number])):
+        raise SystemExit(f"{where}: a pause inside needs a human passage longer than that")
     if not talk.human and variant not in talk.speech.get(number, {}):
         raise SystemExit(f"{where}: no speech variant {variant!r} for point {number}")
+
+
+def _length(passage: tuple[int, int]) -> int:
+    return passage[1] - passage[0] + 1
 
 
 # --- audio -------------------------------------------------------------------------------------
@@ -206,6 +219,7 @@ class Timeline:
     offscript: list[dict] = field(default_factory=list)
     pauses: list[dict] = field(default_factory=list)
     restarts: list[dict] = field(default_factory=list)
+    units: list[tuple[int, float, float]] = field(default_factory=list)  # human: (unit, start, end)
     words: int = 0
     last_speech_end: float = 0.0
     pending_pause: bool = False
@@ -309,6 +323,7 @@ def build_human(talk: Talk, case: Case, tmp: Path) -> Timeline:
             line.pending_pause = True
             continue
         off = item.startswith("off:")
+        inside = None  # (units before the pause, its seconds) for a pause inside a passage
         if off:
             first, last = talk.offscript[item[4:]]
             point, part = None, False
@@ -318,11 +333,27 @@ def build_human(talk: Talk, case: Case, tmp: Path) -> Timeline:
             first, last = talk.passages[point]
             if part:
                 last = first + max(0, (last - first + 1) // 2 - 1)
-        units = table[first : last + 1]
-        piece = cut(wav, tmp / f"{i:02d}.wav", units[0]["cut_start"], units[-1]["cut_end"])
-        offset = line.add(piece, seconds(piece)) - units[0]["cut_start"]
-        start, end = offset + units[0]["start"], offset + units[-1]["end"]
-        line.speech(start, end, " ".join(u["text"] for u in units))
+            if match[4]:
+                inside = (int(match[4]), float(match[5]))
+        pieces = [(first, last)]
+        if inside:
+            pieces = [(first, first + inside[0] - 1), (first + inside[0], last)]
+        start = end = None
+        for k, (a, b) in enumerate(pieces):
+            if k:
+                pause = silence(tmp / f"{i:02d}-pause.wav", inside[1], HUMAN_RATE)
+                line.add(pause, inside[1])
+                line.pending_pause = True
+            units = table[a : b + 1]
+            piece = cut(wav, tmp / f"{i:02d}-{k}.wav", units[0]["cut_start"], units[-1]["cut_end"])
+            offset = line.add(piece, seconds(piece)) - units[0]["cut_start"]
+            if start is None:
+                start = offset + units[0]["start"]
+            end = offset + units[-1]["end"]
+            line.speech(offset + units[0]["start"], end, " ".join(u["text"] for u in units))
+            line.units += [
+                (a + j, offset + u["start"], offset + u["end"]) for j, u in enumerate(units)
+            ]
         if off:
             line.offscript.append({"start": round(start, 2), "end": round(end, 2)})
         else:
@@ -335,6 +366,65 @@ def build_human(talk: Talk, case: Case, tmp: Path) -> Timeline:
 
 def _span(start: float, end: float) -> dict:
     return {"start": round(start, 2), "end": round(end, 2)}
+
+
+def first_said(case: Case) -> list[int]:
+    """The points of ``case``'s script in the order of their first delivery."""
+    said: list[int] = []
+    for item in case.script:
+        match = _POINT.fullmatch(item)
+        if match and int(match[1]) not in said:
+            said.append(int(match[1]))
+    return said
+
+
+def reorders(said: list[int]) -> list[dict]:
+    """The fewest steps that put ``said`` back in the notes' order, each step one point taken
+    out and put back elsewhere: ``swap`` (it changes place with its neighbour; ``points`` = the
+    pair) or ``move`` (it goes past two or more; ``points`` = the one that moves)."""
+    goal, frontier = tuple(sorted(said)), {tuple(said): []}
+    seen = set(frontier)
+    while goal not in frontier:
+        following: dict[tuple[int, ...], list[dict]] = {}
+        for order, steps in frontier.items():
+            for a, b in itertools.permutations(range(len(order)), 2):
+                rest = list(order)
+                rest.insert(b, rest.pop(a))
+                if tuple(rest) in seen:
+                    continue
+                seen.add(tuple(rest))
+                if abs(a - b) == 1:
+                    step = {"kind": "swap", "points": sorted((order[a], order[b]))}
+                else:
+                    step = {"kind": "move", "points": [order[a]]}
+                following[tuple(rest)] = [*steps, step]
+        frontier = following
+    return frontier[goal]
+
+
+def has_speech(talk: Talk, point: int) -> bool:
+    return point in (talk.passages if talk.human else talk.speech)
+
+
+def kinds(talk: Talk, case: Case, missed: list[int], units: list | None = None) -> dict:
+    """The truth by kind: real skips (``cut``: a passage exists), invented ones (``never``),
+    ``reorders`` from the script, and for cut points where the recording mentions them in
+    passing (``mentions``: the spec's units, or points for a synthetic talk, placed in this
+    case by ``units``: (unit or point, start, end) of everything said)."""
+    cut_points = [n for n in missed if has_speech(talk, n)]
+    mentions = []
+    for number in cut_points:
+        for unit in talk.mentions.get(number, ()):
+            placed = [(s, e) for u, s, e in units or () if u == unit]
+            if units is None:
+                raise SystemExit(f"{case.name}: build it to place the mentions of {number}")
+            mentions += [{"point": number, **_span(s, e)} for s, e in placed]
+    return {
+        "cut": cut_points,
+        "never": [n for n in missed if not has_speech(talk, n)],
+        "reorders": reorders(first_said(case)),
+        "mentions": sorted(mentions, key=lambda m: m["start"]),
+    }
 
 
 def truth(talk: Talk, case: Case, line: Timeline) -> dict:
@@ -378,7 +468,20 @@ def truth(talk: Talk, case: Case, line: Timeline) -> dict:
         "adlib_spans": [s for s in line.offscript if s["end"] - s["start"] >= ADLIB_SECONDS],
         "offscript_spans": line.offscript,
     }
+    placed = line.units if talk.human else [(d.point, d.start, d.end) for d in line.deliveries]
+    data.update(kinds(talk, case, data["missed"], placed))
     return data
+
+
+def add_kinds(out_dir: Path, talk: Talk, case: Case) -> None:
+    """Add the truth by kind to a case already built, changing nothing else in its truth."""
+    path = out_dir / f"{case.name}.truth.json"
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.update(kinds(talk, case, data["missed"], None if talk.mentions else []))
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    log.info("%s: %s", path.name, {k: data[k] for k in ("cut", "never", "reorders")})
 
 
 def make_case(talk: Talk, case: Case, out_dir: Path) -> Path:
@@ -395,6 +498,19 @@ def make_case(talk: Talk, case: Case, out_dir: Path) -> Path:
     return recording
 
 
+def add_kinds_without_spec(out_dir: Path, specified: set[str]) -> None:
+    """The same for the shared rehearsals copied without a spec (synthetic: every point has
+    speech, so a skip is a cut): the order from the truth's own ``order``."""
+    for path in sorted(out_dir.glob("*.truth.json")):
+        if path.name.removesuffix(".truth.json") in specified:
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        said = [p["point"] for p in sorted(data["points"], key=lambda p: p["order"])]
+        data.update(cut=data["missed"], never=[], reorders=reorders(said), mentions=[])
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        log.info("%s: %s", path.name, {k: data[k] for k in ("cut", "never", "reorders")})
+
+
 def write_readme(out_dir: Path, which: str) -> None:
     rows = []
     for path in sorted(out_dir.glob("*.truth.json")):
@@ -407,7 +523,9 @@ def write_readme(out_dir: Path, which: str) -> None:
         " The shared Polish rehearsals pl-full, pl-skips and pl-reorder are copied as they are."
         if which == "tune"
         else " Nobody tunes on these: their notes and scripts were written without looking at"
-        " what the aligner does with them."
+        " what the aligner does with them. Batch 5 (ho5-*: single-topic real speech, the Polish"
+        " interview gornictwo, babylon-2, ivory-trade-4) was written and built without running"
+        " the aligner on it at all."
     )
     (out_dir / "README.md").write_text(
         f"# Benchmark rehearsals: {which}\n\n"
@@ -441,6 +559,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--transcribe", action="store_true", help="also write transcripts/")
     parser.add_argument("--no-build", action="store_true", help="use the recordings already made")
     parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
+    parser.add_argument(
+        "--kinds", action="store_true", help="only add the truth by kind to built cases' truths"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for which in args.set or SETS:
@@ -449,8 +570,16 @@ def main(argv: list[str] | None = None) -> None:
         for talk in talks(which):
             (out_dir / talk.notes_file).write_text(talk.notes, encoding="utf-8")
             for case in talk.cases:
-                if not args.no_build and (not args.only or case.name in args.only):
+                if args.only and case.name not in args.only:
+                    continue
+                if args.kinds:
+                    add_kinds(out_dir, talk, case)
+                elif not args.no_build:
                     make_case(talk, case, out_dir)
+        if args.kinds:
+            if not args.only:
+                add_kinds_without_spec(out_dir, {c.name for t in talks(which) for c in t.cases})
+            continue
         write_readme(out_dir, which)
         if not args.transcribe:
             continue
