@@ -1,7 +1,7 @@
 """Coverage accuracy against ground truth, per case set and per transcription engine.
 
 Usage: python -m benchmarks.coverage_accuracy [DIR ...] [--engine faster|openai]
-                                              [--verbose] [--timing]
+                                              [--verbose] [--timing] [--only-prefix P | --only GLOB]
 
 DIR defaults to benchmarks/cases/tune and benchmarks/cases/heldout (tune: the cases constants
 may be chosen on; heldout: cases nobody tunes on, the figures to quote). Every NAME.truth.json
@@ -16,6 +16,19 @@ are in no swapped pair, restarts and repeats included); starts of the points fou
 truth (the point's last complete delivery); restarts reported at the right point within 2 s;
 repeats found; ad-libs found and false ad-libs (reported over a point's delivery).
 
+By kind (a second line per set and engine, ``BY KIND``), from the truth's ``cut``, ``never``,
+``reorders`` and ``mentions`` (benchmarks/specs/README.md): real skips caught (a cut point, whose
+passage exists, reported missed), invented skips caught (a point with no passage at all reported
+missed), swaps flagged (both of the pair out_of_order; at least one), moves flagged (the moved
+point out_of_order), false flags (points out_of_order that are in no swap and are no moved
+point: a point a move jumped over counts), restarts found within 2 s at the right point and
+false restarts, mentions reported (a cut point's truth mention counts when the point is missed
+and one of its ``mentions`` overlaps the truth span), and the starts (mean error, within 2 s).
+Truths without these keys count only in the restarts and starts.
+
+``--only-prefix P`` or ``--only GLOB`` scores only the cases whose name starts with P or matches
+GLOB (e.g. ``--only-prefix ho5`` for one held-out batch).
+
 ``--timing`` transcribes each recording afresh (no cache) and prints, per case, the
 transcription time beside the alignment time, and their ratio.
 """
@@ -23,6 +36,7 @@ transcription time beside the alignment time, and their ratio.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 import time
@@ -93,6 +107,83 @@ class Tally:
             f"max {max(errors, default=float('nan')):.2f}s "
             f"within {NEAR:.0f}s {self.near_starts}/{len(errors)}"
         )
+
+
+@dataclass
+class KindTally:
+    """The same comparison by the kind of thing that happens in a rehearsal."""
+
+    cut: int = 0
+    cut_caught: int = 0
+    never: int = 0
+    never_caught: int = 0
+    swaps: int = 0
+    swaps_both: int = 0
+    swaps_one: int = 0
+    moves: int = 0
+    moves_flagged: int = 0
+    false_flags: int = 0
+    restarts: int = 0
+    restarts_found: int = 0
+    false_restarts: int = 0
+    mentions: int = 0
+    mentions_found: int = 0
+    start_errors: list[float] = field(default_factory=list)
+
+    def add(self, other: KindTally) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def line(self) -> str:
+        errors = self.start_errors
+        mean = sum(errors) / len(errors) if errors else float("nan")
+        return (
+            f"real skips {self.cut_caught}/{self.cut}  invented skips "
+            f"{self.never_caught}/{self.never}  swaps {self.swaps_one}/{self.swaps} "
+            f"(both {self.swaps_both})  moves {self.moves_flagged}/{self.moves}  "
+            f"false flags {self.false_flags}  restarts {self.restarts_found}/{self.restarts} "
+            f"(false {self.false_restarts})  mentions {self.mentions_found}/{self.mentions}  "
+            f"starts mean {mean:.2f}s within {NEAR:.0f}s "
+            f"{sum(e <= NEAR for e in errors)}/{len(errors)}"
+        )
+
+
+def score_kinds(truth: dict, notes: Notes, coverage: Coverage) -> KindTally:
+    """How ``coverage`` compares with one case's truth by kind."""
+    by_number = {notes.points[c.index].number: c for c in coverage.points}
+    tally = KindTally()
+    for key, caught in (("cut", "cut_caught"), ("never", "never_caught")):
+        points = truth.get(key, [])
+        setattr(tally, key, len(points))
+        setattr(tally, caught, sum(by_number[n].status == "missed" for n in points))
+    involved = set()
+    for step in truth.get("reorders", []):
+        flagged = [by_number[n].out_of_order for n in step["points"]]
+        involved |= set(step["points"])
+        if step["kind"] == "swap":
+            tally.swaps += 1
+            tally.swaps_both += all(flagged)
+            tally.swaps_one += any(flagged)
+        else:
+            tally.moves += 1
+            tally.moves_flagged += all(flagged)
+    tally.false_flags = sum(c.out_of_order and n not in involved for n, c in by_number.items())
+    restarts = Tally()
+    _score_restarts(truth, coverage, restarts)
+    tally.restarts, tally.restarts_found = restarts.restarts, restarts.restarts_found
+    tally.false_restarts = restarts.false_restarts
+    for m in truth.get("mentions", []):
+        tally.mentions += 1
+        c = by_number[m["point"]]
+        reported = [(x.start, x.end) for x in getattr(c, "mentions", ())]
+        tally.mentions_found += c.status == "missed" and any(
+            _overlap(r, (m["start"], m["end"])) > 0 for r in reported
+        )
+    for p in truth["points"]:
+        c = by_number[p["point"]]
+        if c.status != "missed" and c.start is not None:
+            tally.start_errors.append(abs(c.start - p["start"]))
+    return tally
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -211,10 +302,15 @@ def cases(folder: Path) -> list[Case]:
     return out
 
 
-def run(folder: Path, engine: str, options: AlignOptions) -> dict[str, tuple[Tally, Coverage]]:
-    """Every case of ``folder`` aligned on ``engine``'s transcripts: name -> (tally, coverage)."""
+def run(
+    folder: Path, engine: str, options: AlignOptions, pattern: str = "*"
+) -> dict[str, tuple[Tally, Coverage]]:
+    """Every case of ``folder`` (named like ``pattern``) aligned on ``engine``'s transcripts:
+    name -> (tally, coverage)."""
     out = {}
     for case in cases(folder):
+        if not fnmatch.fnmatchcase(case.name, pattern):
+            continue
         transcript = case.transcript(engine)
         if transcript is None:
             continue
@@ -242,20 +338,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
     parser.add_argument("--verbose", "-v", action="store_true", help="show every point")
     parser.add_argument("--timing", action="store_true", help="transcribe afresh, print times")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--only-prefix", metavar="P", help="only the cases whose name starts so")
+    only.add_argument("--only", metavar="GLOB", help="only the cases whose name matches GLOB")
     args = parser.parse_args(argv)
+    pattern = f"{args.only_prefix}*" if args.only_prefix else args.only or "*"
     folders = args.dirs or [p for p in (CASES / "tune", CASES / "heldout") if p.is_dir()]
     found_any = False
     for folder in folders:
         by_name = {c.name: c for c in cases(folder)}
         for engine in args.engine or ENGINES:
-            results = run(folder, engine, AlignOptions())
+            results = run(folder, engine, AlignOptions(), pattern)
             if not results:
                 continue
             found_any = True
             print(f"== {folder.name} / {engine} ({len(results)} cases)")
-            overall, human = Tally(), Tally()
+            overall, human, by_kind = Tally(), Tally(), KindTally()
             for name, (tally, coverage) in results.items():
                 overall.add(tally)
+                case = by_name[name]
+                by_kind.add(score_kinds(case.truth, case.notes, coverage))
                 if by_name[name].human:
                     human.add(tally)
                 extra = _timing(by_name[name], engine, tally.align_seconds) if args.timing else ""
@@ -265,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'OVERALL':24s} {overall.line()}")
             if human.calls:
                 print(f"{'REAL SPEECH':24s} {human.line()}")
+            print(f"{'BY KIND':24s} {by_kind.line()}")
             print(f"{'align time':24s} {overall.align_seconds:.2f}s")
     if not found_any:
         print("no cases with transcripts found", file=sys.stderr)
