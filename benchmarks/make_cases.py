@@ -523,9 +523,15 @@ def write_readme(out_dir: Path, which: str) -> None:
         " The shared Polish rehearsals pl-full, pl-skips and pl-reorder are copied as they are."
         if which == "tune"
         else " Nobody tunes on these: their notes and scripts were written without looking at"
-        " what the aligner does with them. Batch 5 (ho5-*: single-topic real speech, the Polish"
-        " interview gornictwo, babylon-2, ivory-trade-4) was written and built without running"
-        " the aligner on it at all."
+        " what the aligner does with them."
+    )
+    batches = (
+        "**Batch 5** (the ho5-* rows: single-topic real speech, the Polish interview gornictwo,"
+        " babylon-2, ivory-trade-4; real and invented skips, a cut point named in passing later,"
+        " swaps, moves, pauses inside a point, restarts from the top and from point 2) was"
+        " written, built and transcribed without running the aligner on it at all.\n\n"
+        if which == "heldout"
+        else ""
     )
     (out_dir / "README.md").write_text(
         f"# Benchmark rehearsals: {which}\n\n"
@@ -533,7 +539,8 @@ def write_readme(out_dir: Path, which: str) -> None:
         f"{which}/` (see benchmarks/specs/README.md for the truth format).{shared} "
         "transcripts/<engine>/NAME.json: Whisper base, beam 5, word timestamps, the truth's "
         "language, by faster-whisper (int8) and openai-whisper (fp32).\n\n"
-        "| recording | notes | language | voice | what happens |\n|---|---|---|---|---|\n"
+        + batches
+        + "| recording | notes | language | voice | what happens |\n|---|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n",
         encoding="utf-8",
