@@ -128,6 +128,7 @@ class KindTally:
     false_restarts: int = 0
     mentions: int = 0
     mentions_found: int = 0
+    false_mentions: int = 0
     start_errors: list[float] = field(default_factory=list)
 
     def add(self, other: KindTally) -> None:
@@ -142,7 +143,8 @@ class KindTally:
             f"{self.never_caught}/{self.never}  swaps {self.swaps_one}/{self.swaps} "
             f"(both {self.swaps_both})  moves {self.moves_flagged}/{self.moves}  "
             f"false flags {self.false_flags}  restarts {self.restarts_found}/{self.restarts} "
-            f"(false {self.false_restarts})  mentions {self.mentions_found}/{self.mentions}  "
+            f"(false {self.false_restarts})  mentions {self.mentions_found}/{self.mentions} "
+            f"(of never-said points {self.false_mentions})  "
             f"starts mean {mean:.2f}s within {NEAR:.0f}s "
             f"{sum(e <= NEAR for e in errors)}/{len(errors)}"
         )
@@ -179,6 +181,9 @@ def score_kinds(truth: dict, notes: Notes, coverage: Coverage) -> KindTally:
         tally.mentions_found += c.status == "missed" and any(
             _overlap(r, (m["start"], m["end"])) > 0 for r in reported
         )
+    tally.false_mentions = sum(
+        len(getattr(by_number[n], "mentions", ())) > 0 for n in truth.get("never", [])
+    )
     for p in truth["points"]:
         c = by_number[p["point"]]
         if c.status != "missed" and c.start is not None:
@@ -273,6 +278,9 @@ def _details(notes: Notes, truth: dict, coverage: Coverage) -> None:
         print(f"    {mark} {c.number:3d} {want:28s} | {got} {c.quote[:50]}")
     for r in coverage.restarts:
         print(f"    restart at {r.at:.1f} from {r.from_point}  (truth {truth.get('restarts')})")
+    for c in coverage.points:
+        for m in getattr(c, "mentions", ()):
+            print(f"    mention of {c.number} at {m.start:.1f}-{m.end:.1f} in {m.in_point}")
     for a in coverage.adlibs:
         print(f"    ad-lib {a.start:.1f}-{a.end:.1f}: {a.text[:60]}")
 

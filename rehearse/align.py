@@ -49,6 +49,7 @@ from rehearse import meaning
 from rehearse.models import (
     Adlib,
     Coverage,
+    Mention,
     Notes,
     PointCoverage,
     Restart,
@@ -104,6 +105,10 @@ _MEANING_Z = 1.5  # a sentence counts for a point this many spreads above the po
 _MEANING_WEIGHT = 1.0  # heard words a sentence is worth per spread above that
 _MEANT_SAID = 2.0  # a run with no word evidence is said if a sentence of it is this far above
 _ON_TOPIC_Z = 1.5  # a stretch most about its run's point, this far above the mean: no ad-lib
+_COHESIVE = 0.25  # share of a stretch's content words the rest of the talk also uses, from
+# which it is about the talk, not an aside (lower: fewer false ad-libs, asides missed)
+_TOPIC_QUANTILE = 0.1  # a stretch as close in meaning to the points as this share of the
+# sentences that clearly hold their point is about the talk (higher: more ad-libs)
 _FILL_SECONDS = 3.0  # speech no point holds that is worth asking meaning about
 _FILL_Z = 1.0  # a sentence goes to a missed point when this many spreads above the mean
 _FILL_SAID = 1.4  # ... and the point is found when one is its best point, this far above
@@ -121,6 +126,15 @@ _REPEAT_SHARE = 0.5  # a second delivery must hear this share of the best delive
 _CARRY = 2  # points apart that still carry a sequence on (one skipped point)
 _CHAIN = 3  # runs in such a sequence that make it the speaker going through the talk
 _COMPLETE_SHARE = 0.5  # a delivery with this share of the best recall is complete
+_MENTION_SHARE = 0.5  # a run out of notes order shorter than this share of the speaker's
+# median passage (scaled down for a note shorter than the median note) only mentions its
+# point (higher: more short moved points called skipped)
+_MENTION_RECALL = 0.4  # ... if it hears less than this share of the point's weighted words
+_NAMED_WORDS = 2  # distinct words of a skipped point a sentence must hear to name it
+_NAMED_Z = 1.0  # ... with meaning this many spreads above the mean point (higher: fewer)
+_MENTIONS_SHOWN = 3  # most mentions listed for a skipped point
+_MENTION_Z = 0.0  # ... and meaning does not say it is more about its point than about its
+# host's by this many spreads (higher: more moved passages called mentions)
 
 # Reclaim and keyword rescue.
 _EDGE_UNITS = 8  # longest edge a missed point may take from another run, in units
@@ -181,13 +195,18 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     runs = _reclaim(runs, speech, evidence, emit)
     runs = _rescue_keywords(runs, notes, speech, emit, language)
     _place_boundaries(runs, speech, evidence, emit, meant)
-    _trim_adlibs(runs, speech, evidence, emit, options.adlib, meant)
+    trimmed = _trim_adlibs(runs, speech, evidence, emit, options.adlib, meant)
+    runs, mentions = _mentions(runs, speech, evidence, meant)
     runs = _fill_gaps(runs, speech, emit, meant)
+    _restore(runs, trimmed, speech, evidence, emit, meant)
     deliveries = _deliveries(runs, speech, evidence)
+    mentions = {k: v for k, v in mentions.items() if k not in deliveries}
+    mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions, meant)
     restarts = _restarts(runs)
     late = _out_of_order(runs)
     adlibs = _adlibs(speech, runs, options.adlib)
-    return _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, options)
+    found = _Found(deliveries, late, restarts, adlibs, mentions)
+    return _coverage(notes, speech, evidence, found, options)
 
 
 # --- 1. tokens, units and breaks -------------------------------------------------------------
@@ -310,9 +329,19 @@ class _Meaning:
         self.sentence = np.cumsum(speech.sentence) - 1  # unit -> sentence index
         self._points: np.ndarray | None = None
         self._z: dict[int, np.ndarray] = {}
+        self._top: dict[int, float] = {}
 
     def z(self, sentences) -> np.ndarray:
         """Sentence x point z-scores for ``sentences`` (indexes)."""
+        wanted = self._embed(sentences)
+        return np.array([self._z[s] for s in wanted]).reshape(len(wanted), len(self.notes.points))
+
+    def top(self, sentences) -> np.ndarray:
+        """Per sentence, its cosine to the point it is most about: how much it is about the
+        talk at all (compared only with other sentences of the same talk)."""
+        return np.array([self._top[s] for s in self._embed(sentences)], dtype=np.float32)
+
+    def _embed(self, sentences) -> list[int]:
         wanted = [int(s) for s in sentences]
         new = sorted({s for s in wanted if s not in self._z})
         if new:
@@ -322,7 +351,8 @@ class _Meaning:
             spread = sims.std(axis=1, keepdims=True) + 1e-6
             for s, row in zip(new, (sims - sims.mean(axis=1, keepdims=True)) / spread, strict=True):
                 self._z[s] = row
-        return np.array([self._z[s] for s in wanted]).reshape(len(wanted), len(self.notes.points))
+            self._top.update(zip(new, sims.max(axis=1).tolist(), strict=True))
+        return wanted
 
     def _text(self, sentence: int) -> str:
         units = np.flatnonzero(self.sentence == sentence)
@@ -772,7 +802,7 @@ def _trim_adlibs(
     emit: np.ndarray,
     shortest: float,
     meant: _Meant | None = None,
-) -> None:
+) -> list[tuple[_Run, int, int]]:
     """Shrink each run to its clusters of evidence that hold the point on their own (units
     that clearly hold it, no ``shortest`` seconds apart), cutting what lasts that long (it
     becomes ad-lib, unless meaning finds a missed point there). So a stray mention of a point's
@@ -780,6 +810,7 @@ def _trim_adlibs(
     the point's rarest words ahead of a long stretch that repeats none of them, nor a long
     stretch that is, by meaning, clearly most about the point (``_on_topic``)."""
     total = len(speech.forms)
+    trimmed: list[tuple[_Run, int, int]] = []
     for run in runs:
         anchors = [u for u in range(run.first, run.last + 1) if emit[run.point, u] >= _ANCHOR]
         if not anchors:
@@ -796,10 +827,77 @@ def _trim_adlibs(
         first, last = held[0][0], held[-1][-1]
         lead = first > run.first and speech.seconds(run.first, first - 1) >= shortest
         if lead and not _on_topic(meant, run.point, run.first, first - 1):
+            trimmed.append((run, run.first, first - 1))
             run.first = first
         tail = last < run.last and speech.seconds(last + 1, run.last) >= shortest
         if tail and not _on_topic(meant, run.point, last + 1, run.last):
+            trimmed.append((run, last + 1, run.last))
             run.last = last
+    return trimmed
+
+
+def _restore(
+    runs: list[_Run], trimmed: list[tuple[_Run, int, int]], speech: _Speech, evidence, emit, meant
+) -> None:
+    """Give each run back the stretch ``_trim_adlibs`` cut from it when no missed point took
+    it meanwhile and it is about the talk (``_Topic``): the speaker elaborating in their own
+    words, or opening the passage after a pause, is not off script."""
+    topic = _Topic(speech, runs, emit, meant)
+    owned = np.zeros(len(speech.units) - 1, dtype=bool)
+    for run in runs:
+        owned[run.first : run.last + 1] = True
+    back = [
+        (run, first, last)
+        for run, first, last in trimmed
+        if run in runs and not owned[first : last + 1].any() and topic.about_talk(first, last)
+    ]
+    for run, first, last in back:
+        run.first, run.last = min(run.first, first), max(run.last, last)
+    for left, right in itertools.pairwise(runs):
+        if left.last >= right.first:  # both took the stretch between them back
+            left.last = right.first - 1 if left.first < right.first else left.last
+            right.first = max(right.first, left.last + 1)
+    if back:
+        _place_boundaries([r for r in runs if r.first <= r.last], speech, evidence, emit, meant)
+
+
+class _Topic:
+    """Whether a stretch with none of a point's words is still the talk (the speaker
+    elaborating in their own words) or an aside. It is the talk when meaning says it is most
+    about a point, when it uses the talk's own vocabulary (``_COHESIVE`` of
+    its content words come up elsewhere in the talk), or when it is as close in meaning to
+    the points as the sentences that clearly hold theirs. Without meaning, only the first two."""
+
+    def __init__(self, speech: _Speech, runs: list[_Run], emit: np.ndarray, meant) -> None:
+        self.speech, self.meant = speech, meant
+        first = [f[0] for f in speech.forms]
+        self.first = first
+        self.counts: dict[str, int] = {}
+        for form, content in zip(first, speech.content.tolist(), strict=True):
+            if content:
+                self.counts[form] = self.counts.get(form, 0) + 1
+        self.floor = None
+        if meant is not None:
+            held = [
+                u for r in runs for u in range(r.first, r.last + 1) if emit[r.point, u] >= _ANCHOR
+            ]
+            if held:
+                sentences = np.unique(meant.meaning.sentence[held])
+                self.floor = float(np.quantile(meant.meaning.top(sentences), _TOPIC_QUANTILE))
+
+    def about_talk(self, first: int, last: int) -> bool:
+        a, b = self.speech.tokens(first, last)
+        inside: dict[str, int] = {}
+        for t in range(a, b):
+            if self.speech.content[t]:
+                inside[self.first[t]] = inside.get(self.first[t], 0) + 1
+        words = sum(inside.values())
+        if words and sum(n for f, n in inside.items() if self.counts[f] > n) >= _COHESIVE * words:
+            return True
+        if self.floor is None:
+            return False
+        sentences = np.unique(self.meant.meaning.sentence[first : last + 1])
+        return float(self.meant.meaning.top(sentences).mean()) >= self.floor
 
 
 def _on_topic(meant: _Meant | None, point: int, first: int, last: int) -> bool:
@@ -929,7 +1027,146 @@ def _label_in_order(score: np.ndarray) -> dict[int, list[int]]:
     return out
 
 
-# --- 9-11. deliveries, restarts, order -------------------------------------------------------
+# --- 9-11. mentions, deliveries, restarts, order ---------------------------------------------
+
+
+def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None):
+    """Points only mentioned in passing, not delivered. First, echoes: a second run of a
+    point said elsewhere, out of notes order and not part of the speaker going through the
+    talk again, that hears less than ``_REPEAT_SHARE`` of the point's best delivery, is part
+    of the passage it interrupts. Then mentions: a point every run of which lies out of notes
+    order, is much shorter than this speaker's passages (``_MENTION_SHARE`` of the median,
+    less for a note shorter than most), hears little of the point (``_MENTION_RECALL``) and
+    is, by meaning, no more about it than about the passage it sits in. Their runs go back
+    to the passage they interrupt. Returns the remaining runs and, per point only
+    mentioned, its mentions as (run, index of the point whose passage it was in)."""
+    if len(runs) < 3:
+        return runs, {}
+    runs = _drop_echoes(runs, speech, evidence)
+    seconds = [speech.seconds(r.first, r.last) for r in runs]
+    per_point: dict[int, float] = {}
+    for run, length in zip(runs, seconds, strict=True):
+        per_point[run.point] = per_point.get(run.point, 0.0) + length
+    typical = float(np.median(list(per_point.values())))
+    words = float(np.median(evidence.length))
+    passing = {
+        id(run)
+        for i, (run, length) in enumerate(zip(runs, seconds, strict=True))
+        if length < _MENTION_SHARE * typical * min(1.0, evidence.length[run.point] / words)
+        and ev.recall(evidence, run.point, *speech.tokens(run.first, run.last)) < _MENTION_RECALL
+        and not _in_sequence(runs, i)
+        and not _about_itself(meant, runs, i)
+    }
+    only = {r.point for r in runs} - {r.point for r in runs if id(r) not in passing}
+    mentions: dict[int, list[tuple[_Run, int | None]]] = {}
+    kept: list[_Run] = []
+    for i, run in enumerate(runs):
+        if run.point not in only:
+            kept.append(run)
+            continue
+        host = _host(runs, i)
+        mentions.setdefault(run.point, []).append(
+            (_Run(run.point, run.first, run.last), host.point if host else None)
+        )
+        if host is not None:
+            host.first, host.last = min(host.first, run.first), max(host.last, run.last)
+    return kept, mentions
+
+
+def _named_in_passing(runs, speech: _Speech, evidence: ev.Evidence, deliveries, mentions, meant):
+    """``mentions`` with, for each point neither delivered nor yet mentioned, the sentences
+    that name it in passing: in the densest stretch as long as the point's words usually
+    take, at least ``_NAMED_WORDS`` of its words heard, clearly more than elsewhere in the
+    talk (``_MARGIN``), and meaning agreeing the sentence is about it (``_NAMED_Z``); the
+    clearest ``_MENTIONS_SHOWN``. Too little to be a delivery, but what a speaker wants to
+    hear again ("you only touched on it while making point 7")."""
+    if meant is None:
+        return mentions
+    starts = [*np.flatnonzero(speech.sentence).tolist(), len(speech.units) - 1]
+    total = len(speech.forms)
+    out = dict(mentions)
+    for point in range(len(evidence.ids)):
+        if point in deliveries or point in out or not len(evidence.ids[point]):
+            continue
+        size = _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point])
+        found = []
+        for first, end in itertools.pairwise(starts):
+            a, b = speech.tokens(first, end - 1)
+            length = min(b - a, size)
+            at = a + ev.densest(evidence, point, a, b, length)
+            if ev.heard(evidence, point, at, at + length) < _NAMED_WORDS:
+                continue
+            lift = ev.recall(evidence, point, at, at + length) - ev.background(
+                evidence, point, a, b, total, length
+            )
+            if lift < _MARGIN:
+                continue
+            if meant.meaning.z([meant.meaning.sentence[first]])[0, point] < _NAMED_Z:
+                continue
+            found.append((lift, first, end - 1))
+        named = sorted(sorted(found, reverse=True)[:_MENTIONS_SHOWN], key=lambda f: f[1])
+        if named:
+            out[point] = [(_Run(point, f, last), _holder(runs, f)) for _, f, last in named]
+    return out
+
+
+def _holder(runs: list[_Run], unit: int) -> int | None:
+    """The point whose run holds ``unit``, if any."""
+    return next((r.point for r in runs if r.first <= unit <= r.last), None)
+
+
+def _about_itself(meant: _Meant | None, runs: list[_Run], i: int) -> bool:
+    """Whether meaning says run ``i`` is more about its own point than about the point of
+    the passage it sits in (its host): a passage said out of order, not a mention."""
+    host = _host(runs, i)
+    if meant is None or host is None:
+        return False
+    run = runs[i]
+    z = meant.meaning.z(np.unique(meant.meaning.sentence[run.first : run.last + 1]))
+    return float((z[:, run.point] - z[:, host.point]).mean()) > _MENTION_Z
+
+
+def _drop_echoes(runs: list[_Run], speech: _Speech, evidence: ev.Evidence) -> list[_Run]:
+    """``runs`` without the echoes of points delivered elsewhere (see ``_mentions``), each
+    given to the passage it sits in."""
+    recall = [ev.recall(evidence, r.point, *speech.tokens(r.first, r.last)) for r in runs]
+    best: dict[int, float] = {}
+    for run, r in zip(runs, recall, strict=True):
+        best[run.point] = max(best.get(run.point, 0.0), r)
+    echoes = [
+        i
+        for i, run in enumerate(runs)
+        if recall[i] < _REPEAT_SHARE * best[run.point]
+        and not _in_sequence(runs, i)
+        and not _goes_back(runs, i)
+    ]
+    for i in echoes:
+        host = _host(runs, i)
+        if host is not None:
+            host.first, host.last = min(host.first, runs[i].first), max(host.last, runs[i].last)
+    gone = {id(runs[i]) for i in echoes if _host(runs, i) is not None}
+    return [r for r in runs if id(r) not in gone]
+
+
+def _goes_back(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` is followed by a point said before it: the speaker going through
+    the talk again (a restart, or a delivery broken off before one), not echoing a point's
+    words inside a passage and carrying on."""
+    said = {r.point for r in runs[:i]}
+    return i + 1 < len(runs) and runs[i + 1].point in said
+
+
+def _host(runs: list[_Run], i: int) -> _Run | None:
+    """The run whose passage run ``i`` sits in: the one just before it when adjacent (the
+    speaker going on about that point), else the one just after it."""
+    run = runs[i]
+    before = runs[i - 1] if i > 0 and runs[i - 1].last == run.first - 1 else None
+    after = runs[i + 1] if i + 1 < len(runs) and runs[i + 1].first == run.last + 1 else None
+    if before is not None and before.point != run.point:
+        return before
+    if after is not None and after.point != run.point:
+        return after
+    return None
 
 
 @dataclass(frozen=True)
@@ -1005,14 +1242,33 @@ def _longest_chain(points: list[int]) -> set[int]:
 # --- result ----------------------------------------------------------------------------------
 
 
-def _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, options) -> Coverage:
+@dataclass(frozen=True)
+class _Found:
+    """What the steps found: deliveries per point, points out of order, restart runs,
+    ad-libs, and per point only mentioned its mentions (run, point index it was in)."""
+
+    deliveries: dict[int, _Delivery]
+    late: set[int]
+    restarts: list[_Run]
+    adlibs: tuple[Adlib, ...]
+    mentions: dict[int, list[tuple[_Run, int | None]]]
+
+
+def _coverage(notes, speech, evidence, result: _Found, options) -> Coverage:
+    deliveries, late = result.deliveries, result.late
     mains = sorted(deliveries.values(), key=lambda d: d.main.first)
     order = {d.main.point: i + 1 for i, d in enumerate(mains)}
     points = []
     for k, point in enumerate(notes.points):
         found = deliveries.get(k)
         if found is None:
-            points.append(PointCoverage(k, point.number, "missed", 0.0))
+            mentions = tuple(
+                Mention(
+                    *_times(speech, run), notes.points[host].number if host is not None else None
+                )
+                for run, host in result.mentions.get(k, [])
+            )
+            points.append(PointCoverage(k, point.number, "missed", 0.0, mentions=mentions))
             continue
         a, b = speech.tokens(found.main.first, found.main.last)
         start, end = _times(speech, found.main)
@@ -1035,9 +1291,9 @@ def _coverage(notes, speech, evidence, deliveries, late, restarts, adlibs, optio
             )
         )
     found_restarts = tuple(
-        Restart(_times(speech, run)[0], notes.points[run.point].number) for run in restarts
+        Restart(_times(speech, run)[0], notes.points[run.point].number) for run in result.restarts
     )
-    return Coverage(tuple(points), adlibs, found_restarts)
+    return Coverage(tuple(points), result.adlibs, found_restarts)
 
 
 def _times(speech: _Speech, run: _Run) -> tuple[float, float]:

@@ -223,6 +223,7 @@ def point_reports(
                 order=cov.order,
                 repeats=cov.repeats,
                 missing=cov.missing,
+                mentions=cov.mentions,
                 words=timing.words if timing else 0,
                 wpm=timing.wpm if timing else None,
                 drift=timing.drift if timing else None,

@@ -577,9 +577,13 @@ def _print_warnings(analysis) -> None:
             _warn(f"voice: {warning}")
 
 
-def _point_list(points, more: str) -> str:
-    """Up to ``SUMMARY_LIST`` point labels, one a line, then how many more there are."""
-    lines = [view.label(p, 60) for p in points[:SUMMARY_LIST]]
+def _point_list(points, more: str, detail=None) -> str:
+    """Up to ``SUMMARY_LIST`` point labels, one a line (with ``detail(point)`` when it says
+    something), then how many more there are."""
+    lines = [
+        view.label(p, 60) + (f" ({extra})" if detail and (extra := detail(p)) else "")
+        for p in points[:SUMMARY_LIST]
+    ]
     if len(points) > SUMMARY_LIST:
         lines.append(f"… and {len(points) - SUMMARY_LIST} more ({more})")
     return "\n".join(lines)
@@ -630,7 +634,7 @@ def _print_summary(analysis, past=None) -> None:
         ("Time per slide", _slide_lines(analysis)),
         ("Fillers", view.filler_text(analysis)),
         ("Voice", view.voice_text(analysis)),
-        ("Skipped", _point_list(skipped, "see the report")),
+        ("Skipped", _point_list(skipped, "see the report", view.mention_text)),
         ("Out of order", _point_list(reordered, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),
         ("Started again", view.restart_text(analysis)),

@@ -146,9 +146,20 @@ class Restart:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A point named in passing, not delivered: ``start``/``end`` in seconds, ``in_point`` the
+    number of the point whose passage it lies in (None: outside every passage)."""
+
+    start: float
+    end: float
+    in_point: int | None = None
+
+
+@dataclass(frozen=True)
 class PointCoverage:
     """Whether and where one point was said: ``start``/``end`` are its last complete
-    delivery, ``repeats`` its other deliveries."""
+    delivery, ``repeats`` its other deliveries; a point skipped but named in passing has
+    ``mentions``."""
 
     index: int
     number: int
@@ -162,6 +173,7 @@ class PointCoverage:
     order: int | None = None
     repeats: tuple[Span, ...] = ()
     missing: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -381,6 +393,7 @@ class PointReport:
     order: int | None = None
     repeats: tuple[Span, ...] = ()
     missing: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
     words: int = 0
     wpm: float | None = None
     drift: float | None = None

@@ -183,6 +183,17 @@ def repeat_text(point: PointReport) -> str:
     return "also at " + ", ".join(clock(r.start) for r in point.repeats)
 
 
+def mention_text(point: PointReport) -> str:
+    """'mentioned in passing at 2:31 (in point 7)': where a skipped point was only named."""
+    if not point.mentions:
+        return ""
+    places = [
+        clock(m.start) + (f" (in point {m.in_point})" if m.in_point is not None else "")
+        for m in point.mentions
+    ]
+    return "mentioned in passing at " + ", ".join(places)
+
+
 def voice_text(analysis: Analysis) -> str:
     """'varied (2.8 st); monotone 0:40 in points 9–10; trails off at 30 % of sentence ends';
     '' without a voice stage."""
@@ -491,6 +502,7 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
         "out_of_order": [p for p in points if p.out_of_order],
         "restart_text": restart_text(analysis),
         "repeat_text": repeat_text,
+        "mention_text": mention_text,
         "unheard": [p for p in points if p.missing],
         "overruns": longest_overruns(analysis, 5),
         "slides": slide_times(analysis),
