@@ -1042,7 +1042,7 @@ def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _
     mentioned, its mentions as (run, index of the point whose passage it was in)."""
     if len(runs) < 3:
         return runs, {}
-    runs = _drop_echoes(runs, speech, evidence)
+    runs = _drop_echoes(runs, speech, evidence, meant)
     seconds = [speech.seconds(r.first, r.last) for r in runs]
     per_point: dict[int, float] = {}
     for run, length in zip(runs, seconds, strict=True):
@@ -1126,20 +1126,33 @@ def _about_itself(meant: _Meant | None, runs: list[_Run], i: int) -> bool:
     return float((z[:, run.point] - z[:, host.point]).mean()) > _MENTION_Z
 
 
-def _drop_echoes(runs: list[_Run], speech: _Speech, evidence: ev.Evidence) -> list[_Run]:
+def _drop_echoes(
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None
+) -> list[_Run]:
     """``runs`` without the echoes of points delivered elsewhere (see ``_mentions``), each
-    given to the passage it sits in."""
+    given to the passage it sits in. A run of a point with other runs is an echo when it is
+    out of notes order, not followed by a re-delivery, and either hears much less of the
+    point than its best run or is by meaning no more about its point than about the passage
+    it sits in; of a point all of whose runs are such, the best one stays."""
     recall = [ev.recall(evidence, r.point, *speech.tokens(r.first, r.last)) for r in runs]
     best: dict[int, float] = {}
+    count: dict[int, int] = {}
     for run, r in zip(runs, recall, strict=True):
         best[run.point] = max(best.get(run.point, 0.0), r)
-    echoes = [
+        count[run.point] = count.get(run.point, 0) + 1
+    candidates = [
         i
         for i, run in enumerate(runs)
-        if recall[i] < _REPEAT_SHARE * best[run.point]
+        if count[run.point] > 1
         and not _in_sequence(runs, i)
         and not _goes_back(runs, i)
+        and (recall[i] < _REPEAT_SHARE * best[run.point] or not _about_itself(meant, runs, i))
     ]
+    echoes = []
+    for i in candidates:
+        same = [j for j in candidates if runs[j].point == runs[i].point]
+        if len(same) < count[runs[i].point] or i != max(same, key=lambda j: recall[j]):
+            echoes.append(i)
     for i in echoes:
         host = _host(runs, i)
         if host is not None:
