@@ -1131,7 +1131,8 @@ def _drop_echoes(
 ) -> list[_Run]:
     """``runs`` without the echoes of points delivered elsewhere (see ``_mentions``), each
     given to the passage it sits in. A run of a point with other runs is an echo when it is
-    out of notes order, not followed by a re-delivery, and either hears much less of the
+    out of notes order (or in it only by chance, ``_again_alone``), not followed by a
+    re-delivery, and either hears much less of the
     point than its best run or is by meaning no more about its point than about the passage
     it sits in; of a point all of whose runs are such, the best one stays."""
     recall = [ev.recall(evidence, r.point, *speech.tokens(r.first, r.last)) for r in runs]
@@ -1144,7 +1145,7 @@ def _drop_echoes(
         i
         for i, run in enumerate(runs)
         if count[run.point] > 1
-        and not _in_sequence(runs, i)
+        and (not _in_sequence(runs, i) or _again_alone(runs, i))
         and not _goes_back(runs, i)
         and (recall[i] < _REPEAT_SHARE * best[run.point] or not _about_itself(meant, runs, i))
     ]
@@ -1159,6 +1160,15 @@ def _drop_echoes(
             host.first, host.last = min(host.first, runs[i].first), max(host.last, runs[i].last)
     gone = {id(runs[i]) for i in echoes if _host(runs, i) is not None}
     return [r for r in runs if id(r) not in gone]
+
+
+def _again_alone(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` says again a point said before while the run before it is a first
+    delivery: in notes order only by chance, not the speaker going through the talk again."""
+    before = {r.point for r in runs[: max(i - 1, 0)]}
+    return (
+        i > 0 and runs[i].point in before | {runs[i - 1].point} and runs[i - 1].point not in before
+    )
 
 
 def _goes_back(runs: list[_Run], i: int) -> bool:
