@@ -252,6 +252,23 @@ def test_a_recording_cut_short_is_a_warning(env, tmp_path):
 
 
 @pytest.mark.slow
+def test_polish_recording_against_english_notes_is_refused(tmp_path, data_dir):
+    """The bundled Polish rehearsal against English notes: Whisper is sure of Polish only in
+    the first window, but the recording as a whole is Polish. One line naming both languages
+    and --language; no report, no history, no transcript."""
+    home = tmp_path / "home"
+    env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": str(weights.models_dir())}
+    out = tmp_path / "r"
+    result = run(env, "analyze", RECORDING, "--notes", data_dir / "pauses-en.md", "--out", out)
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message and "Traceback" not in message
+    assert "sounds like Polish" in message and "set to English" in message
+    assert "--language pl" in message
+    assert not out.exists() and not (home / "transcripts").exists()
+
+
+@pytest.mark.slow
 def test_english_name_and_capital_code_for_english_audio(env, tmp_path, data_dir):
     notes = tmp_path / "jfk.md"
     notes.write_text(

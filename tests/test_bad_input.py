@@ -134,6 +134,24 @@ def test_unwritable_out_is_found_before_transcribing(tmp_path):
     assert blocker.read_text() == "a file"
 
 
+@pytest.mark.parametrize("inside", ["", "sub/deeper"])
+def test_out_inside_a_report_folder_is_refused_before_any_work(report_folder, tmp_path, inside):
+    """The history and a talk folder would nest in the old report: refused, nothing changed."""
+    home = tmp_path / "home"
+    env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": os.environ["REHEARSE_MODELS"]}
+    before = snapshot(report_folder)
+    out = report_folder / inside if inside else report_folder
+    for args in (
+        ["analyze", RECORDING, "--notes", NOTES, "--out", out],
+        ["report", report_folder / "analysis.json", "--out", out],
+        ["batch", RECORDING.parent, "--notes", NOTES, "--out", out],
+    ):
+        message = one_line_error(run(*args, env=env), 2)
+        assert f"is inside the report folder {report_folder.resolve()}" in message
+    assert snapshot(report_folder) == before
+    assert not (home / "transcripts").exists()
+
+
 @pytest.mark.parametrize("pause", ["0", "-1", "61"])
 def test_pause_out_of_range(tmp_path, pause):
     result = run("analyze", RECORDING, "--notes", NOTES, "--pause", pause, "--out", tmp_path / "r")

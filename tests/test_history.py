@@ -205,6 +205,42 @@ def test_analysing_a_recording_again_replaces_it_in_place(shared_rehearsals, not
     assert Path(replaced.report) == report_folders(out)[-1]
 
 
+def test_a_recording_against_two_notes_is_a_rehearsal_of_each(shared_rehearsals, notes, tmp_path):
+    """A rehearsal is (recording, talk, speaker): the same recording analysed against other
+    notes is a new rehearsal of that other talk and leaves the first talk's alone."""
+    out = tmp_path / "reports"
+    other = notes.with_name("other.md")
+    shutil.copy(notes, other)
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    time.sleep(1.1)  # a new analysis time
+    second = " ".join(analyze(shared_rehearsals["pl-skips"], other, out).stdout.split())
+    assert "analysed again" not in second
+    assert "1st rehearsal in the history" in second
+    first, theirs = history_json(notes, out), history_json(other, out)
+    assert [r["id"] for r in first["rehearsals"]] == [1]
+    assert [r["id"] for r in theirs["rehearsals"]] == [2]
+    assert first["rehearsals"][0]["skipped"] == theirs["rehearsals"][0]["skipped"] == [3, 9, 13]
+    # as another speaker: a rehearsal of its own too
+    analyze(shared_rehearsals["pl-skips"], notes, out, "--speaker", "Anna")
+    assert len(history_json(notes, out)["rehearsals"]) == 1
+    assert len(history_json(notes, out, "--speaker", "anna")["rehearsals"]) == 1
+    # again against the first notes: replaced in place, the other talk untouched
+    time.sleep(1.1)
+    again = " ".join(analyze(shared_rehearsals["pl-skips"], notes, out).stdout.split())
+    assert "(analysed again)" in again
+    assert [r["id"] for r in history_json(notes, out)["rehearsals"]] == [1]
+    assert history_json(other, out) == theirs
+    # forgetting one leaves the other, and a rebuild gives the same history
+    ok(run("history", other, "--forget", 2, "--out", out))
+    assert [r["id"] for r in history_json(notes, out)["rehearsals"]] == [1]
+    with HistoryDB.open(out / DB_NAME) as opened:
+        live = opened.dump()
+    rebuild(tmp_path / "rebuilt.sqlite", out)
+    with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
+        rebuilt = opened.dump()
+    assert rebuilt["rehearsals"] == live["rehearsals"]
+
+
 def test_talk_name_renames_and_joins_histories(shared_rehearsals, notes, tmp_path):
     """A deck and its Markdown export: two notes files, one history once both are named."""
     out = tmp_path / "reports"
@@ -471,22 +507,25 @@ def test_forget_takes_it_out_and_keeps_its_report(shared_rehearsals, notes, tmp_
 
 
 def test_rebuild_gives_the_same_history(shared_rehearsals, notes, tmp_path):
-    """Three rehearsals, one analysed again, one forgotten, one re-rendered into another
-    folder, two speakers: the rebuilt database equals the live one, row for row."""
+    """Three rehearsals, one analysed again, one of them by a second speaker, one forgotten,
+    one re-rendered into another folder: the rebuilt database equals the live one, row for
+    row."""
     out = tmp_path / "reports"
     for name in ("pl-full", "pl-skips", "pl-reorder"):
         analyze(shared_rehearsals[name], notes, out)
-    analyze(shared_rehearsals["pl-full"], notes, out, "--speaker", "Anna")  # replaces 1
+    time.sleep(1.1)  # a new analysis time
+    analyze(shared_rehearsals["pl-skips"], notes, out)  # replaces 2
+    analyze(shared_rehearsals["pl-full"], notes, out, "--speaker", "Anna")  # Anna's: 4
     ok(run("report", report_folders(out)[1], "--out", out))  # a second folder, same analysis
     ok(run("history", notes, "--forget", 3, "--out", out))
-    assert len(report_folders(out)) == 5
+    assert len(report_folders(out)) == 6
     live_json = history_json(notes, out)
     live_table = ok(run("history", notes, "--out", out)).stdout
     with HistoryDB.open(out / DB_NAME) as opened:
         live = opened.dump()
 
     result = ok(run("history", "--rebuild", "--out", out))  # in place
-    assert "from 5 analyses under" in result.stdout and "3 rehearsals" not in result.stdout
+    assert "from 6 analyses under" in result.stdout and ": 3 rehearsals" in result.stdout
     with HistoryDB.open(out / DB_NAME) as opened:
         assert opened.dump() == live
     for extra in ("-wal", "-shm", ""):
@@ -496,8 +535,8 @@ def test_rebuild_gives_the_same_history(shared_rehearsals, notes, tmp_path):
         assert opened.dump() == live
     assert history_json(notes, out) == live_json
     assert ok(run("history", notes, "--out", out)).stdout == live_table
-    assert [r["skipped"] for r in live_json["rehearsals"]] == [[3, 9, 13]]
-    assert history_json(notes, out, "--speaker", "anna")["rehearsals"][0]["id"] == 1
+    assert [r["skipped"] for r in live_json["rehearsals"]] == [[], [3, 9, 13]]
+    assert history_json(notes, out, "--speaker", "anna")["rehearsals"][0]["id"] == 4
 
 
 def test_rebuild_reads_schema_1_reports(tmp_path, monkeypatch):

@@ -127,8 +127,17 @@ def render(
 def check_output(out_root: str | Path) -> None:
     """OutputError now, before any long work, if no report folder can be made under
     ``out_root``. Nothing is left behind: missing folders are not created yet, the nearest
-    existing one gets a probe file that is removed at once."""
+    existing one gets a probe file that is removed at once. InputError if ``out_root`` is
+    a report folder or inside one (its history and talk folders would nest in the old
+    report, and a rebuild would merge them)."""
     root = Path(out_root)
+    resolved = root.resolve()
+    inside = next((p for p in (resolved, *resolved.parents) if (p / ANALYSIS_FILE).is_file()), None)
+    if inside is not None:
+        raise InputError(
+            f"--out {root} is inside the report folder {inside}: give the reports folder "
+            f"instead (e.g. {inside.parent.parent})"
+        )
     try:
         probe_folder(root)
     except OSError as exc:
