@@ -25,7 +25,7 @@ from rehearse.models import (
     Voice,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing, reading_time
+from rehearse.pacing import PacingOptions, measure_pacing, reading_seconds, reading_time
 from rehearse.report.view import clock
 from rehearse.stages import ANALYSIS, Tracker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
@@ -39,6 +39,12 @@ DEMO_TARGET = 180.0  # s: the talk's slot, so the demo shows budgets, drift and 
 # speech-rate band) is reported as probably cut short. Low enough that a brisk full run never
 # trips it; a rehearsal of one section on purpose does, and the warning says so.
 SHORT_SHARE = 0.5
+# A take too short to judge (a 1 s "hello", a truncated file) is analysed and reported but
+# kept out of the history, and so of the pace baselines, unless the speaker keeps it: under
+# this many seconds of talk, or under this share of the plan (the target, the budgets, else a
+# fast reading of the notes). Higher: a real rehearsal of one section is left out too.
+JUNK_SECONDS = 30.0
+JUNK_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,25 @@ def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:
             f"{clock(reading)}: was the recording cut short? (fine if you rehearsed only a part)"
         ]
     return []
+
+
+def too_short(analysis: Analysis) -> str | None:
+    """Why the take is too short to judge (to keep it out of the history), or None."""
+    talk = analysis.pacing.talk_time or 0.0
+    if talk < JUNK_SECONDS:
+        return f"a talk of {clock(talk)} is too short to judge (under {clock(JUNK_SECONDS)})"
+    budgets = [p.budget for p in analysis.points]
+    plan = analysis.summary.target or (sum(budgets) if budgets and None not in budgets else None)
+    what = "plan"
+    if not plan:
+        plan = reading_seconds([p.text for p in analysis.points], analysis.talk.language)
+        what = "fast reading of the notes"
+    if talk < JUNK_SHARE * plan:
+        return (
+            f"a talk of {clock(talk)} is too short to judge (under {JUNK_SHARE:.0%} of the "
+            f"{clock(plan)} {what})"
+        )
+    return None
 
 
 def point_reports(

@@ -79,6 +79,7 @@ class BatchOptions:
     address: str | None = None
     record: bool = True
     db: Path | None = None
+    keep: bool = False  # record takes too short to judge in the history too
 
 
 @dataclass(frozen=True)
@@ -253,15 +254,21 @@ def run_local(
 # --- step 4: saving ---------------------------------------------------------------------------
 
 
-def save(analysis: Analysis, out: Path, database: Path | None) -> Path:
+def save(analysis: Analysis, out: Path, database: Path | None, keep: bool = False) -> Path:
     """The report folder of one analysis, with its past, and its history entry (when
-    ``database``), as ``rehearse analyze`` writes them."""
-    from rehearse.history import HistoryDB, past_of
+    ``database``), as ``rehearse analyze`` writes them: a take too short to judge is kept
+    out of the history unless ``keep``."""
+    from rehearse.analysis import too_short
+    from rehearse.history import HistoryDB, keep_out, past_of
     from rehearse.report import write_report
 
-    past = past_of(database, analysis) if database else None
+    kept_out = None if keep or not database else too_short(analysis)
+    record = database is not None and kept_out is None
+    past = past_of(database, analysis) if record else None
     folder = write_report(analysis, out, past=past)
-    if database:
+    if kept_out is not None:
+        keep_out(folder, analysis, kept_out)
+    elif record:
         with HistoryDB.open(database, create=True) as history:
             history.record(analysis, folder)
     return folder
@@ -365,7 +372,7 @@ def run_batch(
     for index, result in _analyse(todo, options, batch, count, threads):
         job = jobs[index]
         if isinstance(result, Analysis):
-            result = _saved(result, out, database)
+            result = _saved(result, out, database, batch.keep)
         if isinstance(result, tuple):
             analysis, folder = result
             report = folder.resolve().relative_to(out.resolve()).as_posix()
@@ -390,9 +397,9 @@ def _analyse(
     raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
 
 
-def _saved(analysis: Analysis, out: Path, database: Path | None) -> tuple | Failure:
+def _saved(analysis: Analysis, out: Path, database: Path | None, keep: bool) -> tuple | Failure:
     try:
-        return analysis, save(analysis, out, database)
+        return analysis, save(analysis, out, database, keep)
     except RehearseError as exc:
         return Failure(f"{analysis.recording.path}: analysed, but not saved: {exc}")
 

@@ -118,6 +118,14 @@ HistoryDb = Annotated[
 NoHistory = Annotated[
     bool, typer.Option("--no-history", help="Neither read nor record the history.")
 ]
+Keep = Annotated[
+    bool,
+    typer.Option(
+        "--keep",
+        help="Record a take too short to judge (under 30 s, or under 20% of the plan) in the "
+        "history too.",
+    ),
+]
 Target = Annotated[
     str | None,
     typer.Option(
@@ -412,6 +420,7 @@ def analyze(
     talk: TalkName = None,
     db: HistoryDb = None,
     no_history: NoHistory = False,
+    keep: Keep = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -420,7 +429,7 @@ def analyze(
 
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
-    who = Who(speaker=speaker, talk=talk, db=db, record=not no_history)
+    who = Who(speaker=speaker, talk=talk, db=db, record=not no_history, keep=keep)
     _analyze_and_report(recording, notes, options, out, open_report, who)
 
 
@@ -459,11 +468,10 @@ def report(
     """
     from rehearse.history import default_db
     from rehearse.report import (
-        WRITERS,
         analysis_folder,
         check_output,
         load_analysis,
-        render,
+        rerender,
         write_report,
     )
 
@@ -471,7 +479,7 @@ def report(
     own = analysis_folder(analysis_file)
     past = _past(db or default_db(own.parent.parent), analysis, own)
     if out is None:
-        folder = render(analysis, own, formats=[f for f in WRITERS if f != "json"], past=past)
+        folder = rerender(analysis, own, past=past)
     else:
         check_output(out)
         folder = write_report(analysis, out, past=past)
@@ -526,6 +534,7 @@ class Who:
     talk: str | None = None
     db: Path | None = None
     record: bool = True
+    keep: bool = False  # record a take too short to judge too
 
     def database(self, out: Path) -> Path:
         from rehearse.history import default_db
@@ -536,8 +545,8 @@ class Who:
 def _analyze_and_report(
     recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
 ) -> None:
-    from rehearse.analysis import analyze
-    from rehearse.history import HistoryDB, check_db, past_of
+    from rehearse.analysis import analyze, too_short
+    from rehearse.history import HistoryDB, check_db, keep_out, past_of
     from rehearse.report import check_output, write_report
 
     check_output(out)
@@ -548,17 +557,22 @@ def _analyze_and_report(
         analysis = analyze(
             recording, notes, options, progress=tracker, speaker=who.speaker, talk_name=who.talk
         )
-        past = past_of(database, analysis) if who.record else None
+        kept_out = too_short(analysis) if who.record and not who.keep else None
+        record = who.record and kept_out is None
+        past = past_of(database, analysis) if record else None
         folder = write_report(analysis, out, past=past, progress=tracker)
     failed = None
-    if who.record:
+    if kept_out is not None:
+        keep_out(folder, analysis, kept_out)
+    elif record:
         try:
             with HistoryDB.open(database, create=True) as history:
                 history.record(analysis, folder)
         except RehearseError as exc:
             failed = exc
     _print_warnings(analysis)
-    _print_summary(analysis, past if failed is None else None)
+    note = f"not recorded: {kept_out}; --keep records it" if kept_out else None
+    _print_summary(analysis, past if failed is None else None, history_note=note)
     _print_report_path(folder, open_)
     if failed is not None:
         raise OutputError(
@@ -605,9 +619,10 @@ def _slide_lines(analysis) -> str:
     return "\n".join(head + lines)
 
 
-def _print_summary(analysis, past=None) -> None:
+def _print_summary(analysis, past=None, history_note: str | None = None) -> None:
     """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
-    with the history, this rehearsal's place in it."""
+    with the history, this rehearsal's place in it (or ``history_note``: why it is not in
+    it)."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -620,7 +635,7 @@ def _print_summary(analysis, past=None) -> None:
     if own := view.pace_against_own(past):
         pace += f"\n{own}"
     rows = [
-        ("History", past.line() if past is not None else ""),
+        ("History", past.line() if past is not None else history_note or ""),
         ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})"),
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
@@ -707,6 +722,7 @@ def batch(
     ] = None,
     db: HistoryDb = None,
     no_history: NoHistory = False,
+    keep: Keep = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -725,6 +741,7 @@ def batch(
         address=address,
         record=not no_history,
         db=db,
+        keep=keep,
     )
     check_batch(chosen)
     planned = plan(source, notes)

@@ -630,7 +630,11 @@ class HistoryDB:
         return self._talk(talk) if talk is not None else None
 
     def talk_of(self, rehearsal_id: int) -> Talk:
-        return self._talk(self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id))
+        """The talk of a rehearsal; HistoryError if there is no such rehearsal."""
+        talk = self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id)
+        if talk is None:
+            raise HistoryError(f"no rehearsal {rehearsal_id} in the history {self.path}")
+        return self._talk(talk)
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, in a stable order (to compare two databases)."""
@@ -782,6 +786,28 @@ def forget(path: str | Path, rehearsal_id: int) -> tuple[Rehearsal, Path | None]
         )
         return rehearsal, None
     return rehearsal, marker
+
+
+def keep_out(folder: str | Path, analysis: Analysis, reason: str) -> Path | None:
+    """Leave ``forgotten.json`` in the report folder of a take kept out of the history (too
+    short to judge), so ``rebuild`` leaves it out as well. Returns the marker, None if it
+    could not be written (a warning says so)."""
+    marker = Path(folder) / FORGOTTEN
+    note = {
+        "forgotten": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "kept_out": reason,
+        "sha256": analysis.recording.sha256,
+        "note": "this take was kept out of the history; `rehearse history --rebuild` leaves "
+        "it out. Delete this file to count it (or analyse it again with --keep).",
+    }
+    try:
+        write_atomic(marker, json.dumps(note, indent=2) + "\n")
+    except OSError as exc:
+        log.warning(
+            "could not write %s (%s): `history --rebuild` would count this take", marker, exc
+        )
+        return None
+    return marker
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,47 @@ def test_report_with_a_wrong_typed_field_names_it_and_leaves_nothing(report_fold
     assert not (tmp_path / "elsewhere").exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        (("points", 2, "start"), float("nan"), "points[2].start should be a finite number"),
+        (("summary", "coverage"), 5.0, "summary.coverage should be between 0 and 1, not 5"),
+        (("points", 0, "score"), 250, "points[0].score should be between 0 and 100, not 250"),
+        (("summary", "duration"), -3, "summary.duration should be 0 or more, not -3"),
+    ],
+)
+def test_report_with_a_value_out_of_range_names_it_and_changes_nothing(
+    report_folder, field, value, said
+):
+    data = json.loads((report_folder / "analysis.json").read_text(encoding="utf-8"))
+    *parents, last = field
+    node = data
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    (report_folder / "analysis.json").write_text(json.dumps(data), encoding="utf-8")
+    before = snapshot(report_folder)
+    message = one_line_error(run("report", report_folder / "analysis.json"), 2)
+    assert said in message
+    assert snapshot(report_folder) == before
+
+
+def files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_a_report_that_fails_half_way_leaves_its_folder_as_it_was(report_folder):
+    """report.md cannot be written (a folder is in its way) after the charts and the HTML
+    are: every file of the folder is still the one it was."""
+    (report_folder / "report.md").unlink()
+    (report_folder / "report.md").mkdir()
+    before = files(report_folder)
+    message = one_line_error(run("report", report_folder / "analysis.json"), 4)
+    assert message.startswith(f"error: cannot write the report to {report_folder}")
+    assert files(report_folder) == before
+    assert [p.name for p in report_folder.parent.iterdir()] == [report_folder.name]
+
+
 def test_report_without_out_rerenders_its_own_folder_only(report_folder):
     (report_folder / "report.html").unlink()
     saved = (report_folder / "analysis.json").read_bytes()

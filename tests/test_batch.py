@@ -84,7 +84,8 @@ def test_batch_reports_every_good_recording_and_the_corrupt_one_as_failed(first)
     assert 150 < rows["pl-skips"].duration < 165
     assert len(report_folders(out)) == 3
     speakers = [row[0] for row in history(out)]
-    assert speakers == sorted(GOOD)
+    assert speakers == ["pl-reorder", "pl-skips"]  # the 11 s pl-point2 is too short to judge
+    assert (out / rows["pl-point2"].report / "forgotten.json").is_file()
     skipped = {p.number: p.skipped for p in report.most_skipped}
     assert all(skipped[n] >= 2 for n in SKIPPED)  # by pl-skips and the 11 s pl-point2
 

@@ -271,6 +271,9 @@ def test_bad_ids_and_talks_are_one_line(shared_rehearsals, notes, tmp_path):
         run("history", "--forget", 7, "--out", out), 2
     )
     assert "no rehearsals of " in one_line_error(run("history", other, "--out", out), 2)
+    assert "no rehearsal 999 in the history" in one_line_error(
+        run("history", notes, "--forget", 999, "--out", out), 2
+    )
     analyze(shared_rehearsals["pl-skips"], other, out)
     message = one_line_error(run("history", other, "--forget", 1, "--out", out), 2)
     assert "rehearsal 1 is of 'Kilka zdań o sobie', not of" in message
