@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ TARGET_MAX = 12 * 3600.0
 _LIKELY_ENCODINGS = ["cp1250", "iso8859_2", "cp1252", "iso8859_15", "utf_16", "utf_32"]
 
 STDIN = "-"  # the notes path that means standard input
+# The largest notes read: Markdown notes of a long talk are tens of kB, so a text file this
+# big is no notes; a deck carries its pictures, so it may be far bigger. Reads stop here.
+TEXT_MAX = 4 * 1024 * 1024  # bytes
+DECK_MAX = 512 * 1024 * 1024  # bytes
 
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0}
 _UNIT_WORDS = (
@@ -292,22 +297,35 @@ def display_name(path: str | Path) -> str:
 def load_notes(path: str | Path) -> Notes:
     """Read and parse a notes file: Markdown, a slide deck (.pptx, .odp; see ``deck``), or
     Markdown on standard input for ``-``. InputError if it cannot be read."""
-    if str(path) == STDIN:
-        return parse_notes(decode_text(sys.stdin.buffer.read(), display_name(path)), STDIN)
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"notes file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a notes file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
     from rehearse import deck
 
+    if str(path) == STDIN:
+        raw = sys.stdin.buffer.read(TEXT_MAX + 1)
+        _check_size(raw, TEXT_MAX, "standard input", "Markdown notes")
+        return parse_notes(decode_text(raw, display_name(path)), STDIN)
+    path = Path(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            kind = "a folder" if path.is_dir() else "not a regular file"
+            raise InputError(f"{path} is {kind}, not a notes file")
+        with path.open("rb") as file:
+            raw = file.read(DECK_MAX + 1)
+    except FileNotFoundError:
+        raise InputError(f"notes file not found: {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
     if deck.is_deck(path, raw):
+        _check_size(raw, DECK_MAX, str(path), "a slide deck")
         return deck.parse_deck(path, raw)
+    _check_size(raw, TEXT_MAX, str(path), "Markdown notes")
     return parse_notes(decode_text(raw, path), str(path))
+
+
+def _check_size(raw: bytes, limit: int, name: str, what: str) -> None:
+    if len(raw) > limit:
+        raise NotesError(
+            f"{name} is over {limit >> 20} MB, too big for {what} (is it the right file?)"
+        )
 
 
 def decode_text(raw: bytes, path: Path | str) -> str:

@@ -235,6 +235,36 @@ def test_binary_notes_are_not_a_text_file(tmp_path):
     assert message == f"error: {path} is not a text file (write the notes as Markdown text)"
 
 
+def _limited_memory() -> None:  # a read without end fails here, not in the whole machine
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+
+@pytest.mark.parametrize("command", ["points", "analyze"])
+def test_notes_that_are_no_regular_file_are_refused(tmp_path, command):
+    """/dev/zero would be read without end; a separate process with bounded memory."""
+    args = ["/dev/zero"]
+    if command == "analyze":
+        args = [RECORDING, "--notes", "/dev/zero", "--out", tmp_path]
+    done = subprocess.run(
+        [sys.executable, "-m", "rehearse", command, *map(str, args)],
+        capture_output=True, text=True, timeout=120, preexec_fn=_limited_memory,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == "error: /dev/zero is not a regular file, not a notes file"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_notes_too_big_to_be_notes(tmp_path):
+    path = tmp_path / "talk.md"
+    path.write_text("1. a point\n" + "word " * (1 << 20), encoding="utf-8")
+    message = one_line_error(run("points", path), 2)
+    assert message.endswith(
+        f"{path} is over 4 MB, too big for Markdown notes (is it the right file?)"
+    )
+
+
 # --- opening the report --------------------------------------------------------------------------
 
 
