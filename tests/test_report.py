@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import re
 import struct
 import warnings
@@ -92,6 +93,35 @@ def test_report_folder_holds_every_file(analysis, tmp_path):
     srt = (folder / "transcript.srt").read_text(encoding="utf-8")
     assert srt.startswith("1\n00:00:00,000 --> ") and "\n[1] " in srt
     assert (folder / "transcript.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+
+
+def test_dollars_and_emoji_in_the_notes_are_drawn_as_typed(tmp_path, caplog):
+    """Notes text never goes through mathtext: an undefined macro between dollars crashed
+    the charts, "$5 to $10" came out as "5*to*10". An emoji the font lacks is one warning
+    line, not a matplotlib UserWarning per glyph and chart."""
+    import matplotlib
+    from matplotlib.text import Text
+
+    from rehearse.report.charts import WIDE, _rc
+
+    text = NOTES.read_text(encoding="utf-8")
+    point = "12. \U0001f3a4\U0001f984 $\\undefinedmacro{x}$ i $5 to $10"
+    text = re.sub(r"^12\. .*$", lambda _: point, text, flags=re.M)
+    analysis = make_analysis(parse_notes(text, "notes/dollars.md"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        folder = write_report(analysis, tmp_path)
+    assert (folder / "coverage.png").read_bytes().startswith(PNG)
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        "the charts' font has no glyph for \U0001f3a4 \U0001f984 (from the notes): drawn as "
+        "empty boxes"
+    ]
+    with matplotlib.rc_context(_rc(WIDE)):
+        assert Text()._preprocess_math("$5 to $10") == ("$5 to $10", False)
+    result = CliRunner().invoke(app, ["report", str(folder / "analysis.json")])
+    assert result.exit_code == 0, result.output
 
 
 def test_transcript_segments_are_tagged_by_point(analysis):
@@ -324,11 +354,13 @@ def test_report_out_makes_a_new_folder_and_never_writes_into_a_report(analysis, 
     folder = write_report(analysis, tmp_path / "a")
     other = write_report(analysis, tmp_path / "b")  # another rehearsal's report folder
     before = {p.name: p.read_bytes() for p in other.iterdir()}
-    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
+    refused = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
+    assert refused.exit_code == 2 and "is inside the report folder" in refused.stderr
+    assert {p.name: p.read_bytes() for p in other.iterdir()} == before
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert {p.name: p.read_bytes() for p in other.iterdir() if p.is_file()} == before
-    [new] = [p for p in other.glob("*/*") if p.is_dir()]
-    assert new.parent == other / "kilka-zdan-o-sobie"
+    [new] = [p for p in (tmp_path / "c").glob("*/*") if p.is_dir()]
+    assert new.parent == tmp_path / "c" / "kilka-zdan-o-sobie"
     assert load_analysis(new) == analysis
     assert (new / "report.md").stat().st_size > 0 and (new / "pacing.png").exists()
     assert str(new / "report.html") in result.stdout
