@@ -1303,13 +1303,14 @@ def _write_progress(past, folder: Path) -> Path:
     from rehearse.errors import OutputError
     from rehearse.files import write_atomic
     from rehearse.report import slugify
-    from rehearse.report.charts import progress_chart
+    from rehearse.report.charts import glyph_warnings, progress_chart
 
     name = "progress" + (f"-{slugify(past.speaker)}" if past.speaker else "") + ".png"
     path = folder / slugify(past.talk.title) / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, progress_chart(past))
+        with glyph_warnings():
+            write_atomic(path, progress_chart(past))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     return path

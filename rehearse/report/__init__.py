@@ -99,7 +99,7 @@ def render(
     earlier rehearsals, the report gets "Since last time" and progress.png. ``progress``
     hears of the report stage, the charts and each writer.
     """
-    from rehearse.report.charts import charts, progress_chart
+    from rehearse.report.charts import charts, glyph_warnings, progress_chart
 
     folder = Path(folder)
     chosen = list(WRITERS) if formats is None else list(formats)
@@ -110,14 +110,15 @@ def render(
     update = progress.start("report", len(chosen) + 1) if progress else None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        images = charts(analysis)
-        if past is not None:
-            images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
-        report = Report(analysis, images, past)
-        for done, name in enumerate(chosen, start=1):
-            if update:
-                update(done)  # the charts and the writers before this one
-            WRITERS[name](report, folder)
+        with glyph_warnings():
+            images = charts(analysis)
+            if past is not None:
+                images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
+            report = Report(analysis, images, past)
+            for done, name in enumerate(chosen, start=1):
+                if update:
+                    update(done)  # the charts and the writers before this one
+                WRITERS[name](report, folder)
         if update:
             update(len(chosen) + 1)
     except OSError as exc:
