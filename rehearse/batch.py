@@ -14,6 +14,7 @@ import importlib.util
 import json
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
@@ -118,7 +119,23 @@ def plan(source: str | Path, notes: str | Path | None = None) -> list[Job]:
     else:
         raise InputError(f"{source}: no such folder or manifest")
     _check_jobs(jobs)
-    return jobs
+    return _once(jobs)
+
+
+def _once(jobs: list[Job]) -> list[Job]:
+    """Each rehearsal (recording, notes, speaker) once: a manifest listing one twice would
+    count it twice in the class report. A warning names what was left out."""
+    from rehearse.history import speaker_key
+
+    seen: dict[tuple, Job] = {}
+    for job in jobs:
+        key = (job.recording.resolve(), job.notes.resolve(), speaker_key(job.speaker))
+        if key in seen:
+            log.warning("%s is listed more than once (same notes, same speaker): analysed once",
+                        job.recording)  # fmt: skip
+        else:
+            seen[key] = job
+    return list(seen.values())
 
 
 def _folder_jobs(folder: Path, notes: str | Path | None) -> list[Job]:
@@ -240,7 +257,10 @@ def run_local(
             yield index, analyse_one(job, options)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        min(jobs, len(todo)), mp_context=context, initializer=_ignore_interrupts
+    )
+    try:
         futures = {pool.submit(analyse_one, job, options): (index, job) for index, job in todo}
         for future in as_completed(futures):
             index, job = futures[future]
@@ -249,6 +269,24 @@ def run_local(
             except Exception as exc:  # the worker process died (killed, out of memory)
                 result = Failure(f"{job.recording}: the worker stopped: {exc}")
             yield index, result
+    except BaseException:  # Ctrl-C (or the caller gave up): stop the workers, not their work
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(cancel_futures=True)  # quick now; frees the pool's queues
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the batch's to handle (one line, what is done is kept); the
+    worker is stopped by it (SIGTERM: it exits as a process does, freeing its semaphores),
+    never prints a KeyboardInterrupt traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 # --- step 4: saving ---------------------------------------------------------------------------

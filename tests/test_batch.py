@@ -5,10 +5,14 @@ worker process), one corrupt file, real report folders, a real SQLite history, a
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import sqlite3
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +143,53 @@ def test_a_manifest_names_speakers_and_takes_paths_from_its_folder(shared_rehear
     [redone] = batch_of(out).rows
     assert redone.status == "analysed" and redone.report != row.report
     assert len(report_folders(out)) == 2 and len(history(out)) == 1  # the same recording
+
+
+def test_a_manifest_listing_a_recording_twice_counts_it_once(shared_rehearsals, tmp_path, caplog):
+    from rehearse.batch import plan
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(shared_rehearsals["pl-skips"], folder)
+    shutil.copy(NOTES, folder / "talk.md")
+    manifest = folder / "class.csv"
+    manifest.write_text(
+        "recording,notes,speaker\n"
+        "pl-skips.mp3,talk.md,Ala\n"
+        "./pl-skips.mp3,talk.md, ala \n"  # the same rehearsal, written otherwise
+        "pl-skips.mp3,talk.md,Ola\n",  # another speaker's: a rehearsal of its own
+        encoding="utf-8",
+    )
+    jobs = plan(manifest)
+    assert [(j.recording.name, j.speaker) for j in jobs] == [
+        ("pl-skips.mp3", "Ala"), ("pl-skips.mp3", "Ola")
+    ]  # fmt: skip
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{folder / './pl-skips.mp3'} is listed more than once (same notes, same speaker): "
+        "analysed once"
+    ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_batch_is_one_line(shared_rehearsals, tmp_path):
+    """Ctrl-C reaches the whole process group, workers too: they leave it to the batch, which
+    says one line and stops them; no KeyboardInterrupt traceback from any process."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("pl-skips", "pl-reorder"):
+        shutil.copy(shared_rehearsals[name], folder)
+    command = [sys.executable, "-m", "rehearse", "batch", str(folder), "--notes", str(NOTES),
+               "--out", str(tmp_path / "out"), "--jobs", "2", "--no-cache"]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    time.sleep(20)  # the workers are transcribing (each recording takes a minute)
+    assert process.poll() is None, process.communicate()
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=90)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip() == "interrupted"
 
 
 @pytest.mark.parametrize(
