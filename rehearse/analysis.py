@@ -57,6 +57,7 @@ class AnalyzeOptions:
     pacing: PacingOptions = field(default_factory=PacingOptions)
     keep_fillers: bool = False
     voice: bool = True
+    notes_encoding: str | None = None  # of Markdown notes; None: front matter, else found
 
 
 def analyze(
@@ -76,7 +77,7 @@ def analyze(
     tracker = progress or Tracker(stages=ANALYSIS)
     if not options.voice:
         tracker.skip("voice")
-    notes = load_notes(notes_path)
+    notes = load_notes(notes_path, options.notes_encoding)
     result = transcribe(recording, _transcribe_options(notes, options), progress=tracker)
     transcript = result.transcript
     aligned = tracker.start("aligning", 1)

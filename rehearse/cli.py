@@ -118,6 +118,14 @@ HistoryDb = Annotated[
 NoHistory = Annotated[
     bool, typer.Option("--no-history", help="Neither read nor record the history.")
 ]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="The Markdown notes' encoding (cp1250, iso-8859-2...); default: the front "
+        "matter's encoding:, else UTF-8, else found.",
+    ),
+]
 Keep = Annotated[
     bool,
     typer.Option(
@@ -421,6 +429,7 @@ def analyze(
     db: HistoryDb = None,
     no_history: NoHistory = False,
     keep: Keep = False,
+    encoding: Encoding = None,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -430,6 +439,7 @@ def analyze(
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
     who = Who(speaker=speaker, talk=talk, db=db, record=not no_history, keep=keep)
+    options = replace(options, notes_encoding=encoding)
     _analyze_and_report(recording, notes, options, out, open_report, who)
 
 
@@ -1039,7 +1049,7 @@ NotesArg = Annotated[
 
 
 @command
-def points(notes: NotesArg, target: Target = None) -> None:
+def points(notes: NotesArg, target: Target = None, encoding: Encoding = None) -> None:
     """Show the talking points parsed from notes or a deck, with budgets and warnings.
 
     Example: rehearse points notes/talk.md --target 10m
@@ -1049,7 +1059,7 @@ def points(notes: NotesArg, target: Target = None) -> None:
     from rehearse.notes import check_target, load_notes, parse_duration
     from rehearse.pacing import budget_sources, point_budgets
 
-    parsed = load_notes(notes)
+    parsed = load_notes(notes, encoding)
     goal = check_target(parse_duration(target)) if target else parsed.target
     budgets, sources = point_budgets(parsed, goal), budget_sources(parsed, goal)
     deck = any(p.slide is not None for p in parsed.points)

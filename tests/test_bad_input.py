@@ -225,7 +225,42 @@ def test_notes_in_a_central_european_code_page(tmp_path, encoding, name):
     assert notes.points == load_notes(NOTES).points and notes.title == "Kilka zdań o sobie"
     result = run("points", path)
     assert result.exit_code == 0 and "osobą skromną" in load_notes(path).points[0].text
-    assert result.stderr.strip() == f"warning: {path} is not UTF-8; read it as {name}"
+    assert result.stderr.strip() == (
+        f"warning: {path} is not UTF-8; read it as {name} (--encoding or front matter "
+        "encoding: to say otherwise)"
+    )
+
+
+POLISH_LETTERS = "1. Ścieżka: źródła, łąka, świeże jabłka, sąsiad ściąga żółć\n"
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("iso-8859-2", "ISO-8859-2"),
+                                                ("cp1250", "Windows-1250")])  # fmt: skip
+def test_the_code_page_giving_polish_letters_wins(tmp_path, encoding, name):
+    """ś, ą and ź are other bytes in ISO-8859-2 than in Windows-1250 ("ścieżki" came out as
+    "¶cieżki"): the reading with Polish letters is chosen."""
+    path = tmp_path / "talk.md"
+    path.write_bytes(POLISH_LETTERS.encode(encoding))
+    result = run("points", path)
+    assert result.exit_code == 0, result.output
+    assert load_notes(path).points[0].text == POLISH_LETTERS[3:].strip()
+    assert f"read it as {name}" in result.stderr
+
+
+def test_the_encoding_said_by_option_or_front_matter(tmp_path):
+    path = tmp_path / "talk.md"
+    text = "1. Ala ma kota ¶ ± Ľ\n"  # as Windows-1250 reads the ISO-8859-2 bytes of ś ą ź
+    path.write_bytes(text.encode("cp1250"))
+    assert load_notes(path, "cp1250").points[0].text == text[3:].strip()
+    result = run("points", path, "--encoding", "windows-1250")
+    assert result.exit_code == 0 and result.stderr == ""
+    said = tmp_path / "said.md"
+    said.write_bytes(("---\nencoding: cp1250\n---\n" + text).encode("cp1250"))
+    assert load_notes(said).points[0].text == text[3:].strip()
+    message = one_line_error(run("points", path, "--encoding", "klingon"), 2)
+    assert "unknown encoding 'klingon' (from --encoding)" in message
+    message = one_line_error(run("points", path, "--encoding", "utf-8"), 2)
+    assert "is not utf-8 as --encoding says" in message
 
 
 def test_binary_notes_are_not_a_text_file(tmp_path):
