@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
+from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
 from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
@@ -167,6 +168,36 @@ def build_analysis(
         warnings=(*(f"{notes.path}: {w}" for w in notes.warnings), *short_warning(notes, pacing)),
         speaker=speaker,
     )
+
+
+# What `rehearse mark` accepts, and the status each gives.
+MARKS = {"said": "covered", "skipped": "missed"}
+
+
+def mark(analysis: Analysis, number: int, said: str) -> Analysis:
+    """The analysis with point ``number`` corrected by hand to ``said`` or ``skipped`` (its
+    ``corrected`` keeps the status the analysis gave; a skipped point loses its timing), and
+    its summary counted again. InputError for a point or word it does not know."""
+    if said not in MARKS:
+        raise InputError(f"mark a point as {' or '.join(MARKS)}, not {said!r}")
+    found = [i for i, p in enumerate(analysis.points) if p.number == number]
+    if not found:
+        known = ", ".join(str(p.number) for p in analysis.points)
+        raise InputError(f"no point {number} in {analysis.talk.title!r} (its points: {known})")
+    if len(found) > 1:
+        raise InputError(f"point {number} is numbered so more than once in the notes")
+    point = analysis.points[found[0]]
+    status = MARKS[said]
+    original = point.corrected or point.status
+    point = replace(point, status=status, corrected=None if status == original else original)
+    if status == "missed":
+        point = replace(
+            point, start=None, end=None, duration=None, quote="", order=None,
+            out_of_order=False, repeats=(), wpm=None, drift=None, over_budget=False,
+        )  # fmt: skip
+    points = tuple(point if i == found[0] else p for i, p in enumerate(analysis.points))
+    summary = summarize(points, analysis.summary.duration, analysis.summary.target)
+    return replace(analysis, points=points, summary=summary)
 
 
 def summarize(points: Sequence[PointReport], duration: float, target: float | None) -> Summary:

@@ -406,7 +406,8 @@ def run_batch(
         if analysis is None:
             todo.append((index, job))
         else:
-            done(index, row_of(job, key, analysis, "skipped", before[key].report), analysis)
+            row = row_of(job, key, analysis, "already analysed", before[key].report)
+            done(index, row, analysis)
     for index, result in _analyse(todo, options, batch, count, threads):
         job = jobs[index]
         if isinstance(result, Analysis):

@@ -28,6 +28,8 @@ from rehearse.transcribe import TranscribeOptions
 
 EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
 SUMMARY_LIST = 8  # longest list of points in the terminal summary; the report has them all
+# `history` on a narrow terminal leaves out columns, least needed first, rather than cut them
+HISTORY_DROP_ORDER = ("restarts", "trails\noff", "pitch\nspread", "fillers\n/min", "date")
 
 
 class _FlagsLookLikeFlags:
@@ -41,11 +43,21 @@ class _FlagsLookLikeFlags:
         return params
 
 
-class _Command(_FlagsLookLikeFlags, TyperCommand):
+class _Paragraphs:
+    """A docstring's paragraphs as one line each, so --help wraps them at the terminal's
+    width instead of breaking a sentence where the source line ended."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = "\n\n".join(" ".join(p.split()) for p in self.help.split("\n\n"))
+
+
+class _Command(_Paragraphs, _FlagsLookLikeFlags, TyperCommand):
     pass
 
 
-class _Group(_FlagsLookLikeFlags, TyperGroup):
+class _Group(_Paragraphs, _FlagsLookLikeFlags, TyperGroup):
     pass
 
 
@@ -205,7 +217,7 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
             "vad",
             Annotated[
                 bool,
-                typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter."),
+                typer.Option("--vad", help="Skip silence with a voice-activity filter."),
             ],
             DEFAULT_TRANSCRIBE.vad,
         ),
@@ -218,21 +230,26 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
             not DEFAULT_TRANSCRIBE.cache,
         ),
         _option(
-            "language_check",
+            "no_language_check",
             Annotated[
                 bool,
                 typer.Option(
-                    "--language-check/--no-language-check",
-                    help="Stop when the recording clearly is in another language than --language.",
+                    "--no-language-check",
+                    help="Go on when the recording sounds like another language than --language.",
                 ),
             ],
-            DEFAULT_TRANSCRIBE.check_language,
+            not DEFAULT_TRANSCRIBE.check_language,
         ),
     )
 
 
 def _transcribe_options(
-    engine: str, model: str, language: str | None, vad: bool, no_cache: bool, language_check: bool
+    engine: str,
+    model: str,
+    language: str | None,
+    vad: bool,
+    no_cache: bool,
+    no_language_check: bool,
 ) -> TranscribeOptions:
     return replace(
         DEFAULT_TRANSCRIBE,
@@ -241,7 +258,7 @@ def _transcribe_options(
         language=language,
         vad=vad,
         cache=not no_cache,
-        check_language=language_check,
+        check_language=not no_language_check,
     )
 
 
@@ -281,9 +298,7 @@ _PACING_PARAMS = (
         "keep_fillers",
         Annotated[
             bool,
-            typer.Option(
-                "--keep-fillers/--no-keep-fillers", help="Prompt Whisper to keep um/yyy fillers."
-            ),
+            typer.Option("--keep-fillers", help="Prompt Whisper to keep um/yyy fillers."),
         ],
         DEFAULT_ANALYZE.keep_fillers,
     ),
@@ -443,6 +458,10 @@ def analyze(
     _analyze_and_report(recording, notes, options, out, open_report, who)
 
 
+# The British spelling, as the help text writes it: the same command, not listed twice.
+app.command("analyse", cls=_Command, hidden=True)(analyze)
+
+
 @command
 def report(
     analysis_file: Annotated[
@@ -496,6 +515,48 @@ def report(
     _print_warnings(analysis)
     _print_summary(analysis, past)
     _print_report_path(folder, open_report)
+
+
+@command
+def mark(
+    report_path: Annotated[
+        Path,
+        typer.Argument(metavar="REPORT", help="A report folder (or its analysis.json)."),
+    ],
+    point: Annotated[int, typer.Argument(metavar="POINT", help="The point's number.")],
+    status: Annotated[str, typer.Argument(metavar="said|skipped", help="What it really was.")],
+    db: HistoryDb = None,
+) -> None:
+    """Correct a point by hand: said or skipped. Updates analysis.json, the report and the
+    history, each marking the point as corrected by hand.
+
+    Example: rehearse mark reports/my-talk/20250101-120000-take1 3 said
+    """
+    from rehearse.analysis import mark as mark_point
+    from rehearse.history import HistoryDB, default_db
+    from rehearse.report import analysis_folder, load_analysis, rerender
+
+    analysis = load_analysis(report_path)
+    folder = analysis_folder(report_path)
+    corrected = mark_point(analysis, point, status)
+    database = db or default_db(folder.parent.parent)
+    past = _past(database, corrected, folder)
+    rerender(corrected, folder, past=past, with_json=True)
+    recorded = None
+    if database.exists():
+        with HistoryDB.open(database) as history:
+            recorded = history.correct(corrected, folder)
+    [changed] = [p for p in corrected.points if p.number == point]
+    was = view.STATUS_LABELS[changed.corrected] if changed.corrected else "so too"
+    where = f"rehearsal {recorded} in the history" if recorded else "no history entry"
+    console.print(
+        f"Point {point} marked {status} by hand (the analysis said {was}); analysis.json, the "
+        f"report and {where} updated.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    _print_summary(corrected, _past(database, corrected, folder))
+    _print_report_path(folder, False)
 
 
 def _past(database: Path, analysis, folder: Path):
@@ -639,6 +700,8 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
 
     points = analysis.points
     skipped = [p for p in points if not p.said]
+    partly = [p for p in points if p.status == "partial"]
+    corrected = [p for p in points if p.corrected]
     reordered = [p for p in points if p.out_of_order]
     coverage = analysis.summary.coverage
     pace = view.pace_text(analysis)
@@ -656,7 +719,9 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
         ("Fillers", view.filler_text(analysis)),
         ("Voice", view.voice_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report")),
+        ("Partly said", _point_list(partly, "see the report")),
         ("Out of order", _point_list(reordered, "see the report")),
+        ("Corrected by hand", _point_list(corrected, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),
         ("Started again", view.restart_text(analysis)),
     ]
@@ -787,10 +852,10 @@ def _batch_progress(total: int) -> Iterator[Callable]:
 def _print_batch(report, out: Path) -> None:
     rows = report.rows
     failed = [r for r in rows if not r.ok]
-    skipped = sum(r.status == "skipped" for r in rows)
-    analysed = len(rows) - len(failed) - skipped
+    already = sum(r.status in ("already analysed", "skipped") for r in rows)
+    analysed = len(rows) - len(failed) - already
     console.print(
-        f"{analysed} analysed, {skipped} done before (skipped), {len(failed)} failed, "
+        f"{analysed} analysed, {already} already analysed, {len(failed)} failed, "
         f"of {len(rows)} recordings.",
         highlight=False,
     )
@@ -1379,6 +1444,7 @@ def _history_json(past) -> dict:
 def _print_history(past) -> None:
     """The rehearsals table, then the points most often skipped or said out of order."""
     from rich import box
+    from rich.measure import Measurement
     from rich.table import Table
 
     from rehearse.progress import habits, numbers, talk_time, target_band
@@ -1389,26 +1455,21 @@ def _print_history(past) -> None:
     one_target = targets.pop() if len(targets) == 1 else None
     if one_target:
         title += f", target {view.clock(one_target)}"
-    table = Table(
-        title=escape(title),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("#", justify="right")
-    table.add_column("date", no_wrap=True)
-    table.add_column("talk time", no_wrap=True)
-    table.add_column("said", justify="right", no_wrap=True)
-    table.add_column("skipped", overflow="fold", min_width=7)
-    table.add_column("out of\norder", overflow="fold", min_width=6)
-    table.add_column("wpm", justify="right", no_wrap=True)
-    table.add_column("fillers\n/min", justify="right", no_wrap=True)
-    table.add_column("restarts", justify="right", no_wrap=True)
     voiced = any(r.pitch_variation_st is not None for r in past.rehearsals)
+    columns = [  # (header, justify, width it folds down to, 0: no wrap); a cell per rehearsal
+        ("#", "right", 0),
+        ("date", "left", 0),
+        ("talk time", "left", 0),
+        ("said", "right", 0),
+        ("skipped", "left", 7),
+        ("out of\norder", "left", 6),
+        ("wpm", "right", 0),
+        ("fillers\n/min", "right", 0),
+        ("restarts", "right", 0),
+    ]
     if voiced:
-        table.add_column("pitch\nspread", justify="right", no_wrap=True)
-        table.add_column("trails\noff", justify="right", no_wrap=True)
+        columns += [("pitch\nspread", "right", 0), ("trails\noff", "right", 0)]
+    cells = []
     dates = _dates([r.created for r in past.rehearsals])
     for r, date in zip(past.rehearsals, dates, strict=True):
         time = view.clock(talk_time(r))
@@ -1416,19 +1477,57 @@ def _print_history(past) -> None:
             low, high = target_band(r.target)
             colour = "red" if talk_time(r) > high else "blue" if talk_time(r) < low else "green"
             time = f"[{colour}]{time}[/]" + ("" if one_target else f" of {view.clock(r.target)}")
-        table.add_row(
-            str(r.id),
-            date,
-            time,
-            f"{r.said}/{len(r.points)}",
-            numbers(r.skipped),
-            numbers(r.out_of_order),
-            f"{r.wpm:.0f}",
-            f"{r.fillers_per_minute:.1f}",
-            str(r.restarts or "–"),
-            *(_voice_cells(r) if voiced else ()),
+        cells.append(
+            [
+                str(r.id),
+                date,
+                time,
+                f"{r.said}/{len(r.points)}",
+                numbers(r.skipped),
+                numbers(r.out_of_order),
+                f"{r.wpm:.0f}",
+                f"{r.fillers_per_minute:.1f}",
+                str(r.restarts or "–"),
+                *(_voice_cells(r) if voiced else ()),
+            ]
         )
+
+    def table_of(shown: list[int]) -> Table:
+        table = Table(
+            title=escape(title),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+        for i in shown:
+            header, justify, fold = columns[i]
+            folding = {"overflow": "fold", "min_width": fold} if fold else {"no_wrap": True}
+            table.add_column(header, justify=justify, **folding)
+        for row in cells:
+            table.add_row(*(row[i] for i in shown))
+        return table
+
+    # too wide for the terminal: the least needed columns go, and a line says which
+    shown = list(range(len(columns)))
+    table = table_of(shown)
+    left_out = []
+    for header in HISTORY_DROP_ORDER:
+        unbounded = console.options.update(max_width=10 * console.width)
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            break
+        found = [i for i in shown if columns[i][0] == header]
+        if found:
+            shown.remove(found[0])
+            left_out.append(header.replace("\n", " "))
+            table = table_of(shown)
     console.print(table)
+    if left_out:
+        console.print(
+            f"Left out at this width: {', '.join(reversed(left_out))} "
+            "(a wider terminal or --json shows them).",
+            highlight=False,
+        )
     for what, heading in (
         ("skipped", "Most often skipped"),
         ("out_of_order", "Most often out of order"),
@@ -1602,13 +1701,6 @@ def _rehearsal_name(r) -> str:
     return f"#{r.id} ({what})" if r.id is not None else f"({what}, not in the history)"
 
 
-def _status(point) -> str:
-    if point is None:
-        return "not in the notes"
-    text = view.STATUS_LABELS[point.status]
-    return text + ", out of order" if point.out_of_order else text
-
-
 def _print_comparison(c) -> None:
     from rich import box
     from rich.table import Table
@@ -1621,14 +1713,14 @@ def _print_comparison(c) -> None:
         highlight=False,
         soft_wrap=True,
     )
-    changed = [p for p in c.points if p.status_changed]
+    changed = c.changed
     if changed:
         console.print("[bold]Changed[/bold]")
         width = max(20, console.width - 50)
         for p in changed:
             label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
             colour = "green" if p.b is not None and p.b.said else "red"
-            change = f"{_status(p.a)} → [{colour}]{_status(p.b)}[/]"
+            change = f"{view.status_text(p.a)} → [{colour}]{view.status_text(p.b)}[/]"
             console.print(f"  {label}  {change}", highlight=False)
     else:
         console.print("Every point has the same status in both.")

@@ -404,14 +404,28 @@ class HistoryDB:
         with _transaction(self.db):
             return self._record(analysis, rehearsal)
 
-    def _record(self, analysis: Analysis, rehearsal: Rehearsal) -> Recorded:
+    def correct(self, analysis: Analysis, report: str | Path) -> int | None:
+        """Put an analysis corrected by hand (``rehearse mark``) in place of the one the
+        history holds with the same analysis time; None when it holds no such analysis (a
+        later one of the recording, or none)."""
+        rehearsal = rehearsal_of(analysis, report)
+        with _transaction(self.db):
+            talk = self._talk_for_reading(analysis)
+            held = talk is not None and self._one(
+                "SELECT id FROM rehearsals WHERE sha256 = ? AND talk_id = ? AND speaker_key = ? "
+                "AND analysed = ?",
+                rehearsal.sha256, talk.id, speaker_key(rehearsal.speaker), rehearsal.analysed,
+            )  # fmt: skip
+            return self._record(analysis, rehearsal, again=True).id if held else None
+
+    def _record(self, analysis: Analysis, rehearsal: Rehearsal, again: bool = False) -> Recorded:
         talk_id = self._talk_for(analysis)
         old = self.db.execute(
             "SELECT id, created, created_ts, analysed FROM rehearsals "
             "WHERE sha256 = ? AND talk_id = ? AND speaker_key = ?",
             (rehearsal.sha256, talk_id, speaker_key(rehearsal.speaker)),
         ).fetchone()
-        if old is not None and old[3] == rehearsal.analysed:
+        if old is not None and old[3] == rehearsal.analysed and not again:
             return Recorded(old[0], replaced=False, unchanged=True)
         numbered = [(p.number, p.text) for p in rehearsal.points]
         point_ids = _point_ids(self.db, talk_id, numbered, rehearsal.language)

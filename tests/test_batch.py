@@ -113,12 +113,12 @@ def test_a_second_run_skips_what_is_done_and_still_reports_every_recording(first
     before = (report_folders(out), history(out))
     result = run("batch", recordings, "--notes", NOTES, "--out", out, "--jobs", 2)
     assert result.exit_code == 1, result.output
-    assert "0 analysed, 3 done before (skipped), 1 failed" in result.output
+    assert "0 analysed, 3 already analysed, 1 failed" in result.output
     statuses = {Path(r.recording).stem: r.status for r in batch_of(out).rows}
-    assert statuses == {"broken": "failed"} | dict.fromkeys(GOOD, "skipped")
+    assert statuses == {"broken": "failed"} | dict.fromkeys(GOOD, "already analysed")
     assert (report_folders(out), history(out)) == before
     page = (out / "batch.html").read_text(encoding="utf-8")
-    assert all(name in page for name in GOOD) and page.count("(done before)") == 3
+    assert all(name in page for name in GOOD) and page.count("(already analysed)") == 3
 
 
 def test_a_manifest_names_speakers_and_takes_paths_from_its_folder(shared_rehearsals, tmp_path):

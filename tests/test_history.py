@@ -148,6 +148,67 @@ def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_pa
         shutil.copy(chart, Path(os.environ["REHEARSE_SCREENSHOTS"]) / "progress-3.png")
 
 
+def test_history_and_help_at_80_columns_and_the_british_spelling(
+    shared_rehearsals, notes, tmp_path
+):
+    """`analyse` is `analyze`; at 80 columns `history` leaves out its least needed columns
+    with a line saying so (it cut off the voice columns), and --help wraps whole sentences."""
+    out = tmp_path / "reports"
+    ok(run("analyse", shared_rehearsals["pl-full"], "--notes", notes, "--target", "3m",
+           "--out", out))  # fmt: skip
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    wide = ok(run("history", notes, "--out", out)).stdout
+    assert "pitch" in wide and "Left out" not in wide
+    narrow = ok(run("history", notes, "--out", out, env={"COLUMNS": "80"})).stdout
+    table = narrow.split("Progress chart:")[0]  # then a path, as long as it is
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert "Left out at this width: " in narrow and "(a wider terminal or --json" in narrow
+    assert "…" not in narrow.split("Left out")[0]  # no cell cut off
+    assert "3, 9, 13" in narrow
+    listing = ok(run("--help", env={"COLUMNS": "80"})).stdout
+    assert "a report folder; the rehearsal goes into the history." in " ".join(
+        line.strip("│ ") for line in listing.splitlines()
+    )
+    assert "analyse " not in listing  # one command, listed once
+    options = ok(run("analyze", "--help", env={"COLUMNS": "80"})).stdout
+    assert any(
+        "--notes" in line and "Talking points: a Markdown" in line for line in options.splitlines()
+    )
+
+
+def test_mark_corrects_a_point_by_hand_everywhere(shared_rehearsals, notes, tmp_path):
+    """`mark REPORT 3 said`: analysis.json, report.html, report.md, the summary and the
+    history all have point 3 said, marked as corrected by hand; a rebuild agrees."""
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-skips"], notes, out)  # 3, 9 and 13 skipped
+    [folder] = report_folders(out)
+    result = ok(run("mark", folder, 3, "said"))
+    said = " ".join(result.stdout.split())
+    assert "Point 3 marked said by hand (the analysis said skipped)" in said
+    assert "rehearsal 1 in the history updated" in said
+    assert "12 of 14 points said" in said and "Corrected by hand 3. To co tutaj" in said
+    point = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["points"][2]
+    assert (point["status"], point["corrected"]) == ("covered", "missed")
+    assert "corrected by hand" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "said (corrected by hand; the analysis said skipped)" in (
+        folder / "report.md"
+    ).read_text(encoding="utf-8")
+    assert history_json(notes, out)["rehearsals"][0]["skipped"] == [9, 13]
+    ok(run("mark", folder / "analysis.json", 13, "skipped"))  # as it was: no correction
+    assert load_analysis(folder).points[12].corrected is None
+    assert "no point 99 in 'Kilka zdań o sobie'" in one_line_error(
+        run("mark", folder, 99, "said"), 2
+    )
+    assert "mark a point as said or skipped, not 'maybe'" in one_line_error(
+        run("mark", folder, 3, "maybe"), 2
+    )
+    with HistoryDB.open(out / DB_NAME) as opened:
+        live = opened.dump()
+    rebuild(tmp_path / "rebuilt.sqlite", out)
+    with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
+        assert opened.dump()["rehearsal_points"] == live["rehearsal_points"]
+
+
 def test_history_without_notes_lists_the_talks(shared_rehearsals, notes, tmp_path):
     out = tmp_path / "reports"
     analyze(shared_rehearsals["pl-full"], notes, out)

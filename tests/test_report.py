@@ -383,6 +383,46 @@ def test_terminal_summary_caps_long_lists(tmp_path):
     assert result.stdout.count("\n") < 30
 
 
+def test_partly_said_changed_and_drift_are_told_alike_everywhere(analysis, tmp_path):
+    """Point 2 said, then partly said: the terminal summary lists it, and the report's "Since
+    last time" and `compare` both call it a change (the report said "the same points said
+    and skipped"). Point 14 skipped too: the headline drift says which point it is at, why."""
+    from rehearse.history import rehearsal_of
+    from rehearse.models import History, Talk
+    from rehearse.progress import Past
+    from rehearse.report.view import final_drift, since_last
+
+    points = list(analysis.points)
+    points[1] = dataclasses.replace(points[1], status="partial")
+    points[13] = dataclasses.replace(
+        points[13], status="missed", start=None, end=None, duration=None, quote=""
+    )
+    later = dataclasses.replace(analysis, points=tuple(points), created="2030-01-02T10:00:00")
+    assert final_drift(analysis).endswith("at the end (after point 14)")
+    assert final_drift(later).endswith(
+        "after point 12, the last point said (2 points after it skipped)"
+    )
+    a, b = rehearsal_of(analysis), rehearsal_of(later)
+    since = since_last(Past(History(Talk(0, b.title), None, (a, b)), b), later)
+    assert [(p.ref, change) for p, change in since.changed] == [("2.", "said → partly said")]
+    assert [p.ref for p in since.newly_skipped] == ["14."] and not since.same
+    folder = write_report(later, tmp_path / "reports")
+    first = write_report(analysis, tmp_path / "first")
+    result = CliRunner().invoke(app, ["report", str(folder)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    summary = result.stdout
+    assert "Partly said" in summary and "2. Natomiast z racji tego" in summary
+    compared = CliRunner().invoke(app, ["compare", str(first), str(folder)], env={"COLUMNS": "200"})
+    assert compared.exit_code == 0, compared.output
+    assert "said → partly said" in compared.stdout
+    past = Past(History(Talk(0, b.title), None, (a, b)), b)
+    render(later, tmp_path / "html", formats=["charts", "html", "markdown"], past=past)
+    html = (tmp_path / "html" / "report.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "html" / "report.md").read_text(encoding="utf-8")
+    assert "(said → partly said)" in html and "(said → partly said)" in markdown
+    assert "same status" not in html and "same status" not in markdown
+
+
 def test_unheard_key_words_and_the_score_are_explained(analysis, tmp_path):
     points = list(analysis.points)
     points[9] = dataclasses.replace(points[9], status="partial", missing=("Sotrenderze", "MLOps"))

@@ -173,12 +173,15 @@ def write_report(
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def rerender(analysis: Analysis, folder: str | Path, *, past: Past | None = None) -> Path:
+def rerender(
+    analysis: Analysis, folder: str | Path, *, past: Past | None = None, with_json: bool = False
+) -> Path:
     """Render the report of ``analysis`` again in its own ``folder`` (every file but
-    analysis.json): into a hidden copy of the folder, swapped in once every file is written,
-    so a failure leaves the folder as it was, never half re-rendered."""
+    analysis.json, unless ``with_json``: a corrected analysis): into a hidden copy of the
+    folder, swapped in once every file is written, so a failure leaves the folder as it was,
+    never half re-rendered."""
     folder = Path(folder)
-    formats = [f for f in WRITERS if f != "json"]
+    formats = [f for f in WRITERS if with_json or f != "json"]
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder.parent))
     except OSError as exc:

@@ -76,7 +76,7 @@ def context(report: BatchReport) -> dict:
         "failed": [r for r in rows if not r.ok],
         "ok": ok,
         "analysed": sum(r.status == "analysed" for r in rows),
-        "skipped": sum(r.status == "skipped" for r in rows),
+        "already": sum(r.status in ("already analysed", "skipped") for r in rows),
         "talks": sorted({r.title for r in ok if r.title}),
         "audio": clock(sum(r.duration or 0 for r in ok)),
         "mean_coverage": sum(r.coverage or 0 for r in ok) / len(ok) if ok else None,
