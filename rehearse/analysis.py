@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
+from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
 from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
@@ -25,7 +26,7 @@ from rehearse.models import (
     Voice,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing, reading_time
+from rehearse.pacing import PacingOptions, measure_pacing, reading_seconds, reading_time
 from rehearse.report.view import clock
 from rehearse.stages import ANALYSIS, Tracker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
@@ -39,6 +40,12 @@ DEMO_TARGET = 180.0  # s: the talk's slot, so the demo shows budgets, drift and 
 # speech-rate band) is reported as probably cut short. Low enough that a brisk full run never
 # trips it; a rehearsal of one section on purpose does, and the warning says so.
 SHORT_SHARE = 0.5
+# A take too short to judge (a 1 s "hello", a truncated file) is analysed and reported but
+# kept out of the history, and so of the pace baselines, unless the speaker keeps it: under
+# this many seconds of talk, or under this share of the plan (the target, the budgets, else a
+# fast reading of the notes). Higher: a real rehearsal of one section is left out too.
+JUNK_SECONDS = 30.0
+JUNK_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class AnalyzeOptions:
     pacing: PacingOptions = field(default_factory=PacingOptions)
     keep_fillers: bool = False
     voice: bool = True
+    notes_encoding: str | None = None  # of Markdown notes; None: front matter, else found
 
 
 def analyze(
@@ -70,7 +78,7 @@ def analyze(
     tracker = progress or Tracker(stages=ANALYSIS)
     if not options.voice:
         tracker.skip("voice")
-    notes = load_notes(notes_path)
+    notes = load_notes(notes_path, options.notes_encoding)
     result = transcribe(recording, _transcribe_options(notes, options), progress=tracker)
     transcript = result.transcript
     aligned = tracker.start("aligning", 1)
@@ -162,6 +170,36 @@ def build_analysis(
     )
 
 
+# What `rehearse mark` accepts, and the status each gives.
+MARKS = {"said": "covered", "skipped": "missed"}
+
+
+def mark(analysis: Analysis, number: int, said: str) -> Analysis:
+    """The analysis with point ``number`` corrected by hand to ``said`` or ``skipped`` (its
+    ``corrected`` keeps the status the analysis gave; a skipped point loses its timing), and
+    its summary counted again. InputError for a point or word it does not know."""
+    if said not in MARKS:
+        raise InputError(f"mark a point as {' or '.join(MARKS)}, not {said!r}")
+    found = [i for i, p in enumerate(analysis.points) if p.number == number]
+    if not found:
+        known = ", ".join(str(p.number) for p in analysis.points)
+        raise InputError(f"no point {number} in {analysis.talk.title!r} (its points: {known})")
+    if len(found) > 1:
+        raise InputError(f"point {number} is numbered so more than once in the notes")
+    point = analysis.points[found[0]]
+    status = MARKS[said]
+    original = point.corrected or point.status
+    point = replace(point, status=status, corrected=None if status == original else original)
+    if status == "missed":
+        point = replace(
+            point, start=None, end=None, duration=None, quote="", order=None,
+            out_of_order=False, repeats=(), wpm=None, drift=None, over_budget=False,
+        )  # fmt: skip
+    points = tuple(point if i == found[0] else p for i, p in enumerate(analysis.points))
+    summary = summarize(points, analysis.summary.duration, analysis.summary.target)
+    return replace(analysis, points=points, summary=summary)
+
+
 def summarize(points: Sequence[PointReport], duration: float, target: float | None) -> Summary:
     """The headline of a rehearsal: share of points said, skipped and out-of-order numbers."""
     said = sum(p.said for p in points)
@@ -191,6 +229,25 @@ def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:
             f"{clock(reading)}: was the recording cut short? (fine if you rehearsed only a part)"
         ]
     return []
+
+
+def too_short(analysis: Analysis) -> str | None:
+    """Why the take is too short to judge (to keep it out of the history), or None."""
+    talk = analysis.pacing.talk_time or 0.0
+    if talk < JUNK_SECONDS:
+        return f"a talk of {clock(talk)} is too short to judge (under {clock(JUNK_SECONDS)})"
+    budgets = [p.budget for p in analysis.points]
+    plan = analysis.summary.target or (sum(budgets) if budgets and None not in budgets else None)
+    what = "plan"
+    if not plan:
+        plan = reading_seconds([p.text for p in analysis.points], analysis.talk.language)
+        what = "fast reading of the notes"
+    if talk < JUNK_SHARE * plan:
+        return (
+            f"a talk of {clock(talk)} is too short to judge (under {JUNK_SHARE:.0%} of the "
+            f"{clock(plan)} {what})"
+        )
+    return None
 
 
 def point_reports(

@@ -14,6 +14,7 @@ import importlib.util
 import json
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
@@ -79,6 +80,7 @@ class BatchOptions:
     address: str | None = None
     record: bool = True
     db: Path | None = None
+    keep: bool = False  # record takes too short to judge in the history too
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,23 @@ def plan(source: str | Path, notes: str | Path | None = None) -> list[Job]:
     else:
         raise InputError(f"{source}: no such folder or manifest")
     _check_jobs(jobs)
-    return jobs
+    return _once(jobs)
+
+
+def _once(jobs: list[Job]) -> list[Job]:
+    """Each rehearsal (recording, notes, speaker) once: a manifest listing one twice would
+    count it twice in the class report. A warning names what was left out."""
+    from rehearse.history import speaker_key
+
+    seen: dict[tuple, Job] = {}
+    for job in jobs:
+        key = (job.recording.resolve(), job.notes.resolve(), speaker_key(job.speaker))
+        if key in seen:
+            log.warning("%s is listed more than once (same notes, same speaker): analysed once",
+                        job.recording)  # fmt: skip
+        else:
+            seen[key] = job
+    return list(seen.values())
 
 
 def _folder_jobs(folder: Path, notes: str | Path | None) -> list[Job]:
@@ -239,7 +257,10 @@ def run_local(
             yield index, analyse_one(job, options)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        min(jobs, len(todo)), mp_context=context, initializer=_ignore_interrupts
+    )
+    try:
         futures = {pool.submit(analyse_one, job, options): (index, job) for index, job in todo}
         for future in as_completed(futures):
             index, job = futures[future]
@@ -248,20 +269,44 @@ def run_local(
             except Exception as exc:  # the worker process died (killed, out of memory)
                 result = Failure(f"{job.recording}: the worker stopped: {exc}")
             yield index, result
+    except BaseException:  # Ctrl-C (or the caller gave up): stop the workers, not their work
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(cancel_futures=True)  # quick now; frees the pool's queues
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the batch's to handle (one line, what is done is kept); the
+    worker is stopped by it (SIGTERM: it exits as a process does, freeing its semaphores),
+    never prints a KeyboardInterrupt traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 # --- step 4: saving ---------------------------------------------------------------------------
 
 
-def save(analysis: Analysis, out: Path, database: Path | None) -> Path:
+def save(analysis: Analysis, out: Path, database: Path | None, keep: bool = False) -> Path:
     """The report folder of one analysis, with its past, and its history entry (when
-    ``database``), as ``rehearse analyze`` writes them."""
-    from rehearse.history import HistoryDB, past_of
+    ``database``), as ``rehearse analyze`` writes them: a take too short to judge is kept
+    out of the history unless ``keep``."""
+    from rehearse.analysis import too_short
+    from rehearse.history import HistoryDB, keep_out, past_of
     from rehearse.report import write_report
 
-    past = past_of(database, analysis) if database else None
+    kept_out = None if keep or not database else too_short(analysis)
+    record = database is not None and kept_out is None
+    past = past_of(database, analysis) if record else None
     folder = write_report(analysis, out, past=past)
-    if database:
+    if kept_out is not None:
+        keep_out(folder, analysis, kept_out)
+    elif record:
         with HistoryDB.open(database, create=True) as history:
             history.record(analysis, folder)
     return folder
@@ -361,11 +406,12 @@ def run_batch(
         if analysis is None:
             todo.append((index, job))
         else:
-            done(index, row_of(job, key, analysis, "skipped", before[key].report), analysis)
+            row = row_of(job, key, analysis, "already analysed", before[key].report)
+            done(index, row, analysis)
     for index, result in _analyse(todo, options, batch, count, threads):
         job = jobs[index]
         if isinstance(result, Analysis):
-            result = _saved(result, out, database)
+            result = _saved(result, out, database, batch.keep)
         if isinstance(result, tuple):
             analysis, folder = result
             report = folder.resolve().relative_to(out.resolve()).as_posix()
@@ -390,9 +436,9 @@ def _analyse(
     raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
 
 
-def _saved(analysis: Analysis, out: Path, database: Path | None) -> tuple | Failure:
+def _saved(analysis: Analysis, out: Path, database: Path | None, keep: bool) -> tuple | Failure:
     try:
-        return analysis, save(analysis, out, database)
+        return analysis, save(analysis, out, database, keep)
     except RehearseError as exc:
         return Failure(f"{analysis.recording.path}: analysed, but not saved: {exc}")
 

@@ -28,6 +28,8 @@ from rehearse.transcribe import TranscribeOptions
 
 EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
 SUMMARY_LIST = 8  # longest list of points in the terminal summary; the report has them all
+# `history` on a narrow terminal leaves out columns, least needed first, rather than cut them
+HISTORY_DROP_ORDER = ("restarts", "trails\noff", "pitch\nspread", "fillers\n/min", "date")
 
 
 class _FlagsLookLikeFlags:
@@ -41,11 +43,21 @@ class _FlagsLookLikeFlags:
         return params
 
 
-class _Command(_FlagsLookLikeFlags, TyperCommand):
+class _Paragraphs:
+    """A docstring's paragraphs as one line each, so --help wraps them at the terminal's
+    width instead of breaking a sentence where the source line ended."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = "\n\n".join(" ".join(p.split()) for p in self.help.split("\n\n"))
+
+
+class _Command(_Paragraphs, _FlagsLookLikeFlags, TyperCommand):
     pass
 
 
-class _Group(_FlagsLookLikeFlags, TyperGroup):
+class _Group(_Paragraphs, _FlagsLookLikeFlags, TyperGroup):
     pass
 
 
@@ -118,6 +130,22 @@ HistoryDb = Annotated[
 NoHistory = Annotated[
     bool, typer.Option("--no-history", help="Neither read nor record the history.")
 ]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="The Markdown notes' encoding (cp1250, iso-8859-2...); default: the front "
+        "matter's encoding:, else UTF-8, else found.",
+    ),
+]
+Keep = Annotated[
+    bool,
+    typer.Option(
+        "--keep",
+        help="Record a take too short to judge (under 30 s, or under 20% of the plan) in the "
+        "history too.",
+    ),
+]
 Target = Annotated[
     str | None,
     typer.Option(
@@ -189,7 +217,7 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
             "vad",
             Annotated[
                 bool,
-                typer.Option("--vad/--no-vad", help="Skip silence with a voice-activity filter."),
+                typer.Option("--vad", help="Skip silence with a voice-activity filter."),
             ],
             DEFAULT_TRANSCRIBE.vad,
         ),
@@ -202,21 +230,26 @@ def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
             not DEFAULT_TRANSCRIBE.cache,
         ),
         _option(
-            "language_check",
+            "no_language_check",
             Annotated[
                 bool,
                 typer.Option(
-                    "--language-check/--no-language-check",
-                    help="Stop when the recording clearly is in another language than --language.",
+                    "--no-language-check",
+                    help="Go on when the recording sounds like another language than --language.",
                 ),
             ],
-            DEFAULT_TRANSCRIBE.check_language,
+            not DEFAULT_TRANSCRIBE.check_language,
         ),
     )
 
 
 def _transcribe_options(
-    engine: str, model: str, language: str | None, vad: bool, no_cache: bool, language_check: bool
+    engine: str,
+    model: str,
+    language: str | None,
+    vad: bool,
+    no_cache: bool,
+    no_language_check: bool,
 ) -> TranscribeOptions:
     return replace(
         DEFAULT_TRANSCRIBE,
@@ -225,7 +258,7 @@ def _transcribe_options(
         language=language,
         vad=vad,
         cache=not no_cache,
-        check_language=language_check,
+        check_language=not no_language_check,
     )
 
 
@@ -265,9 +298,7 @@ _PACING_PARAMS = (
         "keep_fillers",
         Annotated[
             bool,
-            typer.Option(
-                "--keep-fillers/--no-keep-fillers", help="Prompt Whisper to keep um/yyy fillers."
-            ),
+            typer.Option("--keep-fillers", help="Prompt Whisper to keep um/yyy fillers."),
         ],
         DEFAULT_ANALYZE.keep_fillers,
     ),
@@ -412,6 +443,8 @@ def analyze(
     talk: TalkName = None,
     db: HistoryDb = None,
     no_history: NoHistory = False,
+    keep: Keep = False,
+    encoding: Encoding = None,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -420,8 +453,13 @@ def analyze(
 
     Example: rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open
     """
-    who = Who(speaker=speaker, talk=talk, db=db, record=not no_history)
+    who = Who(speaker=speaker, talk=talk, db=db, record=not no_history, keep=keep)
+    options = replace(options, notes_encoding=encoding)
     _analyze_and_report(recording, notes, options, out, open_report, who)
+
+
+# The British spelling, as the help text writes it: the same command, not listed twice.
+app.command("analyse", cls=_Command, hidden=True)(analyze)
 
 
 @command
@@ -459,11 +497,10 @@ def report(
     """
     from rehearse.history import default_db
     from rehearse.report import (
-        WRITERS,
         analysis_folder,
         check_output,
         load_analysis,
-        render,
+        rerender,
         write_report,
     )
 
@@ -471,13 +508,55 @@ def report(
     own = analysis_folder(analysis_file)
     past = _past(db or default_db(own.parent.parent), analysis, own)
     if out is None:
-        folder = render(analysis, own, formats=[f for f in WRITERS if f != "json"], past=past)
+        folder = rerender(analysis, own, past=past)
     else:
         check_output(out)
         folder = write_report(analysis, out, past=past)
     _print_warnings(analysis)
     _print_summary(analysis, past)
     _print_report_path(folder, open_report)
+
+
+@command
+def mark(
+    report_path: Annotated[
+        Path,
+        typer.Argument(metavar="REPORT", help="A report folder (or its analysis.json)."),
+    ],
+    point: Annotated[int, typer.Argument(metavar="POINT", help="The point's number.")],
+    status: Annotated[str, typer.Argument(metavar="said|skipped", help="What it really was.")],
+    db: HistoryDb = None,
+) -> None:
+    """Correct a point by hand: said or skipped. Updates analysis.json, the report and the
+    history, each marking the point as corrected by hand.
+
+    Example: rehearse mark reports/my-talk/20250101-120000-take1 3 said
+    """
+    from rehearse.analysis import mark as mark_point
+    from rehearse.history import HistoryDB, default_db
+    from rehearse.report import analysis_folder, load_analysis, rerender
+
+    analysis = load_analysis(report_path)
+    folder = analysis_folder(report_path)
+    corrected = mark_point(analysis, point, status)
+    database = db or default_db(folder.parent.parent)
+    past = _past(database, corrected, folder)
+    rerender(corrected, folder, past=past, with_json=True)
+    recorded = None
+    if database.exists():
+        with HistoryDB.open(database) as history:
+            recorded = history.correct(corrected, folder)
+    [changed] = [p for p in corrected.points if p.number == point]
+    was = view.STATUS_LABELS[changed.corrected] if changed.corrected else "so too"
+    where = f"rehearsal {recorded} in the history" if recorded else "no history entry"
+    console.print(
+        f"Point {point} marked {status} by hand (the analysis said {was}); analysis.json, the "
+        f"report and {where} updated.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    _print_summary(corrected, _past(database, corrected, folder))
+    _print_report_path(folder, False)
 
 
 def _past(database: Path, analysis, folder: Path):
@@ -526,6 +605,7 @@ class Who:
     talk: str | None = None
     db: Path | None = None
     record: bool = True
+    keep: bool = False  # record a take too short to judge too
 
     def database(self, out: Path) -> Path:
         from rehearse.history import default_db
@@ -536,8 +616,8 @@ class Who:
 def _analyze_and_report(
     recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
 ) -> None:
-    from rehearse.analysis import analyze
-    from rehearse.history import HistoryDB, check_db, past_of
+    from rehearse.analysis import analyze, too_short
+    from rehearse.history import HistoryDB, check_db, keep_out, past_of
     from rehearse.report import check_output, write_report
 
     check_output(out)
@@ -548,17 +628,22 @@ def _analyze_and_report(
         analysis = analyze(
             recording, notes, options, progress=tracker, speaker=who.speaker, talk_name=who.talk
         )
-        past = past_of(database, analysis) if who.record else None
+        kept_out = too_short(analysis) if who.record and not who.keep else None
+        record = who.record and kept_out is None
+        past = past_of(database, analysis) if record else None
         folder = write_report(analysis, out, past=past, progress=tracker)
     failed = None
-    if who.record:
+    if kept_out is not None:
+        keep_out(folder, analysis, kept_out)
+    elif record:
         try:
             with HistoryDB.open(database, create=True) as history:
                 history.record(analysis, folder)
         except RehearseError as exc:
             failed = exc
     _print_warnings(analysis)
-    _print_summary(analysis, past if failed is None else None)
+    note = f"not recorded: {kept_out}; --keep records it" if kept_out else None
+    _print_summary(analysis, past if failed is None else None, history_note=note)
     _print_report_path(folder, open_)
     if failed is not None:
         raise OutputError(
@@ -609,22 +694,25 @@ def _slide_lines(analysis) -> str:
     return "\n".join(head + lines)
 
 
-def _print_summary(analysis, past=None) -> None:
+def _print_summary(analysis, past=None, history_note: str | None = None) -> None:
     """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
-    with the history, this rehearsal's place in it."""
+    with the history, this rehearsal's place in it (or ``history_note``: why it is not in
+    it)."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
     points = analysis.points
     skipped = [p for p in points if not p.said]
+    partly = [p for p in points if p.status == "partial"]
+    corrected = [p for p in points if p.corrected]
     reordered = [p for p in points if p.out_of_order]
     coverage = analysis.summary.coverage
     pace = view.pace_text(analysis)
     if own := view.pace_against_own(past):
         pace += f"\n{own}"
     rows = [
-        ("History", past.line() if past is not None else ""),
+        ("History", past.line() if past is not None else history_note or ""),
         ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})"),
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
@@ -635,7 +723,9 @@ def _print_summary(analysis, past=None) -> None:
         ("Fillers", view.filler_text(analysis)),
         ("Voice", view.voice_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report", view.mention_text)),
+        ("Partly said", _point_list(partly, "see the report")),
         ("Out of order", _point_list(reordered, "see the report")),
+        ("Corrected by hand", _point_list(corrected, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),
         ("Started again", view.restart_text(analysis)),
     ]
@@ -711,6 +801,7 @@ def batch(
     ] = None,
     db: HistoryDb = None,
     no_history: NoHistory = False,
+    keep: Keep = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -729,6 +820,7 @@ def batch(
         address=address,
         record=not no_history,
         db=db,
+        keep=keep,
     )
     check_batch(chosen)
     planned = plan(source, notes)
@@ -764,10 +856,10 @@ def _batch_progress(total: int) -> Iterator[Callable]:
 def _print_batch(report, out: Path) -> None:
     rows = report.rows
     failed = [r for r in rows if not r.ok]
-    skipped = sum(r.status == "skipped" for r in rows)
-    analysed = len(rows) - len(failed) - skipped
+    already = sum(r.status in ("already analysed", "skipped") for r in rows)
+    analysed = len(rows) - len(failed) - already
     console.print(
-        f"{analysed} analysed, {skipped} done before (skipped), {len(failed)} failed, "
+        f"{analysed} analysed, {already} already analysed, {len(failed)} failed, "
         f"of {len(rows)} recordings.",
         highlight=False,
     )
@@ -1026,7 +1118,7 @@ NotesArg = Annotated[
 
 
 @command
-def points(notes: NotesArg, target: Target = None) -> None:
+def points(notes: NotesArg, target: Target = None, encoding: Encoding = None) -> None:
     """Show the talking points parsed from notes or a deck, with budgets and warnings.
 
     Example: rehearse points notes/talk.md --target 10m
@@ -1036,7 +1128,7 @@ def points(notes: NotesArg, target: Target = None) -> None:
     from rehearse.notes import check_target, load_notes, parse_duration
     from rehearse.pacing import budget_sources, point_budgets
 
-    parsed = load_notes(notes)
+    parsed = load_notes(notes, encoding)
     goal = check_target(parse_duration(target)) if target else parsed.target
     budgets, sources = point_budgets(parsed, goal), budget_sources(parsed, goal)
     deck = any(p.slide is not None for p in parsed.points)
@@ -1290,13 +1382,14 @@ def _write_progress(past, folder: Path) -> Path:
     from rehearse.errors import OutputError
     from rehearse.files import write_atomic
     from rehearse.report import slugify
-    from rehearse.report.charts import progress_chart
+    from rehearse.report.charts import glyph_warnings, progress_chart
 
     name = "progress" + (f"-{slugify(past.speaker)}" if past.speaker else "") + ".png"
     path = folder / slugify(past.talk.title) / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, progress_chart(past))
+        with glyph_warnings():
+            write_atomic(path, progress_chart(past))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     return path
@@ -1355,6 +1448,7 @@ def _history_json(past) -> dict:
 def _print_history(past) -> None:
     """The rehearsals table, then the points most often skipped or said out of order."""
     from rich import box
+    from rich.measure import Measurement
     from rich.table import Table
 
     from rehearse.progress import habits, numbers, talk_time, target_band
@@ -1365,26 +1459,21 @@ def _print_history(past) -> None:
     one_target = targets.pop() if len(targets) == 1 else None
     if one_target:
         title += f", target {view.clock(one_target)}"
-    table = Table(
-        title=escape(title),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("#", justify="right")
-    table.add_column("date", no_wrap=True)
-    table.add_column("talk time", no_wrap=True)
-    table.add_column("said", justify="right", no_wrap=True)
-    table.add_column("skipped", overflow="fold", min_width=7)
-    table.add_column("out of\norder", overflow="fold", min_width=6)
-    table.add_column("wpm", justify="right", no_wrap=True)
-    table.add_column("fillers\n/min", justify="right", no_wrap=True)
-    table.add_column("restarts", justify="right", no_wrap=True)
     voiced = any(r.pitch_variation_st is not None for r in past.rehearsals)
+    columns = [  # (header, justify, width it folds down to, 0: no wrap); a cell per rehearsal
+        ("#", "right", 0),
+        ("date", "left", 0),
+        ("talk time", "left", 0),
+        ("said", "right", 0),
+        ("skipped", "left", 7),
+        ("out of\norder", "left", 6),
+        ("wpm", "right", 0),
+        ("fillers\n/min", "right", 0),
+        ("restarts", "right", 0),
+    ]
     if voiced:
-        table.add_column("pitch\nspread", justify="right", no_wrap=True)
-        table.add_column("trails\noff", justify="right", no_wrap=True)
+        columns += [("pitch\nspread", "right", 0), ("trails\noff", "right", 0)]
+    cells = []
     dates = _dates([r.created for r in past.rehearsals])
     for r, date in zip(past.rehearsals, dates, strict=True):
         time = view.clock(talk_time(r))
@@ -1392,19 +1481,57 @@ def _print_history(past) -> None:
             low, high = target_band(r.target)
             colour = "red" if talk_time(r) > high else "blue" if talk_time(r) < low else "green"
             time = f"[{colour}]{time}[/]" + ("" if one_target else f" of {view.clock(r.target)}")
-        table.add_row(
-            str(r.id),
-            date,
-            time,
-            f"{r.said}/{len(r.points)}",
-            numbers(r.skipped),
-            numbers(r.out_of_order),
-            f"{r.wpm:.0f}",
-            f"{r.fillers_per_minute:.1f}",
-            str(r.restarts or "–"),
-            *(_voice_cells(r) if voiced else ()),
+        cells.append(
+            [
+                str(r.id),
+                date,
+                time,
+                f"{r.said}/{len(r.points)}",
+                numbers(r.skipped),
+                numbers(r.out_of_order),
+                f"{r.wpm:.0f}",
+                f"{r.fillers_per_minute:.1f}",
+                str(r.restarts or "–"),
+                *(_voice_cells(r) if voiced else ()),
+            ]
         )
+
+    def table_of(shown: list[int]) -> Table:
+        table = Table(
+            title=escape(title),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+        for i in shown:
+            header, justify, fold = columns[i]
+            folding = {"overflow": "fold", "min_width": fold} if fold else {"no_wrap": True}
+            table.add_column(header, justify=justify, **folding)
+        for row in cells:
+            table.add_row(*(row[i] for i in shown))
+        return table
+
+    # too wide for the terminal: the least needed columns go, and a line says which
+    shown = list(range(len(columns)))
+    table = table_of(shown)
+    left_out = []
+    for header in HISTORY_DROP_ORDER:
+        unbounded = console.options.update(max_width=10 * console.width)
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            break
+        found = [i for i in shown if columns[i][0] == header]
+        if found:
+            shown.remove(found[0])
+            left_out.append(header.replace("\n", " "))
+            table = table_of(shown)
     console.print(table)
+    if left_out:
+        console.print(
+            f"Left out at this width: {', '.join(reversed(left_out))} "
+            "(a wider terminal or --json shows them).",
+            highlight=False,
+        )
     for what, heading in (
         ("skipped", "Most often skipped"),
         ("out_of_order", "Most often out of order"),
@@ -1578,13 +1705,6 @@ def _rehearsal_name(r) -> str:
     return f"#{r.id} ({what})" if r.id is not None else f"({what}, not in the history)"
 
 
-def _status(point) -> str:
-    if point is None:
-        return "not in the notes"
-    text = view.STATUS_LABELS[point.status]
-    return text + ", out of order" if point.out_of_order else text
-
-
 def _print_comparison(c) -> None:
     from rich import box
     from rich.table import Table
@@ -1597,14 +1717,14 @@ def _print_comparison(c) -> None:
         highlight=False,
         soft_wrap=True,
     )
-    changed = [p for p in c.points if p.status_changed]
+    changed = c.changed
     if changed:
         console.print("[bold]Changed[/bold]")
         width = max(20, console.width - 50)
         for p in changed:
             label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
             colour = "green" if p.b is not None and p.b.said else "red"
-            change = f"{_status(p.a)} → [{colour}]{_status(p.b)}[/]"
+            change = f"{view.status_text(p.a)} → [{colour}]{view.status_text(p.b)}[/]"
             console.print(f"  {label}  {change}", highlight=False)
     else:
         console.print("Every point has the same status in both.")

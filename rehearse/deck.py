@@ -43,6 +43,10 @@ OTHER_DECKS = {
 # "[pause for questions]"); longer bracketed text is kept as part of the point. Trades
 # dropping a cue the speaker wrote long against keeping real bracketed content.
 STAGE_DIRECTION_WORDS = 4
+# The deck's last slides without speaker notes whose whole text is this many words or fewer
+# ("Questions?", "Thank you", "Dziękuję") close the talk: they are no points (a point made
+# of them would always count as skipped). More words: a real last slide read from its body.
+CLOSING_WORDS = 4
 _STAGE = re.compile(r"\[\s*([^\[\]]*?)\s*\]")
 _TYPED = re.compile(r"(\d{1,4})[.)](?:\s+(.*))?$", re.S)
 
@@ -80,10 +84,18 @@ def slides_to_notes(slides: tuple[Slide, ...], path: str) -> Notes:
     except NotesError as exc:
         raise NotesError(f"{name}: {exc} (in the first slide's notes)") from None
     reader = _Reader()
+    closing = _closing(slides)
     for slide in slides:
         notes = first_notes if slide is slides[0] else slide.notes
         if slide.hidden:
             reader.remarks.append(f"slide {slide.number} {_quoted(slide)} is hidden: left out")
+            continue
+        if slide in closing:
+            words = " ".join([slide.title, *(p.text for p in slide.body)]).split()
+            reader.remarks.append(
+                f"slide {slide.number} '{' '.join(words)}' closes the talk (no speaker notes, "
+                "a short title): not a point"
+            )
             continue
         reader.read(slide, notes)
     if not reader.points:
@@ -103,6 +115,21 @@ def slides_to_notes(slides: tuple[Slide, ...], path: str) -> Notes:
         reader.warnings,
         tuple(reader.remarks),
     )
+
+
+def _closing(slides: tuple[Slide, ...]) -> list[Slide]:
+    """The visible slides at the end of the deck that only close it: no speaker notes, some
+    body text (which would be read as points) and at most ``CLOSING_WORDS`` words of title
+    and body text (never the first slide)."""
+    visible = [s for s in slides if not s.hidden]
+    closing = []
+    for slide in reversed(visible[1:]):
+        words = " ".join([slide.title, *(p.text for p in slide.body)]).split()
+        if any(p.text.strip() for p in slide.notes) or len(words) > CLOSING_WORDS:
+            break
+        if any(p.text.strip() for p in slide.body):  # else it has no points anyway
+            closing.append(slide)
+    return closing
 
 
 def _quoted(slide: Slide) -> str:

@@ -9,8 +9,9 @@ it gives the same history.
 - A talk is its notes file's resolved path, or the name given with ``--talk``: a name new to
   the history names the notes' history (rename), the name of another history joins the
   notes' history to it (their rehearsals merge).
-- A recording is one rehearsal: analysing it again replaces its analysis in the history and
-  keeps its place in time.
+- A rehearsal is a recording of a talk by a speaker: analysing it again for the same talk and
+  speaker replaces its analysis and keeps its place in time; against other notes (another
+  talk) or as another speaker it is a rehearsal of its own, and the first is not touched.
 - Speakers are told apart by name, ignoring case and spacing; no name (or "me") is the usual
   speaker.
 - WAL mode, a busy timeout and one ``BEGIN IMMEDIATE`` transaction per change: analyses
@@ -175,9 +176,38 @@ def _v3(db: sqlite3.Connection) -> None:
     )
 
 
+def _v4(db: sqlite3.Connection) -> None:
+    """A rehearsal is (recording, talk, speaker), no longer the recording alone: the
+    ``rehearsals`` table is made again without ``UNIQUE`` on ``sha256``, with a unique index
+    on the three instead. Its points are kept aside meanwhile (dropping the table would
+    cascade to them); every row and column order stays as it was."""
+    (old,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'rehearsals'").fetchone()
+    new = old.replace("sha256 TEXT NOT NULL UNIQUE", "sha256 TEXT NOT NULL", 1)
+    new = new.replace("CREATE TABLE rehearsals", "CREATE TABLE rehearsals_v4", 1)
+    (points,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'rehearsal_points'"
+    ).fetchone()
+    db.execute(new)
+    db.execute("INSERT INTO rehearsals_v4 SELECT * FROM rehearsals")
+    db.execute("CREATE TEMP TABLE points_v4 AS SELECT * FROM rehearsal_points")
+    db.execute("DROP TABLE rehearsal_points")
+    db.execute("DROP TABLE rehearsals")
+    db.execute("ALTER TABLE rehearsals_v4 RENAME TO rehearsals")
+    db.execute(points)
+    db.execute("INSERT INTO rehearsal_points SELECT * FROM points_v4")
+    db.execute("DROP TABLE points_v4")
+    _run(
+        db,
+        """
+        CREATE INDEX rehearsals_by_talk ON rehearsals (talk_id, speaker_key, created_ts);
+        CREATE UNIQUE INDEX rehearsals_one_take ON rehearsals (sha256, talk_id, speaker_key);
+        """,
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 # MIGRATIONS[n] brings a database of version n to version n + 1; a new database runs them all.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 VERSION = len(MIGRATIONS)
 
 
@@ -368,20 +398,35 @@ class HistoryDB:
     # --- writing -------------------------------------------------------------------------
 
     def record(self, analysis: Analysis, report: str | Path | None) -> Recorded:
-        """Add the analysed rehearsal (or replace the analysis of the same recording), in one
-        transaction."""
+        """Add the analysed rehearsal (or replace the analysis of the same recording of the
+        same talk by the same speaker), in one transaction."""
         rehearsal = rehearsal_of(analysis, report)
         with _transaction(self.db):
             return self._record(analysis, rehearsal)
 
-    def _record(self, analysis: Analysis, rehearsal: Rehearsal) -> Recorded:
-        old = self.db.execute(
-            "SELECT id, created, created_ts, analysed, talk_id FROM rehearsals WHERE sha256 = ?",
-            (rehearsal.sha256,),
-        ).fetchone()
-        if old is not None and old[3] == rehearsal.analysed:
-            return Recorded(old[0], replaced=False, unchanged=True)
+    def correct(self, analysis: Analysis, report: str | Path) -> int | None:
+        """Put an analysis corrected by hand (``rehearse mark``) in place of the one the
+        history holds with the same analysis time; None when it holds no such analysis (a
+        later one of the recording, or none)."""
+        rehearsal = rehearsal_of(analysis, report)
+        with _transaction(self.db):
+            talk = self._talk_for_reading(analysis)
+            held = talk is not None and self._one(
+                "SELECT id FROM rehearsals WHERE sha256 = ? AND talk_id = ? AND speaker_key = ? "
+                "AND analysed = ?",
+                rehearsal.sha256, talk.id, speaker_key(rehearsal.speaker), rehearsal.analysed,
+            )  # fmt: skip
+            return self._record(analysis, rehearsal, again=True).id if held else None
+
+    def _record(self, analysis: Analysis, rehearsal: Rehearsal, again: bool = False) -> Recorded:
         talk_id = self._talk_for(analysis)
+        old = self.db.execute(
+            "SELECT id, created, created_ts, analysed FROM rehearsals "
+            "WHERE sha256 = ? AND talk_id = ? AND speaker_key = ?",
+            (rehearsal.sha256, talk_id, speaker_key(rehearsal.speaker)),
+        ).fetchone()
+        if old is not None and old[3] == rehearsal.analysed and not again:
+            return Recorded(old[0], replaced=False, unchanged=True)
         numbered = [(p.number, p.text) for p in rehearsal.points]
         point_ids = _point_ids(self.db, talk_id, numbered, rehearsal.language)
         created, created_ts = (
@@ -405,8 +450,6 @@ class HistoryDB:
         points = [replace(p, point_id=i) for p, i in zip(rehearsal.points, point_ids, strict=True)]
         self._insert_points(rehearsal_id, points)
         self._prune(talk_id)
-        if old is not None and old[4] != talk_id:
-            self._prune(old[4])
         return Recorded(rehearsal_id, replaced=old is not None)
 
     def _insert_points(self, rehearsal_id: int, points) -> None:
@@ -479,6 +522,14 @@ class HistoryDB:
                     "UPDATE rehearsal_points SET point_id = ? WHERE point_id = ?",
                     (same, point.point_id),
                 )
+        # a recording by a speaker rehearsed in both talks is one rehearsal: the latest analysis
+        self.db.execute(
+            "DELETE FROM rehearsals WHERE id IN (SELECT a.id FROM rehearsals a "
+            "JOIN rehearsals b ON a.sha256 = b.sha256 AND a.speaker_key = b.speaker_key "
+            "AND a.id != b.id WHERE a.talk_id IN (?, ?) AND b.talk_id IN (?, ?) "
+            "AND (a.analysed, a.id) < (b.analysed, b.id))",
+            (source, target, source, target),
+        )
         self.db.execute("UPDATE rehearsals SET talk_id = ? WHERE talk_id = ?", (target, source))
         self.db.execute("UPDATE talk_notes SET talk_id = ? WHERE talk_id = ?", (target, source))
         self.db.execute("DELETE FROM talks WHERE id = ?", (source,))
@@ -504,11 +555,15 @@ class HistoryDB:
             self._prune(talk)
         return found
 
-    def _forget_recording(self, sha256: str) -> None:
-        talk = self._one("SELECT talk_id FROM rehearsals WHERE sha256 = ?", sha256)
+    def _forget_analysis(self, analysis: Analysis) -> None:
+        """Take out the rehearsal ``analysis`` is of (``rebuild`` replaying a forget)."""
+        talk = self._talk_for_reading(analysis)
         if talk is not None:
-            self.db.execute("DELETE FROM rehearsals WHERE sha256 = ?", (sha256,))
-            self._prune(talk)
+            self.db.execute(
+                "DELETE FROM rehearsals WHERE sha256 = ? AND talk_id = ? AND speaker_key = ?",
+                (analysis.recording.sha256, talk.id, speaker_key(analysis.speaker)),
+            )
+            self._prune(talk.id)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -589,7 +644,11 @@ class HistoryDB:
         return self._talk(talk) if talk is not None else None
 
     def talk_of(self, rehearsal_id: int) -> Talk:
-        return self._talk(self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id))
+        """The talk of a rehearsal; HistoryError if there is no such rehearsal."""
+        talk = self._one("SELECT talk_id FROM rehearsals WHERE id = ?", rehearsal_id)
+        if talk is None:
+            raise HistoryError(f"no rehearsal {rehearsal_id} in the history {self.path}")
+        return self._talk(talk)
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, in a stable order (to compare two databases)."""
@@ -743,6 +802,28 @@ def forget(path: str | Path, rehearsal_id: int) -> tuple[Rehearsal, Path | None]
     return rehearsal, marker
 
 
+def keep_out(folder: str | Path, analysis: Analysis, reason: str) -> Path | None:
+    """Leave ``forgotten.json`` in the report folder of a take kept out of the history (too
+    short to judge), so ``rebuild`` leaves it out as well. Returns the marker, None if it
+    could not be written (a warning says so)."""
+    marker = Path(folder) / FORGOTTEN
+    note = {
+        "forgotten": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "kept_out": reason,
+        "sha256": analysis.recording.sha256,
+        "note": "this take was kept out of the history; `rehearse history --rebuild` leaves "
+        "it out. Delete this file to count it (or analyse it again with --keep).",
+    }
+    try:
+        write_atomic(marker, json.dumps(note, indent=2) + "\n")
+    except OSError as exc:
+        log.warning(
+            "could not write %s (%s): `history --rebuild` would count this take", marker, exc
+        )
+        return None
+    return marker
+
+
 @dataclass(frozen=True)
 class Rebuilt:
     """What ``rebuild`` found: rehearsals in the new history, analyses read, forgotten
@@ -789,7 +870,7 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
             except (OSError, ValueError, KeyError, TypeError):
                 when = time
             forgotten += 1
-            events.append((max(when, time), 1, file.parts, analysis.recording.sha256))
+            events.append((max(when, time), 1, file.parts, analysis))
     events.sort(key=lambda e: e[:3])
     aside = _set_aside_if_broken(path)
     with HistoryDB.open(path, create=True) as history, _transaction(history.db):
@@ -801,7 +882,7 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
                 analysis, folder = what
                 history._record(analysis, rehearsal_of(analysis, folder))
             else:
-                history._forget_recording(what)
+                history._forget_analysis(what)
         count = history._one("SELECT count(*) FROM rehearsals")
     return Rebuilt(count, analyses, forgotten, tuple(unreadable), aside)
 
@@ -926,23 +1007,26 @@ def _from_history(history: HistoryDB, own: Rehearsal) -> Rehearsal:
 
 def past_of(path: str | Path, analysis: Analysis, report: str | Path | None = None) -> Past:
     """The analysis in its talk's history by its speaker, without changing the history: the
-    rehearsals before it, then it. A recording the history holds keeps its place in time;
-    its points get the ids ``record`` would give them (a new point a negative one)."""
+    rehearsals before it, then it. A recording of the talk by the speaker that the history
+    holds keeps its place in time; its points get the ids ``record`` would give them (a new
+    point a negative one)."""
     current = rehearsal_of(analysis, report)
     path = Path(path)
     if not path.exists():
         return Past(History(Talk(0, current.title), current.speaker, (current,)), current)
     with HistoryDB.open(path) as history:
         talk = history._talk_for_reading(analysis)
+        if talk is None:
+            history_ = History(Talk(0, current.title), current.speaker, (current,))
+            return Past(history_, current)
         old = history.db.execute(
-            "SELECT id, created, analysed FROM rehearsals WHERE sha256 = ?", (current.sha256,)
+            "SELECT id, created, analysed FROM rehearsals "
+            "WHERE sha256 = ? AND talk_id = ? AND speaker_key = ?",
+            (current.sha256, talk.id, speaker_key(current.speaker)),
         ).fetchone()
         if old is not None:
             current = replace(current, id=old[0], created=old[1])
         again = old is not None and old[2] != current.analysed
-        if talk is None:
-            history_ = History(Talk(0, current.title), current.speaker, (current,))
-            return Past(history_, current, again=again)
         known = _known_points(history.db, talk.id)
         found = match_points(known, [(p.number, p.text) for p in current.points], current.language)
         new = iter(range(-1, -len(found) - 1, -1))
@@ -953,6 +1037,6 @@ def past_of(path: str | Path, analysis: Analysis, report: str | Path | None = No
         earlier = tuple(
             r
             for r in history.history(talk, current.speaker).rehearsals
-            if r.sha256 != current.sha256 and timestamp(r.created) < time
+            if r.id != current.id and timestamp(r.created) < time
         )
     return Past(History(talk, current.speaker, (*earlier, current)), current, again=again)

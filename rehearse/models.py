@@ -402,6 +402,8 @@ class PointReport:
     over_budget: bool = False
     # The slide's position in the deck, for notes read from a deck; absent for Markdown notes.
     slide: int | None = field(default=None, metadata={OMIT_NONE: True})
+    # The status the analysis gave, when `rehearse mark` corrected it by hand; else absent.
+    corrected: Status | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def said(self) -> bool:
@@ -555,7 +557,9 @@ class History:
 
 # --- batch ---------------------------------------------------------------------
 
-BatchStatus = Literal["analysed", "skipped", "failed"]
+# "already analysed": done by an earlier run into the same folder ("skipped" in older
+# batch.json files, read as it was; "skipped" is what happens to a point).
+BatchStatus = Literal["analysed", "already analysed", "failed", "skipped"]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +35,21 @@ TARGET_MAX = 12 * 3600.0
 # own charset-normalizer's guesses among all code pages are worse (a two-line ISO-8859-2 file
 # came out as ISO-8859-10); any other encoding is still found by the unrestricted guess.
 _LIKELY_ENCODINGS = ["cp1250", "iso8859_2", "cp1252", "iso8859_15", "utf_16", "utf_32"]
+# Windows-1250 and ISO-8859-2 give different letters for the same bytes ("ś" in one is "¶" in
+# the other) and charset-normalizer cannot always tell them apart: when both read the file,
+# the one giving more Polish letters (and fewer other characters above ASCII) wins.
+_TWINS = ("cp1250", "iso8859_2")
+_POLISH = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+# ``encoding:`` in the front matter, found in the raw bytes (front matter is ASCII)
+_FRONT_ENCODING = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?:(?!---|\.\.\.).*\n)*?encoding:[ \t]*['\"]?([\w.:-]+)"
+)
 
 STDIN = "-"  # the notes path that means standard input
+# The largest notes read: Markdown notes of a long talk are tens of kB, so a text file this
+# big is no notes; a deck carries its pictures, so it may be far bigger. Reads stop here.
+TEXT_MAX = 4 * 1024 * 1024  # bytes
+DECK_MAX = 512 * 1024 * 1024  # bytes
 
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0}
 _UNIT_WORDS = (
@@ -289,30 +303,49 @@ def display_name(path: str | Path) -> str:
     return "standard input" if str(path) == STDIN else Path(path).name
 
 
-def load_notes(path: str | Path) -> Notes:
+def load_notes(path: str | Path, encoding: str | None = None) -> Notes:
     """Read and parse a notes file: Markdown, a slide deck (.pptx, .odp; see ``deck``), or
-    Markdown on standard input for ``-``. InputError if it cannot be read."""
-    if str(path) == STDIN:
-        return parse_notes(decode_text(sys.stdin.buffer.read(), display_name(path)), STDIN)
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"notes file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a notes file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
+    Markdown on standard input for ``-``; ``encoding`` is the Markdown's (default: the front
+    matter's ``encoding:``, else found). InputError if it cannot be read."""
     from rehearse import deck
 
+    if str(path) == STDIN:
+        raw = sys.stdin.buffer.read(TEXT_MAX + 1)
+        _check_size(raw, TEXT_MAX, "standard input", "Markdown notes")
+        return parse_notes(decode_text(raw, display_name(path), encoding), STDIN)
+    path = Path(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            kind = "a folder" if path.is_dir() else "not a regular file"
+            raise InputError(f"{path} is {kind}, not a notes file")
+        with path.open("rb") as file:
+            raw = file.read(DECK_MAX + 1)
+    except FileNotFoundError:
+        raise InputError(f"notes file not found: {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read notes {path}: {exc.strerror}") from None
     if deck.is_deck(path, raw):
+        _check_size(raw, DECK_MAX, str(path), "a slide deck")
         return deck.parse_deck(path, raw)
-    return parse_notes(decode_text(raw, path), str(path))
+    _check_size(raw, TEXT_MAX, str(path), "Markdown notes")
+    return parse_notes(decode_text(raw, path, encoding), str(path))
 
 
-def decode_text(raw: bytes, path: Path | str) -> str:
-    """UTF-8, else the encoding charset-normalizer finds (a warning names it); InputError for
-    a file that is not text."""
+def _check_size(raw: bytes, limit: int, name: str, what: str) -> None:
+    if len(raw) > limit:
+        raise NotesError(
+            f"{name} is over {limit >> 20} MB, too big for {what} (is it the right file?)"
+        )
+
+
+def decode_text(raw: bytes, path: Path | str, encoding: str | None = None) -> str:
+    """The text of notes in ``encoding``, else the front matter's ``encoding:``, else UTF-8,
+    else the encoding charset-normalizer finds (a warning names it; of Windows-1250 and
+    ISO-8859-2 the one giving Polish letters). InputError for a file that is not text or not
+    in the encoding it is said to be in."""
+    said = encoding or _front_encoding(raw)
+    if said is not None:
+        return _decode_as(raw, path, said, "--encoding" if encoding else "its front matter")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -320,8 +353,49 @@ def decode_text(raw: bytes, path: Path | str) -> str:
     best = from_bytes(raw, cp_isolation=_LIKELY_ENCODINGS).best() or from_bytes(raw).best()
     if best is None or "\x00" in str(best):
         raise NotesError(f"{path} is not a text file (write the notes as Markdown text)")
-    log.warning("%s is not UTF-8; read it as %s", path, _encoding_name(best.encoding))
-    return str(best)
+    chosen, text = best.encoding, str(best)
+    if codecs.lookup(chosen).name in {codecs.lookup(t).name for t in _TWINS}:
+        chosen, text = max(_readings(raw), key=lambda r: _polish_score(r[1]))
+    log.warning(
+        "%s is not UTF-8; read it as %s (--encoding or front matter encoding: to say otherwise)",
+        path,
+        _encoding_name(chosen),
+    )
+    return text
+
+
+def _front_encoding(raw: bytes) -> str | None:
+    found = _FRONT_ENCODING.match(raw[:4096])
+    return found.group(1).decode("ascii") if found else None
+
+
+def _decode_as(raw: bytes, path: Path | str, encoding: str, said_by: str) -> str:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise NotesError(f"{path}: unknown encoding {encoding!r} (from {said_by})") from None
+    try:
+        return raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as exc:
+        raise NotesError(
+            f"{path} is not {_encoding_name(codec)} as {said_by} says (byte {exc.start})"
+        ) from None
+
+
+def _readings(raw: bytes) -> list[tuple[str, str]]:
+    """The file read as each of Windows-1250 and ISO-8859-2 that can read it."""
+    found = []
+    for encoding in _TWINS:
+        try:
+            found.append((encoding, raw.decode(encoding)))
+        except UnicodeDecodeError:
+            continue
+    return found
+
+
+def _polish_score(text: str) -> int:
+    """Polish letters minus the other characters above ASCII."""
+    return sum(1 if c in _POLISH else -1 for c in text if ord(c) > 127)
 
 
 def _encoding_name(encoding: str) -> str:

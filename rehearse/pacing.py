@@ -174,8 +174,12 @@ def _syllable_count(words: Sequence[Word], language: str | None) -> int:
 
 def reading_time(notes: Notes) -> float:
     """Seconds the notes' text takes to say at the fast edge of the speech-rate band."""
-    language = notes.language
-    count = sum(syllables(w, language) for p in notes.points for w in textnorm.split_words(p.text))
+    return reading_seconds([p.text for p in notes.points], notes.language)
+
+
+def reading_seconds(texts: Sequence[str], language: str | None) -> float:
+    """Seconds ``texts`` take to say at the fast edge of the speech-rate band."""
+    count = sum(syllables(w, language) for t in texts for w in textnorm.split_words(t))
     return count / SYLLABLE_BAND[1]
 
 

@@ -235,6 +235,12 @@ class Comparison:
     points: tuple[PointChange, ...]
 
     @property
+    def changed(self) -> list[PointChange]:
+        """What changed since A: every point whose status or order changed, or that came or
+        went (the one definition ``compare`` and the report's "Since last time" use)."""
+        return [p for p in self.points if p.status_changed]
+
+    @property
     def newly_said(self) -> list[PointChange]:
         return [p for p in self.points if p.a and p.b and not p.a.said and p.b.said]
 

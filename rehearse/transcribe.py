@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, float], None]  # (seconds of audio done, of the window's seconds)
 
 # 2: dropped speech re-transcribed, word edges snapped to silences; 4: windowed, the window,
-# the batch size in the key
-CACHE_VERSION = 4
+# the batch size in the key; 5: the language check decided on the recording as a whole
+CACHE_VERSION = 5
 DETECT_SECONDS = 30.0
 # The previous window's text is the next one's prompt, as Whisper carries it between its own
 # 30 s chunks: the faster engine gets its tokens (timestamps included, as Whisper's own), the
@@ -62,10 +62,15 @@ REPAIR_GAP = 2.0  # s
 REPAIR_SPEECH = 0.5  # ... and transcribed on its own when at least this share of it is not quiet
 # Whisper's loops leave segments of several words squeezed into a few milliseconds.
 FASTEST_WORDS = 10.0  # words per second no speaker reaches: a segment faster is dropped
-# A forced language is rejected only when the detector is sure of another language and
-# gives the forced one almost nothing (see LanguageGuess.contradicts).
-MISMATCH_TOP = 0.5
-MISMATCH_FORCED = 0.02
+# The recording's language is decided on the recording as a whole: a first 30 s of speech
+# this sure of the forced language settles it (no more audio decoded); else the language
+# with the most probability mass over up to three 30 s windows. Lower: fewer windows decoded,
+# but a doubtful start is trusted.
+FIRST_WINDOW_SURE = 0.8
+# A forced language is rejected when another language has the most mass and the forced one
+# gets less than this share of it (see LanguageGuess.contradicts). Higher: a related
+# language (Czech for Polish) could refuse a real take; lower: translated nonsense passes.
+MISMATCH_FORCED = 0.1
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ class TranscribeResult:
 
 @dataclass(frozen=True)
 class LanguageGuess:
-    """The engine's language detection on the first 30 s of speech."""
+    """The engine's language detection on 30 s of speech, or over several such windows."""
 
     language: str
     probability: float
@@ -117,12 +122,19 @@ class LanguageGuess:
         return self.probabilities.get(language, self.probability * (language == self.language))
 
     def contradicts(self, language: str) -> bool:
-        """Sure of another language and (almost) no chance for ``language``."""
-        return (
-            self.language != language
-            and self.probability >= MISMATCH_TOP
-            and self.prob(language) < MISMATCH_FORCED
-        )
+        """Another language is the likeliest and ``language`` has (almost) no chance."""
+        return self.language != language and self.prob(language) < MISMATCH_FORCED
+
+    @classmethod
+    def pooled(cls, guesses: list[LanguageGuess]) -> LanguageGuess:
+        """The guess over several windows: each language's mean probability over them."""
+        mass: dict[str, float] = {}
+        for guess in guesses:
+            for language in {guess.language, *guess.probabilities}:
+                mass[language] = mass.get(language, 0.0) + guess.prob(language) / len(guesses)
+        ranked = dict(sorted(mass.items(), key=lambda x: -x[1]))
+        language = next(iter(ranked))
+        return cls(language, ranked[language], ranked)
 
 
 def transcribe(
@@ -230,15 +242,18 @@ def _shifted(segments: list[Segment], offset: float) -> list[Segment]:
 
 
 def _detect(engine, path: Path, levels: Levels, forced: str | None) -> tuple[LanguageGuess, bool]:
-    """The guess for the first 30 s of speech, and whether the forced language is contradicted
-    there and in each of the next two 30 s windows (an English greeting before a Polish talk
-    is not a mismatch). Only the windows looked at are decoded."""
+    """The recording's language and whether it contradicts the forced one. Without a forced
+    language, or when the first 30 s of speech are sure of it: the first window's guess.
+    Else the guess pooled over up to three 30 s windows, so the recording as a whole decides
+    (an English greeting before a Polish talk is no mismatch; a Polish talk whose later
+    windows are less sure still is one). Only the windows looked at are decoded."""
     detected = _detect_windows(path, levels)
     try:
-        guess = engine.detect(next(detected))
-        if not forced or not guess.contradicts(forced):
-            return guess, False
-        return guess, all(engine.detect(w).contradicts(forced) for w in detected)
+        first = engine.detect(next(detected))
+        if not forced or (first.language == forced and first.probability >= FIRST_WINDOW_SURE):
+            return first, False
+        whole = LanguageGuess.pooled([first, *(engine.detect(w) for w in detected)])
+        return whole, whole.contradicts(forced)
     finally:
         detected.close()
 
@@ -259,9 +274,10 @@ def _check_language(
     forced = options.language
     if forced and options.check_language and contradicted:
         raise LanguageMismatchError(
-            f"{path} sounds like {language_name(guess.language)} (p={guess.probability:.2f}), "
-            f"but the language is set to {language_name(forced)} (p={guess.prob(forced):.2f}); "
-            f"pass --language {guess.language}, or --no-language-check to keep {forced}"
+            f"{path} sounds like {language_name(guess.language)} (p={guess.probability:.2f} over "
+            f"the recording), but the language is set to {language_name(forced)} "
+            f"(p={guess.prob(forced):.2f}); pass --language {guess.language} to analyse it in "
+            f"{language_name(guess.language)}, or --no-language-check to keep {forced}"
         )
 
 

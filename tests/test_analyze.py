@@ -252,6 +252,47 @@ def test_a_recording_cut_short_is_a_warning(env, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_take_too_short_to_judge_is_kept_out_of_the_history(env, tmp_path, data_dir):
+    """An 11 s take of a 3-minute talk: analysed and reported, but not recorded (nor counted
+    by a rebuild) unless --keep; the summary says why."""
+    out, env = tmp_path / "r", {**env, "COLUMNS": "200"}
+    result = run(env, "analyze", data_dir / "pl-point2.ogg", "--notes", NOTES, "--out", out)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "History not recorded: a talk of 0:1" in said
+    assert "is too short to judge (under 0:30); --keep records it" in said
+    [folder] = reports(out)
+    assert (folder / "report.html").is_file() and (folder / "forgotten.json").is_file()
+    assert not (out / "history.sqlite").exists()
+    rebuilt = run(env, "history", "--rebuild", out)
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert ": 0 rehearsals, 1 forgotten left out" in " ".join(rebuilt.stdout.split())
+    kept = run(env, "analyze", data_dir / "pl-point2.ogg", "--notes", NOTES, "--out", out,
+               "--keep")  # fmt: skip
+    assert kept.exit_code == 0, kept.output
+    assert "1st rehearsal in the history" in " ".join(kept.stdout.split())
+    listed = run(env, "history", NOTES, "--out", out, "--json")
+    assert len(json.loads(listed.stdout)["rehearsals"]) == 1
+
+
+@pytest.mark.slow
+def test_polish_recording_against_english_notes_is_refused(tmp_path, data_dir):
+    """The bundled Polish rehearsal against English notes: Whisper is sure of Polish only in
+    the first window, but the recording as a whole is Polish. One line naming both languages
+    and --language; no report, no history, no transcript."""
+    home = tmp_path / "home"
+    env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": str(weights.models_dir())}
+    out = tmp_path / "r"
+    result = run(env, "analyze", RECORDING, "--notes", data_dir / "pauses-en.md", "--out", out)
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message and "Traceback" not in message
+    assert "sounds like Polish" in message and "set to English" in message
+    assert "--language pl" in message
+    assert not out.exists() and not (home / "transcripts").exists()
+
+
+@pytest.mark.slow
 def test_english_name_and_capital_code_for_english_audio(env, tmp_path, data_dir):
     notes = tmp_path / "jfk.md"
     notes.write_text(

@@ -108,6 +108,47 @@ def test_report_with_a_wrong_typed_field_names_it_and_leaves_nothing(report_fold
     assert not (tmp_path / "elsewhere").exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        (("points", 2, "start"), float("nan"), "points[2].start should be a finite number"),
+        (("summary", "coverage"), 5.0, "summary.coverage should be between 0 and 1, not 5"),
+        (("points", 0, "score"), 250, "points[0].score should be between 0 and 100, not 250"),
+        (("summary", "duration"), -3, "summary.duration should be 0 or more, not -3"),
+    ],
+)
+def test_report_with_a_value_out_of_range_names_it_and_changes_nothing(
+    report_folder, field, value, said
+):
+    data = json.loads((report_folder / "analysis.json").read_text(encoding="utf-8"))
+    *parents, last = field
+    node = data
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    (report_folder / "analysis.json").write_text(json.dumps(data), encoding="utf-8")
+    before = snapshot(report_folder)
+    message = one_line_error(run("report", report_folder / "analysis.json"), 2)
+    assert said in message
+    assert snapshot(report_folder) == before
+
+
+def files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_a_report_that_fails_half_way_leaves_its_folder_as_it_was(report_folder):
+    """report.md cannot be written (a folder is in its way) after the charts and the HTML
+    are: every file of the folder is still the one it was."""
+    (report_folder / "report.md").unlink()
+    (report_folder / "report.md").mkdir()
+    before = files(report_folder)
+    message = one_line_error(run("report", report_folder / "analysis.json"), 4)
+    assert message.startswith(f"error: cannot write the report to {report_folder}")
+    assert files(report_folder) == before
+    assert [p.name for p in report_folder.parent.iterdir()] == [report_folder.name]
+
+
 def test_report_without_out_rerenders_its_own_folder_only(report_folder):
     (report_folder / "report.html").unlink()
     saved = (report_folder / "analysis.json").read_bytes()
@@ -132,6 +173,24 @@ def test_unwritable_out_is_found_before_transcribing(tmp_path):
     assert message.startswith("error: cannot write the report to") and "Not a directory" in message
     assert not (home / "transcripts").exists()
     assert blocker.read_text() == "a file"
+
+
+@pytest.mark.parametrize("inside", ["", "sub/deeper"])
+def test_out_inside_a_report_folder_is_refused_before_any_work(report_folder, tmp_path, inside):
+    """The history and a talk folder would nest in the old report: refused, nothing changed."""
+    home = tmp_path / "home"
+    env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": os.environ["REHEARSE_MODELS"]}
+    before = snapshot(report_folder)
+    out = report_folder / inside if inside else report_folder
+    for args in (
+        ["analyze", RECORDING, "--notes", NOTES, "--out", out],
+        ["report", report_folder / "analysis.json", "--out", out],
+        ["batch", RECORDING.parent, "--notes", NOTES, "--out", out],
+    ):
+        message = one_line_error(run(*args, env=env), 2)
+        assert f"is inside the report folder {report_folder.resolve()}" in message
+    assert snapshot(report_folder) == before
+    assert not (home / "transcripts").exists()
 
 
 @pytest.mark.parametrize("pause", ["0", "-1", "61"])
@@ -166,7 +225,42 @@ def test_notes_in_a_central_european_code_page(tmp_path, encoding, name):
     assert notes.points == load_notes(NOTES).points and notes.title == "Kilka zdań o sobie"
     result = run("points", path)
     assert result.exit_code == 0 and "osobą skromną" in load_notes(path).points[0].text
-    assert result.stderr.strip() == f"warning: {path} is not UTF-8; read it as {name}"
+    assert result.stderr.strip() == (
+        f"warning: {path} is not UTF-8; read it as {name} (--encoding or front matter "
+        "encoding: to say otherwise)"
+    )
+
+
+POLISH_LETTERS = "1. Ścieżka: źródła, łąka, świeże jabłka, sąsiad ściąga żółć\n"
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("iso-8859-2", "ISO-8859-2"),
+                                                ("cp1250", "Windows-1250")])  # fmt: skip
+def test_the_code_page_giving_polish_letters_wins(tmp_path, encoding, name):
+    """ś, ą and ź are other bytes in ISO-8859-2 than in Windows-1250 ("ścieżki" came out as
+    "¶cieżki"): the reading with Polish letters is chosen."""
+    path = tmp_path / "talk.md"
+    path.write_bytes(POLISH_LETTERS.encode(encoding))
+    result = run("points", path)
+    assert result.exit_code == 0, result.output
+    assert load_notes(path).points[0].text == POLISH_LETTERS[3:].strip()
+    assert f"read it as {name}" in result.stderr
+
+
+def test_the_encoding_said_by_option_or_front_matter(tmp_path):
+    path = tmp_path / "talk.md"
+    text = "1. Ala ma kota ¶ ± Ľ\n"  # as Windows-1250 reads the ISO-8859-2 bytes of ś ą ź
+    path.write_bytes(text.encode("cp1250"))
+    assert load_notes(path, "cp1250").points[0].text == text[3:].strip()
+    result = run("points", path, "--encoding", "windows-1250")
+    assert result.exit_code == 0 and result.stderr == ""
+    said = tmp_path / "said.md"
+    said.write_bytes(("---\nencoding: cp1250\n---\n" + text).encode("cp1250"))
+    assert load_notes(said).points[0].text == text[3:].strip()
+    message = one_line_error(run("points", path, "--encoding", "klingon"), 2)
+    assert "unknown encoding 'klingon' (from --encoding)" in message
+    message = one_line_error(run("points", path, "--encoding", "utf-8"), 2)
+    assert "is not utf-8 as --encoding says" in message
 
 
 def test_binary_notes_are_not_a_text_file(tmp_path):
@@ -174,6 +268,36 @@ def test_binary_notes_are_not_a_text_file(tmp_path):
     path.write_bytes((ROOT / "reports" / "example" / "coverage.png").read_bytes())
     message = one_line_error(run("points", path), 2)
     assert message == f"error: {path} is not a text file (write the notes as Markdown text)"
+
+
+def _limited_memory() -> None:  # a read without end fails here, not in the whole machine
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+
+@pytest.mark.parametrize("command", ["points", "analyze"])
+def test_notes_that_are_no_regular_file_are_refused(tmp_path, command):
+    """/dev/zero would be read without end; a separate process with bounded memory."""
+    args = ["/dev/zero"]
+    if command == "analyze":
+        args = [RECORDING, "--notes", "/dev/zero", "--out", tmp_path]
+    done = subprocess.run(
+        [sys.executable, "-m", "rehearse", command, *map(str, args)],
+        capture_output=True, text=True, timeout=120, preexec_fn=_limited_memory,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == "error: /dev/zero is not a regular file, not a notes file"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_notes_too_big_to_be_notes(tmp_path):
+    path = tmp_path / "talk.md"
+    path.write_text("1. a point\n" + "word " * (1 << 20), encoding="utf-8")
+    message = one_line_error(run("points", path), 2)
+    assert message.endswith(
+        f"{path} is over 4 MB, too big for Markdown notes (is it the right file?)"
+    )
 
 
 # --- opening the report --------------------------------------------------------------------------

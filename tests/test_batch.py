@@ -5,10 +5,14 @@ worker process), one corrupt file, real report folders, a real SQLite history, a
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import sqlite3
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -84,7 +88,8 @@ def test_batch_reports_every_good_recording_and_the_corrupt_one_as_failed(first)
     assert 150 < rows["pl-skips"].duration < 165
     assert len(report_folders(out)) == 3
     speakers = [row[0] for row in history(out)]
-    assert speakers == sorted(GOOD)
+    assert speakers == ["pl-reorder", "pl-skips"]  # the 11 s pl-point2 is too short to judge
+    assert (out / rows["pl-point2"].report / "forgotten.json").is_file()
     skipped = {p.number: p.skipped for p in report.most_skipped}
     assert all(skipped[n] >= 2 for n in SKIPPED)  # by pl-skips and the 11 s pl-point2
 
@@ -108,12 +113,12 @@ def test_a_second_run_skips_what_is_done_and_still_reports_every_recording(first
     before = (report_folders(out), history(out))
     result = run("batch", recordings, "--notes", NOTES, "--out", out, "--jobs", 2)
     assert result.exit_code == 1, result.output
-    assert "0 analysed, 3 done before (skipped), 1 failed" in result.output
+    assert "0 analysed, 3 already analysed, 1 failed" in result.output
     statuses = {Path(r.recording).stem: r.status for r in batch_of(out).rows}
-    assert statuses == {"broken": "failed"} | dict.fromkeys(GOOD, "skipped")
+    assert statuses == {"broken": "failed"} | dict.fromkeys(GOOD, "already analysed")
     assert (report_folders(out), history(out)) == before
     page = (out / "batch.html").read_text(encoding="utf-8")
-    assert all(name in page for name in GOOD) and page.count("(done before)") == 3
+    assert all(name in page for name in GOOD) and page.count("(already analysed)") == 3
 
 
 def test_a_manifest_names_speakers_and_takes_paths_from_its_folder(shared_rehearsals, tmp_path):
@@ -138,6 +143,53 @@ def test_a_manifest_names_speakers_and_takes_paths_from_its_folder(shared_rehear
     [redone] = batch_of(out).rows
     assert redone.status == "analysed" and redone.report != row.report
     assert len(report_folders(out)) == 2 and len(history(out)) == 1  # the same recording
+
+
+def test_a_manifest_listing_a_recording_twice_counts_it_once(shared_rehearsals, tmp_path, caplog):
+    from rehearse.batch import plan
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(shared_rehearsals["pl-skips"], folder)
+    shutil.copy(NOTES, folder / "talk.md")
+    manifest = folder / "class.csv"
+    manifest.write_text(
+        "recording,notes,speaker\n"
+        "pl-skips.mp3,talk.md,Ala\n"
+        "./pl-skips.mp3,talk.md, ala \n"  # the same rehearsal, written otherwise
+        "pl-skips.mp3,talk.md,Ola\n",  # another speaker's: a rehearsal of its own
+        encoding="utf-8",
+    )
+    jobs = plan(manifest)
+    assert [(j.recording.name, j.speaker) for j in jobs] == [
+        ("pl-skips.mp3", "Ala"), ("pl-skips.mp3", "Ola")
+    ]  # fmt: skip
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{folder / './pl-skips.mp3'} is listed more than once (same notes, same speaker): "
+        "analysed once"
+    ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_batch_is_one_line(shared_rehearsals, tmp_path):
+    """Ctrl-C reaches the whole process group, workers too: they leave it to the batch, which
+    says one line and stops them; no KeyboardInterrupt traceback from any process."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("pl-skips", "pl-reorder"):
+        shutil.copy(shared_rehearsals[name], folder)
+    command = [sys.executable, "-m", "rehearse", "batch", str(folder), "--notes", str(NOTES),
+               "--out", str(tmp_path / "out"), "--jobs", "2", "--no-cache"]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    time.sleep(20)  # the workers are transcribing (each recording takes a minute)
+    assert process.poll() is None, process.communicate()
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=90)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip() == "interrupted"
 
 
 @pytest.mark.parametrize(

@@ -416,3 +416,29 @@ def test_front_matter_typed_with_line_breaks_in_one_paragraph(tmp_path):
         (1, "Hello there, everyone"),
         (2, "Second point"),
     ]
+
+
+def test_a_closing_slide_with_a_short_title_is_no_point(tmp_path):
+    """ "Questions?" / "Dziękuję" at the end of a deck, without notes, were points always
+    skipped. A last slide with more text and no notes is still read from its body."""
+    deck = make_deck(
+        tmp_path / "talk.pptx",
+        [
+            S("Intro", notes=("1. Who I am", "2. Why this talk")),
+            S("Results", body=("Three of five teams shipped weekly after the change",)),
+            S("Pytania?", body=("Dziękuję",)),
+            S(None, extra=("Thank you!",)),
+        ],
+    )
+    notes = load_notes(deck)
+    assert [p.text for p in notes.points] == [
+        "Who I am", "Why this talk", "Three of five teams shipped weekly after the change"
+    ]  # fmt: skip
+    assert "slide 3 'Pytania? Dziękuję' closes the talk (no speaker notes, a short title): " \
+        "not a point" in notes.remarks  # fmt: skip
+    assert any(r.startswith("slide 4 'Thank you!' closes the talk") for r in notes.remarks)
+    out = CliRunner().invoke(app, ["points", str(deck)], env={"COLUMNS": "200"}).stdout
+    assert (
+        "Slide 3 'Pytania? Dziękuję' closes the talk" in out
+        and "Thank you" not in out.split("Slide 3")[0]
+    )

@@ -148,6 +148,67 @@ def test_three_analyses_give_a_history_of_three(shared_rehearsals, notes, tmp_pa
         shutil.copy(chart, Path(os.environ["REHEARSE_SCREENSHOTS"]) / "progress-3.png")
 
 
+def test_history_and_help_at_80_columns_and_the_british_spelling(
+    shared_rehearsals, notes, tmp_path
+):
+    """`analyse` is `analyze`; at 80 columns `history` leaves out its least needed columns
+    with a line saying so (it cut off the voice columns), and --help wraps whole sentences."""
+    out = tmp_path / "reports"
+    ok(run("analyse", shared_rehearsals["pl-full"], "--notes", notes, "--target", "3m",
+           "--out", out))  # fmt: skip
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    wide = ok(run("history", notes, "--out", out)).stdout
+    assert "pitch" in wide and "Left out" not in wide
+    narrow = ok(run("history", notes, "--out", out, env={"COLUMNS": "80"})).stdout
+    table = narrow.split("Progress chart:")[0]  # then a path, as long as it is
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert "Left out at this width: " in narrow and "(a wider terminal or --json" in narrow
+    assert "…" not in narrow.split("Left out")[0]  # no cell cut off
+    assert "3, 9, 13" in narrow
+    listing = ok(run("--help", env={"COLUMNS": "80"})).stdout
+    assert "a report folder; the rehearsal goes into the history." in " ".join(
+        line.strip("│ ") for line in listing.splitlines()
+    )
+    assert "analyse " not in listing  # one command, listed once
+    options = ok(run("analyze", "--help", env={"COLUMNS": "80"})).stdout
+    assert any(
+        "--notes" in line and "Talking points: a Markdown" in line for line in options.splitlines()
+    )
+
+
+def test_mark_corrects_a_point_by_hand_everywhere(shared_rehearsals, notes, tmp_path):
+    """`mark REPORT 3 said`: analysis.json, report.html, report.md, the summary and the
+    history all have point 3 said, marked as corrected by hand; a rebuild agrees."""
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-skips"], notes, out)  # 3, 9 and 13 skipped
+    [folder] = report_folders(out)
+    result = ok(run("mark", folder, 3, "said"))
+    said = " ".join(result.stdout.split())
+    assert "Point 3 marked said by hand (the analysis said skipped)" in said
+    assert "rehearsal 1 in the history updated" in said
+    assert "12 of 14 points said" in said and "Corrected by hand 3. To co tutaj" in said
+    point = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["points"][2]
+    assert (point["status"], point["corrected"]) == ("covered", "missed")
+    assert "corrected by hand" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "said (corrected by hand; the analysis said skipped)" in (
+        folder / "report.md"
+    ).read_text(encoding="utf-8")
+    assert history_json(notes, out)["rehearsals"][0]["skipped"] == [9, 13]
+    ok(run("mark", folder / "analysis.json", 13, "skipped"))  # as it was: no correction
+    assert load_analysis(folder).points[12].corrected is None
+    assert "no point 99 in 'Kilka zdań o sobie'" in one_line_error(
+        run("mark", folder, 99, "said"), 2
+    )
+    assert "mark a point as said or skipped, not 'maybe'" in one_line_error(
+        run("mark", folder, 3, "maybe"), 2
+    )
+    with HistoryDB.open(out / DB_NAME) as opened:
+        live = opened.dump()
+    rebuild(tmp_path / "rebuilt.sqlite", out)
+    with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
+        assert opened.dump()["rehearsal_points"] == live["rehearsal_points"]
+
+
 def test_history_without_notes_lists_the_talks(shared_rehearsals, notes, tmp_path):
     out = tmp_path / "reports"
     analyze(shared_rehearsals["pl-full"], notes, out)
@@ -205,6 +266,42 @@ def test_analysing_a_recording_again_replaces_it_in_place(shared_rehearsals, not
     assert Path(replaced.report) == report_folders(out)[-1]
 
 
+def test_a_recording_against_two_notes_is_a_rehearsal_of_each(shared_rehearsals, notes, tmp_path):
+    """A rehearsal is (recording, talk, speaker): the same recording analysed against other
+    notes is a new rehearsal of that other talk and leaves the first talk's alone."""
+    out = tmp_path / "reports"
+    other = notes.with_name("other.md")
+    shutil.copy(notes, other)
+    analyze(shared_rehearsals["pl-skips"], notes, out)
+    time.sleep(1.1)  # a new analysis time
+    second = " ".join(analyze(shared_rehearsals["pl-skips"], other, out).stdout.split())
+    assert "analysed again" not in second
+    assert "1st rehearsal in the history" in second
+    first, theirs = history_json(notes, out), history_json(other, out)
+    assert [r["id"] for r in first["rehearsals"]] == [1]
+    assert [r["id"] for r in theirs["rehearsals"]] == [2]
+    assert first["rehearsals"][0]["skipped"] == theirs["rehearsals"][0]["skipped"] == [3, 9, 13]
+    # as another speaker: a rehearsal of its own too
+    analyze(shared_rehearsals["pl-skips"], notes, out, "--speaker", "Anna")
+    assert len(history_json(notes, out)["rehearsals"]) == 1
+    assert len(history_json(notes, out, "--speaker", "anna")["rehearsals"]) == 1
+    # again against the first notes: replaced in place, the other talk untouched
+    time.sleep(1.1)
+    again = " ".join(analyze(shared_rehearsals["pl-skips"], notes, out).stdout.split())
+    assert "(analysed again)" in again
+    assert [r["id"] for r in history_json(notes, out)["rehearsals"]] == [1]
+    assert history_json(other, out) == theirs
+    # forgetting one leaves the other, and a rebuild gives the same history
+    ok(run("history", other, "--forget", 2, "--out", out))
+    assert [r["id"] for r in history_json(notes, out)["rehearsals"]] == [1]
+    with HistoryDB.open(out / DB_NAME) as opened:
+        live = opened.dump()
+    rebuild(tmp_path / "rebuilt.sqlite", out)
+    with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
+        rebuilt = opened.dump()
+    assert rebuilt["rehearsals"] == live["rehearsals"]
+
+
 def test_talk_name_renames_and_joins_histories(shared_rehearsals, notes, tmp_path):
     """A deck and its Markdown export: two notes files, one history once both are named."""
     out = tmp_path / "reports"
@@ -235,6 +332,9 @@ def test_bad_ids_and_talks_are_one_line(shared_rehearsals, notes, tmp_path):
         run("history", "--forget", 7, "--out", out), 2
     )
     assert "no rehearsals of " in one_line_error(run("history", other, "--out", out), 2)
+    assert "no rehearsal 999 in the history" in one_line_error(
+        run("history", notes, "--forget", 999, "--out", out), 2
+    )
     analyze(shared_rehearsals["pl-skips"], other, out)
     message = one_line_error(run("history", other, "--forget", 1, "--out", out), 2)
     assert "rehearsal 1 is of 'Kilka zdań o sobie', not of" in message
@@ -471,22 +571,25 @@ def test_forget_takes_it_out_and_keeps_its_report(shared_rehearsals, notes, tmp_
 
 
 def test_rebuild_gives_the_same_history(shared_rehearsals, notes, tmp_path):
-    """Three rehearsals, one analysed again, one forgotten, one re-rendered into another
-    folder, two speakers: the rebuilt database equals the live one, row for row."""
+    """Three rehearsals, one analysed again, one of them by a second speaker, one forgotten,
+    one re-rendered into another folder: the rebuilt database equals the live one, row for
+    row."""
     out = tmp_path / "reports"
     for name in ("pl-full", "pl-skips", "pl-reorder"):
         analyze(shared_rehearsals[name], notes, out)
-    analyze(shared_rehearsals["pl-full"], notes, out, "--speaker", "Anna")  # replaces 1
+    time.sleep(1.1)  # a new analysis time
+    analyze(shared_rehearsals["pl-skips"], notes, out)  # replaces 2
+    analyze(shared_rehearsals["pl-full"], notes, out, "--speaker", "Anna")  # Anna's: 4
     ok(run("report", report_folders(out)[1], "--out", out))  # a second folder, same analysis
     ok(run("history", notes, "--forget", 3, "--out", out))
-    assert len(report_folders(out)) == 5
+    assert len(report_folders(out)) == 6
     live_json = history_json(notes, out)
     live_table = ok(run("history", notes, "--out", out)).stdout
     with HistoryDB.open(out / DB_NAME) as opened:
         live = opened.dump()
 
     result = ok(run("history", "--rebuild", "--out", out))  # in place
-    assert "from 5 analyses under" in result.stdout and "3 rehearsals" not in result.stdout
+    assert "from 6 analyses under" in result.stdout and ": 3 rehearsals" in result.stdout
     with HistoryDB.open(out / DB_NAME) as opened:
         assert opened.dump() == live
     for extra in ("-wal", "-shm", ""):
@@ -496,8 +599,8 @@ def test_rebuild_gives_the_same_history(shared_rehearsals, notes, tmp_path):
         assert opened.dump() == live
     assert history_json(notes, out) == live_json
     assert ok(run("history", notes, "--out", out)).stdout == live_table
-    assert [r["skipped"] for r in live_json["rehearsals"]] == [[3, 9, 13]]
-    assert history_json(notes, out, "--speaker", "anna")["rehearsals"][0]["id"] == 1
+    assert [r["skipped"] for r in live_json["rehearsals"]] == [[], [3, 9, 13]]
+    assert history_json(notes, out, "--speaker", "anna")["rehearsals"][0]["id"] == 4
 
 
 def test_rebuild_reads_schema_1_reports(tmp_path, monkeypatch):

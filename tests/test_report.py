@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import re
 import struct
 import warnings
@@ -92,6 +93,35 @@ def test_report_folder_holds_every_file(analysis, tmp_path):
     srt = (folder / "transcript.srt").read_text(encoding="utf-8")
     assert srt.startswith("1\n00:00:00,000 --> ") and "\n[1] " in srt
     assert (folder / "transcript.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+
+
+def test_dollars_and_emoji_in_the_notes_are_drawn_as_typed(tmp_path, caplog):
+    """Notes text never goes through mathtext: an undefined macro between dollars crashed
+    the charts, "$5 to $10" came out as "5*to*10". An emoji the font lacks is one warning
+    line, not a matplotlib UserWarning per glyph and chart."""
+    import matplotlib
+    from matplotlib.text import Text
+
+    from rehearse.report.charts import WIDE, _rc
+
+    text = NOTES.read_text(encoding="utf-8")
+    point = "12. \U0001f3a4\U0001f984 $\\undefinedmacro{x}$ i $5 to $10"
+    text = re.sub(r"^12\. .*$", lambda _: point, text, flags=re.M)
+    analysis = make_analysis(parse_notes(text, "notes/dollars.md"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        folder = write_report(analysis, tmp_path)
+    assert (folder / "coverage.png").read_bytes().startswith(PNG)
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        "the charts' font has no glyph for \U0001f3a4 \U0001f984 (from the notes): drawn as "
+        "empty boxes"
+    ]
+    with matplotlib.rc_context(_rc(WIDE)):
+        assert Text()._preprocess_math("$5 to $10") == ("$5 to $10", False)
+    result = CliRunner().invoke(app, ["report", str(folder / "analysis.json")])
+    assert result.exit_code == 0, result.output
 
 
 def test_transcript_segments_are_tagged_by_point(analysis):
@@ -324,11 +354,13 @@ def test_report_out_makes_a_new_folder_and_never_writes_into_a_report(analysis, 
     folder = write_report(analysis, tmp_path / "a")
     other = write_report(analysis, tmp_path / "b")  # another rehearsal's report folder
     before = {p.name: p.read_bytes() for p in other.iterdir()}
-    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
+    refused = CliRunner().invoke(app, ["report", str(folder), "--out", str(other)])
+    assert refused.exit_code == 2 and "is inside the report folder" in refused.stderr
+    assert {p.name: p.read_bytes() for p in other.iterdir()} == before
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert {p.name: p.read_bytes() for p in other.iterdir() if p.is_file()} == before
-    [new] = [p for p in other.glob("*/*") if p.is_dir()]
-    assert new.parent == other / "kilka-zdan-o-sobie"
+    [new] = [p for p in (tmp_path / "c").glob("*/*") if p.is_dir()]
+    assert new.parent == tmp_path / "c" / "kilka-zdan-o-sobie"
     assert load_analysis(new) == analysis
     assert (new / "report.md").stat().st_size > 0 and (new / "pacing.png").exists()
     assert str(new / "report.html") in result.stdout
@@ -349,6 +381,46 @@ def test_terminal_summary_caps_long_lists(tmp_path):
     assert result.exit_code == 0, result.output
     assert "… and 112 more (see the report)" in result.stdout
     assert result.stdout.count("\n") < 30
+
+
+def test_partly_said_changed_and_drift_are_told_alike_everywhere(analysis, tmp_path):
+    """Point 2 said, then partly said: the terminal summary lists it, and the report's "Since
+    last time" and `compare` both call it a change (the report said "the same points said
+    and skipped"). Point 14 skipped too: the headline drift says which point it is at, why."""
+    from rehearse.history import rehearsal_of
+    from rehearse.models import History, Talk
+    from rehearse.progress import Past
+    from rehearse.report.view import final_drift, since_last
+
+    points = list(analysis.points)
+    points[1] = dataclasses.replace(points[1], status="partial")
+    points[13] = dataclasses.replace(
+        points[13], status="missed", start=None, end=None, duration=None, quote=""
+    )
+    later = dataclasses.replace(analysis, points=tuple(points), created="2030-01-02T10:00:00")
+    assert final_drift(analysis).endswith("at the end (after point 14)")
+    assert final_drift(later).endswith(
+        "after point 12, the last point said (2 points after it skipped)"
+    )
+    a, b = rehearsal_of(analysis), rehearsal_of(later)
+    since = since_last(Past(History(Talk(0, b.title), None, (a, b)), b), later)
+    assert [(p.ref, change) for p, change in since.changed] == [("2.", "said → partly said")]
+    assert [p.ref for p in since.newly_skipped] == ["14."] and not since.same
+    folder = write_report(later, tmp_path / "reports")
+    first = write_report(analysis, tmp_path / "first")
+    result = CliRunner().invoke(app, ["report", str(folder)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    summary = result.stdout
+    assert "Partly said" in summary and "2. Natomiast z racji tego" in summary
+    compared = CliRunner().invoke(app, ["compare", str(first), str(folder)], env={"COLUMNS": "200"})
+    assert compared.exit_code == 0, compared.output
+    assert "said → partly said" in compared.stdout
+    past = Past(History(Talk(0, b.title), None, (a, b)), b)
+    render(later, tmp_path / "html", formats=["charts", "html", "markdown"], past=past)
+    html = (tmp_path / "html" / "report.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "html" / "report.md").read_text(encoding="utf-8")
+    assert "(said → partly said)" in html and "(said → partly said)" in markdown
+    assert "same status" not in html and "same status" not in markdown
 
 
 def test_unheard_key_words_and_the_score_are_explained(analysis, tmp_path):

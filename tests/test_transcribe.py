@@ -353,8 +353,32 @@ def test_an_english_greeting_before_a_polish_talk_is_no_mismatch(
     levels = scan(long)
     english = LanguageGuess("en", 0.95, {"en": 0.95})
     polish = LanguageGuess("pl", 0.9, {"pl": 0.9})
-    assert _detect(ScriptedDetector(english, polish), long, levels, "pl") == (english, False)
+    whole, contradicted = _detect(ScriptedDetector(english, polish, polish), long, levels, "pl")
+    assert (whole.language, contradicted) == ("pl", False)
     scripted = ScriptedDetector(english, english, english)
-    assert _detect(scripted, long, levels, "pl") == (english, True)
-    assert _detect(ScriptedDetector(polish), long, levels, "pl") == (polish, False)
+    whole, contradicted = _detect(scripted, long, levels, "pl")
+    assert (whole.language, round(whole.probability, 2), contradicted) == ("en", 0.95, True)
+    assert _detect(ScriptedDetector(polish), long, levels, "pl") == (polish, False)  # sure
     assert _detect(ScriptedDetector(english), long, levels, None) == (english, False)
+
+
+def test_the_recording_as_a_whole_decides_its_language(data_dir: Path, tmp_path: Path) -> None:
+    """What Whisper base said of the three windows of benchmarks/cases/tune/pl-full.ogg: sure
+    of Polish at first, then Czech and Latin, English never above 0.03. The first rule
+    (refuse only when every window is sure) let it through against English notes."""
+    from test_audio import write_wav
+
+    from rehearse.audio import load_audio, scan
+    from rehearse.transcribe import _detect
+
+    speech = load_audio(data_dir / "jfk.flac").samples
+    long = write_wav(tmp_path / "talk.wav", np.tile(speech, 8))
+    windows = (
+        LanguageGuess("pl", 0.865, {"pl": 0.865, "cs": 0.074, "sk": 0.029, "en": 0.01}),
+        LanguageGuess("cs", 0.659, {"cs": 0.659, "sk": 0.105, "la": 0.094, "pl": 0.08}),
+        LanguageGuess("la", 0.603, {"la": 0.603, "cs": 0.138, "pl": 0.058, "en": 0.022}),
+    )
+    whole, contradicted = _detect(ScriptedDetector(*windows), long, scan(long), "en")
+    assert whole.language == "pl" and contradicted
+    assert whole.probability == pytest.approx((0.865 + 0.08 + 0.058) / 3)
+    assert _detect(ScriptedDetector(*windows), long, scan(long), "pl") == (windows[0], False)

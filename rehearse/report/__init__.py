@@ -9,6 +9,7 @@ time and shows the progress chart.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -98,7 +99,7 @@ def render(
     earlier rehearsals, the report gets "Since last time" and progress.png. ``progress``
     hears of the report stage, the charts and each writer.
     """
-    from rehearse.report.charts import charts, progress_chart
+    from rehearse.report.charts import charts, glyph_warnings, progress_chart
 
     folder = Path(folder)
     chosen = list(WRITERS) if formats is None else list(formats)
@@ -109,14 +110,15 @@ def render(
     update = progress.start("report", len(chosen) + 1) if progress else None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        images = charts(analysis)
-        if past is not None:
-            images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
-        report = Report(analysis, images, past)
-        for done, name in enumerate(chosen, start=1):
-            if update:
-                update(done)  # the charts and the writers before this one
-            WRITERS[name](report, folder)
+        with glyph_warnings():
+            images = charts(analysis)
+            if past is not None:
+                images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
+            report = Report(analysis, images, past)
+            for done, name in enumerate(chosen, start=1):
+                if update:
+                    update(done)  # the charts and the writers before this one
+                WRITERS[name](report, folder)
         if update:
             update(len(chosen) + 1)
     except OSError as exc:
@@ -127,8 +129,17 @@ def render(
 def check_output(out_root: str | Path) -> None:
     """OutputError now, before any long work, if no report folder can be made under
     ``out_root``. Nothing is left behind: missing folders are not created yet, the nearest
-    existing one gets a probe file that is removed at once."""
+    existing one gets a probe file that is removed at once. InputError if ``out_root`` is
+    a report folder or inside one (its history and talk folders would nest in the old
+    report, and a rebuild would merge them)."""
     root = Path(out_root)
+    resolved = root.resolve()
+    inside = next((p for p in (resolved, *resolved.parents) if (p / ANALYSIS_FILE).is_file()), None)
+    if inside is not None:
+        raise InputError(
+            f"--out {root} is inside the report folder {inside}: give the reports folder "
+            f"instead (e.g. {inside.parent.parent})"
+        )
     try:
         probe_folder(root)
     except OSError as exc:
@@ -160,6 +171,39 @@ def write_report(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def rerender(
+    analysis: Analysis, folder: str | Path, *, past: Past | None = None, with_json: bool = False
+) -> Path:
+    """Render the report of ``analysis`` again in its own ``folder`` (every file but
+    analysis.json, unless ``with_json``: a corrected analysis): into a hidden copy of the
+    folder, swapped in once every file is written, so a failure leaves the folder as it was,
+    never half re-rendered."""
+    folder = Path(folder)
+    formats = [f for f in WRITERS if with_json or f != "json"]
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
+    old = tmp.with_name(f".old-{tmp.name[len('.partial-') :]}")
+    try:
+        shutil.copytree(folder, tmp, dirs_exist_ok=True)  # analysis.json, forgotten.json...
+        try:
+            render(analysis, tmp, formats=formats, past=past)
+        except OutputError as exc:  # named after the folder the user gave, not the copy
+            raise OutputError(str(exc).replace(str(tmp), str(folder))) from None
+        folder.rename(old)
+        tmp.rename(folder)
+    except OSError as exc:
+        if old.exists() and not folder.exists():
+            old.rename(folder)
+        raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
+    finally:
+        for leftover in (tmp, old):
+            if leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
+    return folder
 
 
 def _move_into_place(tmp: Path, parent: Path, name: str) -> Path:
@@ -224,9 +268,47 @@ def load_analysis(path: str | Path) -> Analysis:
     if schema < 2:
         data = from_schema_1(data)
     try:
-        return from_dict(Analysis, data)
+        analysis = from_dict(Analysis, data)
+        check_values(data)
     except SchemaError as exc:
         raise InputError(f"{path} is not a valid analysis: {exc}") from None
+    return analysis
+
+
+# Numbers of an analysis.json by field name: shares lie in 0..1, scores in 0..100, these
+# may be negative (ahead of plan, under budget, decibels); every other number is >= 0.
+SHARES = frozenset({"coverage", "probability", "language_probability"})
+SCORES = frozenset({"score"})
+SIGNED = frozenset({"drift", "over"})
+
+
+def check_values(data: object, where: str = "") -> None:
+    """SchemaError naming the first number of analysis data that is not finite or out of
+    its range (a hand-edited coverage of 5.0 would show as 500 %)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            check_values(value, f"{where}.{key}" if where else str(key))
+        return
+    if isinstance(data, list):
+        for i, value in enumerate(data):
+            check_values(value, f"{where}[{i}]")
+        return
+    if isinstance(data, bool) or not isinstance(data, int | float):
+        return
+    name = where.rsplit(".", 1)[-1].split("[", 1)[0]
+    if not math.isfinite(data):
+        raise SchemaError(f"{where} should be a finite number, not {data}")
+    if name in SHARES or name.endswith("_share"):
+        low, high = 0.0, 1.0
+    elif name in SCORES:
+        low, high = 0.0, 100.0
+    elif name in SIGNED or name.endswith("_db"):
+        return
+    else:
+        low, high = 0.0, math.inf
+    if not low <= data <= high:
+        span = f"between {low:g} and {high:g}" if high < math.inf else "0 or more"
+        raise SchemaError(f"{where} should be {span}, not {data:g}")
 
 
 # Per-point facts schema 1 kept only in pacing.points[]; schema 2 keeps them in points[].

@@ -18,7 +18,7 @@ from rehearse import __version__
 from rehearse.errors import OutputError
 from rehearse.files import write_atomic
 from rehearse.models import BatchReport, BatchRow, to_json
-from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, _png, _rc
+from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, _png, _rc, glyph_warnings
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import clock, environment, shorten
 
@@ -37,12 +37,13 @@ def write_batch_report(
         out.mkdir(parents=True, exist_ok=True)
         if "json" in chosen:
             write_atomic(out / BATCH_FILES["json"], to_json(report) + "\n")
-        chart = batch_chart(report) if chosen - {"json"} else b""
-        if "chart" in chosen:
-            write_atomic(out / CHART, chart)
-        for kind in ("markdown", "html"):
-            if kind in chosen:
-                write_atomic(out / BATCH_FILES[kind], render_page(report, kind, chart))
+        with glyph_warnings():
+            chart = batch_chart(report) if chosen - {"json"} else b""
+            if "chart" in chosen:
+                write_atomic(out / CHART, chart)
+            for kind in ("markdown", "html"):
+                if kind in chosen:
+                    write_atomic(out / BATCH_FILES[kind], render_page(report, kind, chart))
     except OSError as exc:
         raise OutputError(f"cannot write the class report to {out}: {exc.strerror}") from None
 
@@ -75,7 +76,7 @@ def context(report: BatchReport) -> dict:
         "failed": [r for r in rows if not r.ok],
         "ok": ok,
         "analysed": sum(r.status == "analysed" for r in rows),
-        "skipped": sum(r.status == "skipped" for r in rows),
+        "already": sum(r.status in ("already analysed", "skipped") for r in rows),
         "talks": sorted({r.title for r in ok if r.title}),
         "audio": clock(sum(r.duration or 0 for r in ok)),
         "mean_coverage": sum(r.coverage or 0 for r in ok) / len(ok) if ok else None,

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Sequence
+import logging
+import re
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -87,6 +91,8 @@ NARROW = Layout(width=4.0, dpi=250, row=0.3, label=18, ticks=5, legend_cols=3, f
 
 def _rc(layout: Layout) -> dict:
     return {
+        # every text is drawn as typed: "$5 to $10" from the notes is no mathtext formula
+        "text.parse_math": False,
         "font.family": "DejaVu Sans",
         "font.size": layout.font,
         "axes.titlesize": layout.font + 2,
@@ -878,15 +884,41 @@ def _status_handles() -> list[Patch]:
 
 
 def _mark_handle() -> Line2D:
-    return Line2D(
-        [],
-        [],
-        linestyle="none",
-        marker=f"${OUT_OF_ORDER_MARK}$",
-        markersize=9,
-        color=COLORS["ink"],
-        label="out of order",
-    )
+    with matplotlib.rc_context({"text.parse_math": True}):  # a "$...$" marker is a glyph
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=f"${OUT_OF_ORDER_MARK}$",
+            markersize=9,
+            color=COLORS["ink"],
+            label="out of order",
+        )
+
+
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+@contextmanager
+def glyph_warnings() -> Iterator[None]:
+    """matplotlib's warnings of characters the font has no glyph for (an emoji in the notes)
+    as one warning line naming them, instead of a UserWarning per glyph and chart; other
+    warnings pass on as they were."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    missing: dict[str, None] = {}
+    for w in caught:
+        found = _MISSING_GLYPH.match(str(w.message))
+        if found:
+            missing[chr(int(found.group(1)))] = None
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if missing:
+        logging.getLogger(__name__).warning(
+            "the charts' font has no glyph for %s (from the notes): drawn as empty boxes",
+            " ".join(missing),
+        )
 
 
 def _legend(fig: Figure, handles: list, layout: Layout) -> None:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from rehearse import __version__
 from rehearse.align import AlignOptions
-from rehearse.models import Analysis, PointReport
+from rehearse.models import Analysis, PointReport, RehearsalPoint
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past
 from rehearse.voice import MONOTONE_ST, NO_VERDICT
@@ -337,14 +337,31 @@ def overrun_text(analysis: Analysis, count: int = 3, width: int = 30, sep: str =
 
 
 def final_drift(analysis: Analysis) -> str:
-    """'+0:26 behind after point 14' for the last point said, or ''."""
-    said = [r for r in rows(analysis) if r.point.end is not None and r.drift]
+    """The drift where the talk ended: '+0:26 behind at the end (after point 14)' when the
+    last point said is the notes' last; else which point it is and why that one: '+0:08
+    behind after point 4, the last point said (1 point after it skipped)'; '' for none."""
+    said = [(i, r) for i, r in enumerate(rows(analysis)) if r.point.end is not None and r.drift]
     if not said:
         return ""
-    row = max(said, key=lambda r: r.point.end or 0.0)
+    at, row = max(said, key=lambda x: x[1].point.end or 0.0)
     point = row.point
     where = f"point {point.number}"
-    return f"{row.drift} after {where if point.slide is None else f'slide {point.slide} · {where}'}"
+    where = where if point.slide is None else f"slide {point.slide} · {where}"
+    after = analysis.points[at + 1 :]  # in notes order
+    if not after:
+        return f"{row.drift} at the end (after {where})"
+    skipped = sum(not p.said for p in after)
+    why = f"{skipped} point{'s' * (skipped != 1)} after it skipped" if skipped else "said last"
+    return f"{row.drift} after {where}, the last point said ({why})"
+
+
+def status_text(point: PointReport | RehearsalPoint | None) -> str:
+    """'said', 'partly said, out of order', 'not in the notes': a point's status in one
+    rehearsal, as every output names it."""
+    if point is None:
+        return "not in the notes"
+    text = STATUS_LABELS[point.status]
+    return text + ", out of order" if point.out_of_order else text
 
 
 @dataclass(frozen=True)
@@ -442,7 +459,9 @@ class SincePoint:
 
 @dataclass(frozen=True)
 class SinceLast:
-    """What the report says changed since the rehearsal before."""
+    """What the report says changed since the rehearsal before. ``changed``: the points
+    whose status changed otherwise ('said → partly said', out of order now), with the
+    change, by the one definition ``compare`` uses too (``Comparison.changed``)."""
 
     line: str
     previous: str
@@ -450,9 +469,16 @@ class SinceLast:
     newly_skipped: list[SincePoint]
     added: list[SincePoint]
     removed: list[SincePoint]
+    changed: list[tuple[SincePoint, str]]
     talk_time: str
     pace: str
     said: str
+
+    @property
+    def same(self) -> bool:
+        """No point changed status (nor came or went)."""
+        lists = (self.newly_said, self.newly_skipped, self.added, self.removed, self.changed)
+        return not any(lists)
 
 
 def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast | None:
@@ -482,6 +508,11 @@ def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast
         newly_skipped=[now(p.b) for p in since.newly_skipped],
         added=[now(p.b) for p in since.added],
         removed=[SincePoint(f"{p.a.number}.", p.a.text, p.a.status) for p in since.removed],
+        changed=[
+            (now(p.b), f"{status_text(p.a)} → {status_text(p.b)}")
+            for p in since.changed
+            if p.a is not None and p.b is not None and p.a.said == p.b.said
+        ],
         talk_time=f"{clock(before)} → {clock(after)} ({length_change(before, after)})",
         pace=pace,
         said=f"{a.said}/{len(a.points)} → {b.said}/{len(b.points)} ({b.said - a.said:+d})",
