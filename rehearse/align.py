@@ -22,15 +22,21 @@
    whose words (each counted once per side) and meaning they hold, and the cut lands on the
    strongest break for this speaker at a sentence start; on a tie the later cut wins.
 9. ``_trim_adlibs``: a run keeps its clusters of evidence that hold the point on their own and
-   what lies between them; a stray mention ``adlib`` seconds or more away is cut, unless
-   meaning says the stretch is still most about the point (the speaker elaborating).
-10. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
+   what lies between them; a stray stretch ``adlib`` seconds or more away is cut, unless
+   meaning says it is still most about the point (the speaker elaborating).
+10. ``_mentions``: a point every run of which is short, out of notes order, hears little of
+    it and is by meaning no more about it than about the passage it sits in was only
+    mentioned: its runs go back to that passage; so do echoes of points said elsewhere.
+11. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
     between the runs said before and after it.
-11. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
-    and its other deliveries as ``repeats``.
-12. ``_restarts``: going back to a point already said and carrying on through points said
+12. ``_restore``: a stretch cut in step 9 that no missed point took goes back to its run when
+    it is about the talk (``_Topic``); only asides stay off script.
+13. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
+    and its other deliveries as ``repeats``; ``_named_in_passing``: a skipped point named
+    inside another passage gets that place as a mention.
+14. ``_restarts``: going back to a point already said and carrying on through points said
     before is a restart.
-13. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
+15. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
     ``_adlibs``: speech outside every run, ``adlib`` seconds or more.
 """
 
@@ -315,7 +321,7 @@ def _emissions(speech: _Speech, evidence: ev.Evidence) -> np.ndarray:
     return sums - (evidence.rate + _BASE_RATE)[:, None] * content[None, :]
 
 
-# --- 3b. meaning -----------------------------------------------------------------------------
+# --- 4. meaning -------------------------------------------------------------------------------
 
 
 class _Meaning:
@@ -396,7 +402,7 @@ def _meaning(notes: Notes, speech: _Speech, emit: np.ndarray) -> _Meant | None:
     return _Meant(found, z, bonus)
 
 
-# --- 4. assignment and checks ----------------------------------------------------------------
+# --- 5. assignment and checks ----------------------------------------------------------------
 
 
 def _assign(
@@ -610,7 +616,7 @@ def _absorbed(drop: _Run, keep: _Run, speech: _Speech, evidence: ev.Evidence) ->
     return gain >= _NEEDED and own < _SPECIFIC
 
 
-# --- 5. reclaim ------------------------------------------------------------------------------
+# --- 6. reclaim ------------------------------------------------------------------------------
 
 
 def _reclaim(
@@ -664,7 +670,7 @@ def _edges(run: _Run, emit: np.ndarray):
             yield tail, (run.first, tail[0] - 1)
 
 
-# --- 6. keyword points -----------------------------------------------------------------------
+# --- 7. keyword points -----------------------------------------------------------------------
 
 
 def _rescue_keywords(runs, notes, speech, emit, language) -> list[_Run]:
@@ -737,7 +743,7 @@ def _sounds(word: str, language: str | None) -> str:
     return spelled[0] if spelled else " ".join(t[0] for t in word_forms(word, language))
 
 
-# --- 7. boundaries ---------------------------------------------------------------------------
+# --- 8. boundaries ---------------------------------------------------------------------------
 
 
 def _place_boundaries(
@@ -792,7 +798,7 @@ def _heard_before(speech, evidence, emit, point, first, last, reverse=False) -> 
     return out[::-1] if reverse else out
 
 
-# --- 8. ad-libs ------------------------------------------------------------------------------
+# --- 9, 11, 12. ad-libs, gaps, restore ------------------------------------------------------------
 
 
 def _trim_adlibs(
@@ -846,10 +852,11 @@ def _restore(
     owned = np.zeros(len(speech.units) - 1, dtype=bool)
     for run in runs:
         owned[run.first : run.last + 1] = True
+    heirs = [(r if r in runs else _beside(runs, a, b), a, b) for r, a, b in trimmed]
     back = [
         (run, first, last)
-        for run, first, last in trimmed
-        if run in runs and not owned[first : last + 1].any() and topic.about_talk(first, last)
+        for run, first, last in heirs
+        if run is not None and not owned[first : last + 1].any() and topic.about_talk(first, last)
     ]
     for run, first, last in back:
         run.first, run.last = min(run.first, first), max(run.last, last)
@@ -898,6 +905,14 @@ class _Topic:
             return False
         sentences = np.unique(self.meant.meaning.sentence[first : last + 1])
         return float(self.meant.meaning.top(sentences).mean()) >= self.floor
+
+
+def _beside(runs: list[_Run], first: int, last: int) -> _Run | None:
+    """The run just before units ``first..last`` (else just after), for a stretch whose own
+    run has since gone back into the passage around it."""
+    before = [r for r in runs if r.last < first]
+    after = [r for r in runs if r.first > last]
+    return before[-1] if before else (after[0] if after else None)
 
 
 def _on_topic(meant: _Meant | None, point: int, first: int, last: int) -> bool:
@@ -1027,7 +1042,7 @@ def _label_in_order(score: np.ndarray) -> dict[int, list[int]]:
     return out
 
 
-# --- 9-11. mentions, deliveries, restarts, order ---------------------------------------------
+# --- 10, 13-15. mentions, deliveries, restarts, order ---------------------------------------------
 
 
 def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None):
@@ -1154,11 +1169,10 @@ def _drop_echoes(
         same = [j for j in candidates if runs[j].point == runs[i].point]
         if len(same) < count[runs[i].point] or i != max(same, key=lambda j: recall[j]):
             echoes.append(i)
-    for i in echoes:
-        host = _host(runs, i)
-        if host is not None:
-            host.first, host.last = min(host.first, runs[i].first), max(host.last, runs[i].last)
-    gone = {id(runs[i]) for i in echoes if _host(runs, i) is not None}
+    hosts = [(i, host) for i in echoes if (host := _host(runs, i)) is not None]
+    for i, host in hosts:
+        host.first, host.last = min(host.first, runs[i].first), max(host.last, runs[i].last)
+    gone = {id(runs[i]) for i, _ in hosts}
     return [r for r in runs if id(r) not in gone]
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehearse.align import AlignOptions, align
-from rehearse.models import Coverage, Segment, Transcript, Word, from_json
+from rehearse.models import Coverage, Segment, Transcript, Word, from_json, to_json
 from rehearse.notes import load_notes, parse_notes
 
 DATA = Path(__file__).parent / "data"
@@ -405,3 +405,39 @@ def test_a_point_elaborated_in_other_words_is_no_adlib():
     assert [c.status != "missed" for c in coverage.points] == [True] * 7
     assert coverage.adlibs == ()
     assert coverage.points[1].end > coverage.points[2].start - 2.0
+
+
+TRAM = load_notes(DATA / "tram.md")
+
+
+def _tram(name: str) -> Coverage:
+    """The aligner on a real Whisper transcript of a one-topic talk (benchmarks' tune talk
+    'tram', spoken by espeak-ng) against its summary notes."""
+    return align(TRAM, from_json(Transcript, (DATA / "transcripts" / f"{name}.json").read_text()))
+
+
+def test_a_skipped_point_named_in_passing_is_skipped_and_mentioned():
+    """Points 3 and 4 are cut; point 7's passage (77.8-95.5 s) names 4's roadworks in half a
+    sentence. 4 is skipped with a mention inside point 7, never partly said, out of order or
+    a restart, and point 7 keeps its whole passage."""
+    coverage = _tram("tram-cut-mention")
+    by_number = {c.number: c for c in coverage.points}
+    assert [n for n, c in by_number.items() if c.status == "missed"] == [3, 4]
+    (mention,) = by_number[4].mentions
+    assert mention.in_point == 7 and 77.8 <= mention.start < mention.end <= 95.5
+    assert not any(c.out_of_order for c in coverage.points) and not coverage.restarts
+    assert abs(by_number[7].start - 77.83) < 1.0 and by_number[7].end >= 95.0
+    assert not coverage.adlibs
+    assert from_json(Coverage, to_json(coverage)) == coverage  # mentions survive the JSON
+
+
+def test_a_passage_moved_early_is_out_of_order_not_a_mention_or_a_restart():
+    """Point 6 said right after 2 and the talk carried on: 6 is said (its whole passage from
+    39.2 s to 58.1 s, though its last sentence names 2's hospital, so no repeat of 2) and out
+    of order."""
+    coverage = _tram("tram-moved")
+    by_number = {c.number: c for c in coverage.points}
+    assert all(c.status != "missed" for c in coverage.points)
+    assert [n for n, c in by_number.items() if c.out_of_order] == [6]
+    assert abs(by_number[6].start - 39.24) < 1.0 and by_number[6].end >= 57.5  # its echo of 2
+    assert not coverage.restarts and not by_number[2].repeats
