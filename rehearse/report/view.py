@@ -184,11 +184,12 @@ def repeat_text(point: PointReport) -> str:
 
 
 def mention_text(point: PointReport) -> str:
-    """'mentioned in passing at 2:31 (in point 7)': where a skipped point was only named."""
+    """'mentioned in passing at 2:31 in point 7, 4:02': where a skipped point was only
+    named."""
     if not point.mentions:
         return ""
     places = [
-        clock(m.start) + (f" (in point {m.in_point})" if m.in_point is not None else "")
+        clock(m.start) + (f" in point {m.in_point}" if m.in_point is not None else "")
         for m in point.mentions
     ]
     return "mentioned in passing at " + ", ".join(places)
