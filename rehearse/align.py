@@ -115,6 +115,7 @@ _COHESIVE = 0.25  # share of a stretch's content words the rest of the talk also
 # which it is about the talk, not an aside (lower: fewer false ad-libs, asides missed)
 _TOPIC_QUANTILE = 0.1  # a stretch as close in meaning to the points as this share of the
 # sentences that clearly hold their point is about the talk (higher: more ad-libs)
+_TOPIC_SAMPLE = 40  # of those sentences, at most about this many are embedded (more: slower)
 _FILL_SECONDS = 3.0  # speech no point holds that is worth asking meaning about
 _FILL_Z = 1.0  # a sentence goes to a missed point when this many spreads above the mean
 _FILL_SAID = 1.4  # ... and the point is found when one is its best point, this far above
@@ -890,7 +891,9 @@ class _Topic:
             ]
             if held:
                 sentences = np.unique(meant.meaning.sentence[held])
-                self.floor = float(np.quantile(meant.meaning.top(sentences), _TOPIC_QUANTILE))
+                step = max(1, len(sentences) // _TOPIC_SAMPLE)
+                sample = meant.meaning.top(sentences[::step])
+                self.floor = float(np.quantile(sample, _TOPIC_QUANTILE))
 
     def about_talk(self, first: int, last: int) -> bool:
         a, b = self.speech.tokens(first, last)
