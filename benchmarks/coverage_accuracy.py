@@ -52,8 +52,16 @@ ENGINES = ("faster", "openai")
 NEAR = 2.0  # s: a start or a restart this close to the truth is right
 
 
+class _Sums:
+    """Counts that add up field by field over cases."""
+
+    def add(self, other: _Sums) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
 @dataclass
-class Tally:
+class Tally(_Sums):
     said: int = 0
     found: int = 0
     skipped: int = 0
@@ -71,10 +79,6 @@ class Tally:
     false_adlibs: int = 0
     start_errors: list[float] = field(default_factory=list)
     align_seconds: float = 0.0
-
-    def add(self, other: Tally) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
     def right(self) -> int:
@@ -110,7 +114,7 @@ class Tally:
 
 
 @dataclass
-class KindTally:
+class KindTally(_Sums):
     """The same comparison by the kind of thing that happens in a rehearsal."""
 
     cut: int = 0
@@ -130,10 +134,6 @@ class KindTally:
     mentions_found: int = 0
     false_mentions: int = 0
     start_errors: list[float] = field(default_factory=list)
-
-    def add(self, other: KindTally) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def line(self) -> str:
         errors = self.start_errors

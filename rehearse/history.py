@@ -790,16 +790,8 @@ def forget(path: str | Path, rehearsal_id: int) -> tuple[Rehearsal, Path | None]
         "note": "`rehearse history --forget` took this rehearsal out of the history; "
         "`rehearse history --rebuild` leaves it out. Delete this file to count it again.",
     }
-    try:
-        write_atomic(marker, json.dumps(note, indent=2) + "\n")
-    except OSError as exc:
-        log.warning(
-            "could not write %s (%s): `history --rebuild` would count this rehearsal again",
-            marker,
-            exc.strerror,
-        )
-        return rehearsal, None
-    return rehearsal, marker
+    written = _write_marker(marker, note, "this rehearsal again")
+    return rehearsal, written
 
 
 def keep_out(folder: str | Path, analysis: Analysis, reason: str) -> Path | None:
@@ -814,11 +806,19 @@ def keep_out(folder: str | Path, analysis: Analysis, reason: str) -> Path | None
         "note": "this take was kept out of the history; `rehearse history --rebuild` leaves "
         "it out. Delete this file to count it (or analyse it again with --keep).",
     }
+    return _write_marker(marker, note, "this take")
+
+
+def _write_marker(marker: Path, note: dict, what: str) -> Path | None:
+    """Write ``forgotten.json``; None, with a warning, if it cannot be written."""
     try:
         write_atomic(marker, json.dumps(note, indent=2) + "\n")
     except OSError as exc:
         log.warning(
-            "could not write %s (%s): `history --rebuild` would count this take", marker, exc
+            "could not write %s (%s): `history --rebuild` would count %s",
+            marker,
+            exc.strerror,
+            what,
         )
         return None
     return marker
