@@ -31,20 +31,25 @@
     between the runs said before and after it.
 12. ``_restore``: a stretch cut in step 9 that no missed point took goes back to its run when
     it is about the talk (``_Topic``); only asides stay off script.
-13. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
+13. ``_echoes``: words said twice, word for word (a restart re-delivers what was said the
+    first time), in runs of two points of which only one is in notes order with its
+    neighbours, go to that one (``_echo_bonus``), and steps 5-12 run again.
+14. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
     and its other deliveries as ``repeats``; ``_named_in_passing``: a skipped point named
     inside another passage gets that place as a mention.
-14. ``_restarts``: going back to a point already said and carrying on through points said
+15. ``_restarts``: going back to a point already said and carrying on through points said
     before is a restart.
-15. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
+16. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
     ``_adlibs``: speech outside every run, ``adlib`` seconds or more.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,6 +149,10 @@ _MENTION_Z = 0.0  # ... and meaning does not say it is more about its point than
 # host's by this many spreads (higher: more moved passages called mentions)
 
 # Reclaim and keyword rescue.
+_ECHO_GRAM = 3  # content words in a row that, said again elsewhere, make an echo
+_ECHO_LEN = 4  # content words an echo must last (shorter: stock phrases count)
+_ECHO_OCCURRENCES = 6  # a phrase said more often than this is a refrain, not an echo
+_ECHO_MARGIN = 0.5  # heard words an echoing unit gets beyond the point it is in now
 _EDGE_UNITS = 8  # longest edge a missed point may take from another run, in units
 _SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a missed point taking its edge
 _KEYWORD_WORDS = 6  # points this short may be found by their letters in order
@@ -198,14 +207,13 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     meant = _meaning(notes, speech, emit) if options.meaning else None
     if meant is not None:
         emit = emit + meant.bonus
-    runs = _assign(speech, evidence, emit, meant)
-    runs = _reclaim(runs, speech, evidence, emit)
-    runs = _rescue_keywords(runs, notes, speech, emit, language)
-    _place_boundaries(runs, speech, evidence, emit, meant)
-    trimmed = _trim_adlibs(runs, speech, evidence, emit, options.adlib, meant)
-    runs, mentions = _mentions(runs, speech, evidence, meant)
-    runs = _fill_gaps(runs, speech, emit, meant)
-    _restore(runs, trimmed, speech, evidence, emit, meant)
+    runs, mentions = _explain(notes, speech, evidence, emit, meant, options, language)
+    echo = _echoes(runs, speech, len(notes.points))
+    extra = _echo_bonus(echo, emit, runs, speech) if echo.any() else None
+    if extra is not None:
+        if meant is not None:
+            meant = dataclasses.replace(meant, bonus=meant.bonus + extra)
+        runs, mentions = _explain(notes, speech, evidence, emit + extra, meant, options, language)
     deliveries = _deliveries(runs, speech, evidence)
     mentions = {k: v for k, v in mentions.items() if k not in deliveries}
     mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions, meant)
@@ -214,6 +222,19 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     adlibs = _adlibs(speech, runs, options.adlib)
     found = _Found(deliveries, late, restarts, adlibs, mentions)
     return _coverage(notes, speech, evidence, found, options)
+
+
+def _explain(notes, speech, evidence, emit, meant, options, language):
+    """Steps 5-12: the runs of units per point, and the points only mentioned."""
+    runs = _assign(speech, evidence, emit, meant)
+    runs = _reclaim(runs, speech, evidence, emit)
+    runs = _rescue_keywords(runs, notes, speech, emit, language)
+    _place_boundaries(runs, speech, evidence, emit, meant)
+    trimmed = _trim_adlibs(runs, speech, evidence, emit, options.adlib, meant)
+    runs, mentions = _mentions(runs, speech, evidence, meant)
+    runs = _fill_gaps(runs, speech, emit, meant)
+    _restore(runs, trimmed, speech, evidence, emit, meant)
+    return runs, mentions
 
 
 # --- 1. tokens, units and breaks -------------------------------------------------------------
@@ -1045,7 +1066,87 @@ def _label_in_order(score: np.ndarray) -> dict[int, list[int]]:
     return out
 
 
-# --- 10, 13-15. mentions, deliveries, restarts, order ---------------------------------------------
+# --- 13. echoes ------------------------------------------------------------------------------
+
+
+def _echoes(runs: list[_Run], speech: _Speech, points: int) -> np.ndarray:
+    """Point x unit: content words said twice, word for word (a restart's re-delivery, a
+    repeat), where the two sayings lie in runs of different points and only one of those
+    runs is in notes order with its neighbours; they count, on both sides, for that run's
+    point. Words decide nothing here (both sayings have the same), the order does."""
+    at = np.flatnonzero(speech.content)
+    keys = [speech.forms[i][0] for i in at]
+    unit_of = np.searchsorted(speech.units, at, side="right") - 1
+    label = np.full(len(speech.units) - 1, -1)
+    run_of = np.full(len(speech.units) - 1, -1)
+    for k, run in enumerate(runs):
+        label[run.first : run.last + 1] = run.point
+        run_of[run.first : run.last + 1] = k
+    in_order = [_in_place(runs, k) for k in range(len(runs))]
+    out = np.zeros((points, len(speech.units) - 1), dtype=np.float32)
+    for i, j in _said_twice(keys):
+        a, b = unit_of[i], unit_of[j]
+        if label[a] == label[b] or min(label[a], label[b]) < 0:
+            continue
+        if in_order[run_of[a]] != in_order[run_of[b]]:
+            point = label[a] if in_order[run_of[a]] else label[b]
+            out[point, a] += 1
+            out[point, b] += 1
+    return out
+
+
+def _said_twice(keys: list[str]) -> list[tuple[int, int]]:
+    """Pairs of content-word positions (earlier, later) inside a stretch of at least
+    ``_ECHO_LEN`` content words said twice, word for word."""
+    seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(keys) - _ECHO_GRAM + 1):
+        seen[tuple(keys[j : j + _ECHO_GRAM])].append(j)
+    starts = {
+        pair
+        for at in seen.values()
+        if 1 < len(at) <= _ECHO_OCCURRENCES
+        for pair in itertools.combinations(at, 2)
+    }
+    out = []
+    for i, j in sorted(starts):
+        if (i - 1, j - 1) in starts:
+            continue  # inside a stretch already taken
+        n = 1
+        while (i + n, j + n) in starts:
+            n += 1
+        length = n + _ECHO_GRAM - 1
+        if length >= _ECHO_LEN and j >= i + length:
+            out.extend((i + t, j + t) for t in range(length))
+    return out
+
+
+def _in_place(runs: list[_Run], k: int) -> bool:
+    """Run ``k`` lies between a run of an earlier point and one of a later point."""
+    before = k == 0 or runs[k - 1].point < runs[k].point
+    return before and (k == len(runs) - 1 or runs[k].point < runs[k + 1].point)
+
+
+def _echo_bonus(echo: np.ndarray, emit: np.ndarray, runs: list[_Run], speech: _Speech):
+    """Emission that makes each echoing unit at least as much its echo's point as the point
+    it is in now, plus a margin, in proportion to its content words echoed; None when every
+    echo already lies in its point."""
+    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    label = np.full(echo.shape[1], -1)
+    for run in runs:
+        label[run.first : run.last + 1] = run.point
+    echoing = np.flatnonzero(echo.max(axis=0) > 0)
+    point = echo[:, echoing].argmax(axis=0)
+    if (point == label[echoing]).all():
+        return None
+    out = np.zeros_like(echo)
+    for u, p in zip(echoing.tolist(), point.tolist(), strict=True):
+        share = min(1.0, float(echo[p, u]) / max(float(content[u]), 1.0))
+        gap = max(0.0, float(emit[label[u], u] - emit[p, u]))
+        out[p, u] = share * (gap + _ECHO_MARGIN)
+    return out
+
+
+# --- 10, 14-16. mentions, deliveries, restarts, order ------------------------------------------
 
 
 def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None):

@@ -441,3 +441,34 @@ def test_a_passage_moved_early_is_out_of_order_not_a_mention_or_a_restart():
     assert [n for n, c in by_number.items() if c.out_of_order] == [6]
     assert abs(by_number[6].start - 39.24) < 1.0 and by_number[6].end >= 57.5  # its echo of 2
     assert not coverage.restarts and not by_number[2].repeats
+
+
+def _speak_with_pauses(parts: list[tuple[str, float]]) -> Transcript:
+    """Like ``_speak``, with its own pause after each text and no full stop added."""
+    words, segments, t = [], [], 0.0
+    for text, pause in parts:
+        seg = []
+        for w in text.split():
+            seg.append(Word(w, t, t + 0.3, 0.9))
+            t += 0.4
+        segments.append(Segment(seg[0].start, seg[-1].end, text, tuple(seg)))
+        words += seg
+        t += pause
+    return Transcript("pl", t, "synthetic", "none", tuple(segments))
+
+
+def test_a_restart_that_says_the_same_words_again_is_explained_by_them():
+    """Points 1-3 (2 opened by a childhood story, none of its note's words but one of a later
+    point's), 4 broken off mid-sentence, then the speaker goes back to 2 and says it all again
+    word for word. The words said twice tie the re-delivery to point 2 (without them: a
+    restart from 3, point 2's second delivery lost in the broken-off 4)."""
+    story = "Zanim przejdę dalej, opowiem wam historię z czasów mojego dzieciństwa na wsi,"
+    broken = " ".join(SEED[3].split()[:8]) + ","
+    parts = [(SEED[0], 1.2), (story, 0.5), (SEED[1], 0.8), (SEED[2], 0.8), (broken, 0.5)]
+    parts += [(story, 0.5), *[(text, 0.8) for text in SEED[1:]]]
+    transcript = _speak_with_pauses(parts)
+    coverage = align(NOTES, transcript)
+    again = transcript.segments[6].start  # point 2's own words, said the second time
+    assert [(r.from_point, abs(r.at - again) < 1.0) for r in coverage.restarts] == [(2, True)]
+    assert [len(c.repeats) for c in coverage.points[:4]] == [0, 1, 1, 1]
+    assert not any(c.out_of_order for c in coverage.points)
