@@ -207,13 +207,16 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     meant = _meaning(notes, speech, emit) if options.meaning else None
     if meant is not None:
         emit = emit + meant.bonus
-    runs, mentions = _explain(notes, speech, evidence, emit, meant, options, language)
+    forbidden = np.ones_like(emit, dtype=bool)  # becomes: what the checks allow
+    runs, mentions = _explain(notes, speech, evidence, emit, meant, options, language, forbidden)
     echo = _echoes(runs, speech, len(notes.points))
     extra = _echo_bonus(echo, emit, runs, speech) if echo.any() else None
     if extra is not None:
         if meant is not None:
             meant = dataclasses.replace(meant, bonus=meant.bonus + extra)
-        runs, mentions = _explain(notes, speech, evidence, emit + extra, meant, options, language)
+        allowed = forbidden | (extra > 0)
+        again = emit + extra
+        runs, mentions = _explain(notes, speech, evidence, again, meant, options, language, allowed)
     deliveries = _deliveries(runs, speech, evidence)
     mentions = {k: v for k, v in mentions.items() if k not in deliveries}
     mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions, meant)
@@ -224,9 +227,9 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     return _coverage(notes, speech, evidence, found, options)
 
 
-def _explain(notes, speech, evidence, emit, meant, options, language):
+def _explain(notes, speech, evidence, emit, meant, options, language, allowed=None):
     """Steps 5-12: the runs of units per point, and the points only mentioned."""
-    runs = _assign(speech, evidence, emit, meant)
+    runs = _assign(speech, evidence, emit, meant, allowed)
     runs = _reclaim(runs, speech, evidence, emit)
     runs = _rescue_keywords(runs, notes, speech, emit, language)
     _place_boundaries(runs, speech, evidence, emit, meant)
@@ -428,12 +431,17 @@ def _meaning(notes: Notes, speech: _Speech, emit: np.ndarray) -> _Meant | None:
 
 
 def _assign(
-    speech: _Speech, evidence: ev.Evidence, emit: np.ndarray, meant: _Meant | None = None
+    speech: _Speech,
+    evidence: ev.Evidence,
+    emit: np.ndarray,
+    meant: _Meant | None = None,
+    allowed: np.ndarray | None = None,
 ) -> list[_Run]:
-    """Runs of units per point after the Viterbi pass and the evidence checks."""
+    """Runs of units per point after the Viterbi pass and the evidence checks; ``allowed``
+    (point x unit, updated in place) starts from what an earlier assignment forbade."""
     content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
     off_emit = -_OFF_RATE * content
-    allowed = np.ones_like(emit, dtype=bool)
+    allowed = np.ones_like(emit, dtype=bool) if allowed is None else allowed
     runs: list[_Run] = []
     for _ in range(_PASSES):
         path = best_path(np.where(allowed, emit, -np.inf), speech.cue, off_emit, _COSTS)
