@@ -32,8 +32,9 @@
 12. ``_restore``: a stretch cut in step 9 that no missed point took goes back to its run when
     it is about the talk (``_Topic``); only asides stay off script.
 13. ``_echoes``: words said twice, word for word (a restart re-delivers what was said the
-    first time), in runs of two points of which only one is in notes order with its
-    neighbours, go to that one (``_echo_bonus``), and steps 5-12 run again.
+    first time), in runs of two points go to the one that fits the notes order at more of the
+    two places (else the one their words hold more), and steps 5-12 run again with that
+    (``_echo_bonus``), kept unless it costs a point found without it.
 14. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
     and its other deliveries as ``repeats``; ``_named_in_passing``: a skipped point named
     inside another passage gets that place as a mention.
@@ -209,14 +210,16 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
         emit = emit + meant.bonus
     forbidden = np.ones_like(emit, dtype=bool)  # becomes: what the checks allow
     runs, mentions = _explain(notes, speech, evidence, emit, meant, options, language, forbidden)
-    echo = _echoes(runs, speech, len(notes.points))
+    echo = _echoes(runs, speech, emit)
     extra = _echo_bonus(echo, emit, runs, speech) if echo.any() else None
     if extra is not None:
         if meant is not None:
             meant = dataclasses.replace(meant, bonus=meant.bonus + extra)
         allowed = forbidden | (extra > 0)
         again = emit + extra
-        runs, mentions = _explain(notes, speech, evidence, again, meant, options, language, allowed)
+        found = _explain(notes, speech, evidence, again, meant, options, language, allowed)
+        if not {r.point for r in runs} - {r.point for r in found[0]}:
+            runs, mentions = found  # unless the echoes cost a point found without them
     deliveries = _deliveries(runs, speech, evidence)
     mentions = {k: v for k, v in mentions.items() if k not in deliveries}
     mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions, meant)
@@ -1077,35 +1080,54 @@ def _label_in_order(score: np.ndarray) -> dict[int, list[int]]:
 # --- 13. echoes ------------------------------------------------------------------------------
 
 
-def _echoes(runs: list[_Run], speech: _Speech, points: int) -> np.ndarray:
+def _echoes(runs: list[_Run], speech: _Speech, emit: np.ndarray) -> np.ndarray:
     """Point x unit: content words said twice, word for word (a restart's re-delivery, a
-    repeat), where the two sayings lie in runs of different points and only one of those
-    runs is in notes order with its neighbours; they count, on both sides, for that run's
-    point. Words decide nothing here (both sayings have the same), the order does."""
+    repeat), where the two sayings lie in runs of different points; they count, on both
+    sides, for the one of the two points that fits the notes order between the sayings'
+    neighbours in more places, or, when both fit equally, the one their words hold more."""
     at = np.flatnonzero(speech.content)
     keys = [speech.forms[i][0] for i in at]
     unit_of = np.searchsorted(speech.units, at, side="right") - 1
     label = np.full(len(speech.units) - 1, -1)
-    run_of = np.full(len(speech.units) - 1, -1)
-    for k, run in enumerate(runs):
+    for run in runs:
         label[run.first : run.last + 1] = run.point
-        run_of[run.first : run.last + 1] = k
-    in_order = [_in_place(runs, k) for k in range(len(runs))]
-    out = np.zeros((points, len(speech.units) - 1), dtype=np.float32)
-    for i, j in _said_twice(keys):
-        a, b = unit_of[i], unit_of[j]
-        if label[a] == label[b] or min(label[a], label[b]) < 0:
-            continue
-        if in_order[run_of[a]] != in_order[run_of[b]]:
-            point = label[a] if in_order[run_of[a]] else label[b]
-            out[point, a] += 1
-            out[point, b] += 1
+    out = np.zeros_like(emit)
+    for i, j, length in _said_twice(keys):
+        a, b = unit_of[i : i + length], unit_of[j : j + length]
+        pairs = list(zip(label[a].tolist(), label[b].tolist(), strict=True))
+        for first, stop in _constant(pairs):
+            pa, pb = pairs[first]
+            if pa == pb or min(pa, pb) < 0:
+                continue
+            sides = [(a[first], a[stop - 1]), (b[first], b[stop - 1])]
+            units = np.unique(np.concatenate((a[first:stop], b[first:stop])))
+
+            def rank(point, sides=sides, units=units):
+                fits = sum(_fits(label, point, *side) for side in sides)
+                return fits, float(emit[point, units].sum())
+
+            point = max((pa, pb), key=rank)
+            out[point, units] += 1
     return out
 
 
-def _said_twice(keys: list[str]) -> list[tuple[int, int]]:
-    """Pairs of content-word positions (earlier, later) inside a stretch of at least
-    ``_ECHO_LEN`` content words said twice, word for word."""
+def _constant(pairs: list) -> list[tuple[int, int]]:
+    """Maximal stretches ``[first, stop)`` of equal items."""
+    cuts = [k for k in range(1, len(pairs)) if pairs[k] != pairs[k - 1]]
+    return list(itertools.pairwise([0, *cuts, len(pairs)]))
+
+
+def _fits(label: np.ndarray, point: int, first: int, last: int) -> bool:
+    """Whether ``point`` said at units ``first..last`` lies in notes order between the
+    points said just before and just after them."""
+    before = label[:first][label[:first] >= 0]
+    after = label[last + 1 :][label[last + 1 :] >= 0]
+    return (not len(before) or before[-1] <= point) and (not len(after) or point <= after[0])
+
+
+def _said_twice(keys: list[str]) -> list[tuple[int, int, int]]:
+    """Stretches of at least ``_ECHO_LEN`` content words said twice, word for word: (first
+    position, position said again, length)."""
     seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j in range(len(keys) - _ECHO_GRAM + 1):
         seen[tuple(keys[j : j + _ECHO_GRAM])].append(j)
@@ -1124,14 +1146,8 @@ def _said_twice(keys: list[str]) -> list[tuple[int, int]]:
             n += 1
         length = n + _ECHO_GRAM - 1
         if length >= _ECHO_LEN and j >= i + length:
-            out.extend((i + t, j + t) for t in range(length))
+            out.append((i, j, length))
     return out
-
-
-def _in_place(runs: list[_Run], k: int) -> bool:
-    """Run ``k`` lies between a run of an earlier point and one of a later point."""
-    before = k == 0 or runs[k - 1].point < runs[k].point
-    return before and (k == len(runs) - 1 or runs[k].point < runs[k + 1].point)
 
 
 def _echo_bonus(echo: np.ndarray, emit: np.ndarray, runs: list[_Run], speech: _Speech):

@@ -3,6 +3,7 @@ and one real Whisper run end to end."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 from pathlib import Path
@@ -457,18 +458,29 @@ def _speak_with_pauses(parts: list[tuple[str, float]]) -> Transcript:
     return Transcript("pl", t, "synthetic", "none", tuple(segments))
 
 
-def test_a_restart_that_says_the_same_words_again_is_explained_by_them():
-    """Points 1-3 (2 opened by a childhood story, none of its note's words but one of a later
-    point's), 4 broken off mid-sentence, then the speaker goes back to 2 and says it all again
-    word for word. The words said twice tie the re-delivery to point 2 (without them: a
-    restart from 3, point 2's second delivery lost in the broken-off 4)."""
-    story = "Zanim przejdę dalej, opowiem wam historię z czasów mojego dzieciństwa na wsi,"
-    broken = " ".join(SEED[3].split()[:8]) + ","
-    parts = [(SEED[0], 1.2), (story, 0.5), (SEED[1], 0.8), (SEED[2], 0.8), (broken, 0.5)]
-    parts += [(story, 0.5), *[(text, 0.8) for text in SEED[1:]]]
-    transcript = _speak_with_pauses(parts)
-    coverage = align(NOTES, transcript)
-    again = transcript.segments[6].start  # point 2's own words, said the second time
-    assert [(r.from_point, abs(r.at - again) < 1.0) for r in coverage.restarts] == [(2, True)]
-    assert [len(c.repeats) for c in coverage.points[:4]] == [0, 1, 1, 1]
-    assert not any(c.out_of_order for c in coverage.points)
+def test_words_said_twice_go_to_the_point_that_fits_the_order_at_both_sayings():
+    """A restart from the top: the opening sentence is said at the start (point 1's run) and
+    again at the end of point 3's run, just before point 1's re-delivery. Both sayings count
+    for point 1, the point that fits the notes order where they were said, though their
+    words name point 3's subject; what is said twice within one point's runs adds nothing."""
+    from rehearse import evidence as ev
+    from rehearse.align import _echoes, _emissions, _Run, _speech
+
+    opening = "Zanim pokażę wam moje doświadczenie zawodowe, kilka słów o tym, kim jestem."
+    texts = [opening, SEED[0], SEED[1], SEED[2], opening, SEED[0], SEED[1]]
+    transcript = _speak_with_pauses([(text, 0.9) for text in texts])
+    speech = _speech(transcript, "pl")
+    evidence = ev.gather(NOTES, speech.forms, speech.content, "pl")
+    emit = _emissions(speech, evidence)
+    starts = [s.start for s in transcript.segments]
+    text_of = [
+        bisect.bisect_right(starts, speech.words[speech.owner[u]].start) - 1
+        for u in speech.units[:-1]
+    ]
+    points = [0, 0, 1, 2, 2, 0, 1]  # the second opening taken into point 3's run
+    runs = [_Run(points[t], u, u) for u, t in enumerate(text_of)]
+    echo = _echoes(runs, speech, emit)
+    openings = [u for u, t in enumerate(text_of) if t in (0, 4)]
+    assert (echo[0, openings] > 0).all() and not echo[1:, openings].any()
+    assert not np.delete(echo, openings, axis=1).any()
+    assert emit[2, openings].sum() > emit[0, openings].sum()  # words alone would say 3
