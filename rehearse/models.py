@@ -42,11 +42,28 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A stretch of the recording, in seconds."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Segment:
+    """A stretch Whisper decoded as one piece, and how sure it was of it: ``avg_logprob``
+    (mean log-probability of its tokens; near 0 is sure, below about -1 is guessing),
+    ``no_speech_prob`` (the chance it heard no speech at all) and ``compression_ratio``
+    (of its text; above about 2.4 the text loops). None in transcripts made before they were
+    kept, and then left out of the JSON."""
+
     start: float
     end: float
     text: str
     words: tuple[Word, ...]
+    avg_logprob: float | None = field(default=None, metadata={OMIT_NONE: True})
+    no_speech_prob: float | None = field(default=None, metadata={OMIT_NONE: True})
+    compression_ratio: float | None = field(default=None, metadata={OMIT_NONE: True})
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,9 @@ class Transcript:
     segments: tuple[Segment, ...]
     language_probability: float | None = None
     initial_prompt: str | None = None
+    # Stretches of 2 s or more with sound but no word recognised (a far microphone, music):
+    # absent in transcripts made before they were kept.
+    unheard: tuple[Span, ...] | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def words(self) -> tuple[Word, ...]:
@@ -126,14 +146,6 @@ class Notes:
 
 
 # --- coverage -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of the recording, in seconds."""
-
-    start: float
-    end: float
 
 
 @dataclass(frozen=True)
