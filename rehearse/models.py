@@ -21,7 +21,10 @@ T = TypeVar("T")
 
 SCHEMA_VERSION = 2
 
-Status = Literal["covered", "partial", "missed"]
+# "uncertain": the recording where the point should be was heard too badly to judge
+# (rehearse/hearing.py): neither said nor skipped.
+Status = Literal["covered", "partial", "missed", "uncertain"]
+SAID: tuple[Status, ...] = ("covered", "partial")
 
 # Field metadata: leave the field out of the JSON when it is None (a field that only some
 # inputs have, such as a deck point's slide, so that other reports stay as they were).
@@ -168,6 +171,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Hearing:
+    """How well the stretch of the recording where a point should be was heard: ``start`` to
+    ``end`` (seconds, its surroundings included), and the share of its sound heard badly
+    (Whisper unsure, looping, or no word recognised at all)."""
+
+    start: float
+    end: float
+    badly: float
+
+
+@dataclass(frozen=True)
 class PointCoverage:
     """Whether and where one point was said: ``start``/``end`` are its last complete
     delivery, ``repeats`` its other deliveries; a point skipped but named in passing has
@@ -186,6 +200,7 @@ class PointCoverage:
     repeats: tuple[Span, ...] = ()
     missing: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    hearing: Hearing | None = None  # for an uncertain point: why
 
 
 @dataclass(frozen=True)
@@ -416,10 +431,16 @@ class PointReport:
     slide: int | None = field(default=None, metadata={OMIT_NONE: True})
     # The status the analysis gave, when `rehearse mark` corrected it by hand; else absent.
     corrected: Status | None = field(default=None, metadata={OMIT_NONE: True})
+    # For an uncertain point: the stretch where it should be and how badly it was heard.
+    hearing: Hearing | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def said(self) -> bool:
-        return self.status != "missed"
+        return self.status in SAID
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "missed"
 
     @property
     def over(self) -> float | None:
@@ -439,6 +460,8 @@ class Summary:
     skipped: tuple[int, ...]
     out_of_order: tuple[int, ...] = ()
     target: float | None = None
+    # Points heard too badly to judge: neither said (they are not in ``coverage``) nor skipped.
+    uncertain: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -489,7 +512,11 @@ class RehearsalPoint:
 
     @property
     def said(self) -> bool:
-        return self.status != "missed"
+        return self.status in SAID
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "missed"
 
 
 @dataclass(frozen=True)
@@ -540,7 +567,11 @@ class Rehearsal:
 
     @property
     def skipped(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if not p.said)
+        return tuple(p.number for p in self.points if p.status == "missed")
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if p.status == "uncertain")
 
     @property
     def out_of_order(self) -> tuple[int, ...]:

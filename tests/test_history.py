@@ -37,6 +37,7 @@ JSON_KEYS = [
     "coverage",
     "duration",
     "skipped",
+    "uncertain",
     "out_of_order",
     "wpm",
     "fillers_per_minute",
