@@ -1441,6 +1441,11 @@ def _history_json(past) -> dict:
                 "skipped": list(r.skipped),
                 "uncertain": list(r.uncertain),
                 "out_of_order": list(r.out_of_order),
+                "corrected": [
+                    {"number": p.number, "status": p.status, "analysis": p.corrected}
+                    for p in r.points
+                    if p.corrected
+                ],
                 "wpm": r.wpm,
                 "fillers_per_minute": r.fillers_per_minute,
                 "restarts": r.restarts,
@@ -1561,15 +1566,21 @@ def _print_history(past) -> None:
 
 
 def _skipped_cell(r) -> str:
-    """'3, 9, ?5': the points skipped, then the uncertain ones."""
-    skipped = [str(p.number) for p in r.points if p.skipped]
+    """'3, 9*, ?5': the points skipped (``*``: corrected by hand), then the uncertain ones."""
+    skipped = [f"{p.number}{'*' if p.corrected else ''}" for p in r.points if p.skipped]
     unsure = [f"?{p.number}" for p in r.points if p.status == "uncertain"]
     return ", ".join(skipped + unsure) or "–"
 
 
 def _history_notes(past) -> list[str]:
-    """What the marks of the skipped column mean, when a rehearsal has them."""
+    """What the marks of the skipped column mean, when a rehearsal has them; and which
+    points were corrected by hand."""
     lines = []
+    corrected = [(r, p) for r in past.rehearsals for p in r.points if p.corrected]
+    if corrected:
+        lines.append(
+            "Corrected by hand (*): " + "; ".join(f"#{r.id} {_correction(p)}" for r, p in corrected)
+        )
     if any(r.uncertain for r in past.rehearsals):
         lines.append("?N: uncertain, heard too badly to judge (neither said nor skipped).")
     return lines
@@ -1757,6 +1768,14 @@ def _print_comparison(c) -> None:
             console.print(f"  {label}  {change}", highlight=False)
     else:
         console.print("Every point has the same status in both.")
+    for side, r in (("A", c.a), ("B", c.b)):
+        fixed = [p for p in r.points if p.corrected]
+        if fixed:
+            console.print(
+                f"[bold]Corrected by hand in {side}[/bold]: "
+                + escape("; ".join(_correction(p) for p in fixed)),
+                highlight=False,
+            )
     table = Table(title="Time per point", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right")
     table.add_column("point", no_wrap=True, max_width=max(16, console.width - 56))
@@ -1798,6 +1817,12 @@ def _print_comparison(c) -> None:
         rows.append(("Voice", _voice_change(a, b)))
     for name, value in rows:
         console.print(f"[bold]{name:<14}[/bold]{escape(value)}", highlight=False)
+
+
+def _correction(point) -> str:
+    """'3. said (the analysis said skipped)'."""
+    said, was = view.STATUS_LABELS[point.status], view.STATUS_LABELS[point.corrected]
+    return f"{point.number}. {said} (the analysis said {was})"
 
 
 def _voice_change(a, b) -> str:
@@ -1857,7 +1882,7 @@ def _comparison_json(c) -> dict:
     def point(p) -> dict | None:
         if p is None:
             return None
-        keys = ("number", "status", "out_of_order", "start", "duration", "drift")
+        keys = ("number", "status", "out_of_order", "start", "duration", "drift", "corrected")
         return {k: getattr(p, k) for k in keys}
 
     def pair(x, y, digits: int = 2) -> dict:

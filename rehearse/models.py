@@ -509,6 +509,7 @@ class RehearsalPoint:
     out_of_order: bool = False
     repeats: int = 0
     point_id: int | None = None
+    corrected: Status | None = None  # the status the analysis gave, when corrected by hand
 
     @property
     def said(self) -> bool:
@@ -572,6 +573,10 @@ class Rehearsal:
     @property
     def uncertain(self) -> tuple[int, ...]:
         return tuple(p.number for p in self.points if p.status == "uncertain")
+
+    @property
+    def corrected(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if p.corrected)
 
     @property
     def out_of_order(self) -> tuple[int, ...]:

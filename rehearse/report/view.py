@@ -376,7 +376,8 @@ def status_text(point: PointReport | RehearsalPoint | None) -> str:
     if point is None:
         return "not in the notes"
     text = STATUS_LABELS[point.status]
-    return text + ", out of order" if point.out_of_order else text
+    text += ", out of order" if point.out_of_order else ""
+    return text + ", corrected by hand" if point.corrected else text
 
 
 @dataclass(frozen=True)
