@@ -1764,6 +1764,7 @@ def _print_comparison(c) -> None:
         for p in changed:
             label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
             colour = "green" if p.b is not None and p.b.said else "red"
+            colour = "cyan" if p.b is not None and p.b.status == "uncertain" else colour
             change = f"{view.status_text(p.a)} → [{colour}]{view.status_text(p.b)}[/]"
             console.print(f"  {label}  {change}", highlight=False)
     else:
