@@ -30,9 +30,10 @@ from rehearse.models import Coverage, Hearing, PointCoverage, Segment, Span, Tra
 LOGPROB_FLOOR = -0.7
 # A segment this likely to hold no speech, while also below ``NO_SPEECH_LOGPROB``, heard noise
 # (Whisper's own pair is 0.6 and -1.0, for dropping a segment as silence). Lower: noisy but
-# well-heard stretches go uncertain.
+# well-heard stretches go uncertain (at -0.5 the bundled espeak demo's real skips 3 and 9 did:
+# its segments are 0.65-0.92 "no speech" at -0.52 to -0.66).
 NO_SPEECH_CEILING = 0.6
-NO_SPEECH_LOGPROB = -0.5
+NO_SPEECH_LOGPROB = -0.7
 # A segment whose text compresses this well (gzip) loops ("this time, this time, ..."):
 # Whisper's own threshold for a failed decoding.
 COMPRESSION_CEILING = 2.4
