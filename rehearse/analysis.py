@@ -12,6 +12,7 @@ from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
 from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
+from rehearse.hearing import judge
 from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
     Analysis,
@@ -82,7 +83,7 @@ def analyze(
     result = transcribe(recording, _transcribe_options(notes, options), progress=tracker)
     transcript = result.transcript
     aligned = tracker.start("aligning", 1)
-    coverage = align(notes, transcript, options.align)
+    coverage = judge(transcript, align(notes, transcript, options.align))
     aligned(1)
     pacing = measure_pacing(notes, transcript, coverage, _pacing_options(notes, options))
     analysis = build_analysis(
@@ -189,7 +190,9 @@ def mark(analysis: Analysis, number: int, said: str) -> Analysis:
     point = analysis.points[found[0]]
     status = MARKS[said]
     original = point.corrected or point.status
-    point = replace(point, status=status, corrected=None if status == original else original)
+    point = replace(
+        point, status=status, corrected=None if status == original else original, hearing=None
+    )
     if status == "missed":
         point = replace(
             point, start=None, end=None, duration=None, quote="", order=None,
@@ -201,14 +204,16 @@ def mark(analysis: Analysis, number: int, said: str) -> Analysis:
 
 
 def summarize(points: Sequence[PointReport], duration: float, target: float | None) -> Summary:
-    """The headline of a rehearsal: share of points said, skipped and out-of-order numbers."""
+    """The headline of a rehearsal: share of points said (of all points: an uncertain point
+    is not said), skipped, out-of-order and uncertain numbers."""
     said = sum(p.said for p in points)
     return Summary(
         coverage=said / len(points) if points else 0.0,
         duration=duration,
-        skipped=tuple(p.number for p in points if not p.said),
+        skipped=tuple(p.number for p in points if p.skipped),
         out_of_order=tuple(p.number for p in points if p.out_of_order),
         target=target,
+        uncertain=tuple(p.number for p in points if p.status == "uncertain"),
     )
 
 
@@ -281,6 +286,7 @@ def point_reports(
                 repeats=cov.repeats,
                 missing=cov.missing,
                 mentions=cov.mentions,
+                hearing=cov.hearing,
                 words=timing.words if timing else 0,
                 wpm=timing.wpm if timing else None,
                 drift=timing.drift if timing else None,

@@ -350,7 +350,7 @@ def most_skipped(analyses: Iterable[Analysis], count: int = MOST_SKIPPED) -> lis
         talks[talk] = talks.get(talk, 0) + 1
         for point in analysis.points:
             entry = tally.setdefault((talk, point.number), [point.text, 0])
-            entry[1] += not point.said
+            entry[1] += point.skipped
     found = [
         SkippedPoint(talk, number, text, skipped, talks[talk])
         for (talk, number), (text, skipped) in tally.items()

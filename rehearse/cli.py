@@ -674,6 +674,14 @@ def _point_list(points, more: str, detail=None) -> str:
     return "\n".join(lines)
 
 
+def _uncertain_lines(points) -> str:
+    """The points heard too badly to judge, and what that means; '' for none."""
+    if not points:
+        return ""
+    why = "heard too badly to tell whether you said them: neither said nor skipped"
+    return _point_list(points, "see the report", view.hearing_text) + f"\n({why})"
+
+
 def _slide_lines(analysis) -> str:
     """Time per slide, one a line: every slide of a short talk; of a long one, the slides over
     budget, worst first (the report has them all)."""
@@ -703,8 +711,10 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
     from rich.text import Text
 
     points = analysis.points
-    skipped = [p for p in points if not p.said]
+    skipped = [p for p in points if p.skipped]
     partly = [p for p in points if p.status == "partial"]
+    uncertain = [p for p in points if p.status == "uncertain"]
+    unsure = f"; {len(uncertain)} uncertain" if uncertain else ""
     corrected = [p for p in points if p.corrected]
     reordered = [p for p in points if p.out_of_order]
     coverage = analysis.summary.coverage
@@ -713,7 +723,7 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
         pace += f"\n{own}"
     rows = [
         ("History", past.line() if past is not None else history_note or ""),
-        ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})"),
+        ("Coverage", f"{analysis.said} of {len(points)} points said ({coverage:.0%})" + unsure),
         ("Talk time", view.duration_verdict(analysis)),
         ("", view.durations_text(analysis)),
         ("Pace", pace),
@@ -724,6 +734,7 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
         ("Voice", view.voice_text(analysis)),
         ("Skipped", _point_list(skipped, "see the report", view.mention_text)),
         ("Partly said", _point_list(partly, "see the report")),
+        ("Uncertain", _uncertain_lines(uncertain)),
         ("Out of order", _point_list(reordered, "see the report")),
         ("Corrected by hand", _point_list(corrected, "see the report")),
         ("Ad-libs", str(len(analysis.adlibs))),
@@ -952,7 +963,7 @@ def _print_pacing(analysis) -> None:
             str(p.number),
             escape(view.shorten(p.text, max(12, console.width - 70 - 8 * len(deck)))),
             view.clock(p.start),
-            view.clock(p.duration) if p.duration is not None else "[red]skipped[/red]",
+            view.clock(p.duration) if p.duration is not None else _not_said(p),
             view.clock(p.budget),
             f"[red]{over}[/red]" if row.over else over,
             view.signed(p.drift) if p.drift is not None else "–",
@@ -1242,7 +1253,7 @@ def coverage(
     _print_warnings(analysis)
     if as_json:
         keys = ("number", "slide", "status", "score", "start", "end", "quote", "out_of_order")
-        keys += ("repeats", "missing")
+        keys += ("repeats", "missing", "hearing")
         data = {
             "points": [_pick(to_dict(p), keys) for p in analysis.points],
             "adlibs": to_dict(analysis.adlibs),
@@ -1250,7 +1261,7 @@ def coverage(
         }
         console.print_json(data=data)
         return
-    colour = {"covered": "green", "partial": "yellow", "missed": "red"}
+    colour = {"covered": "green", "partial": "yellow", "missed": "red", "uncertain": "cyan"}
     table = Table(title=escape(analysis.talk.title))
     deck = _slide_column(analysis)
     for name in (*deck, "#", "status", "heard", "at", "quote"):
@@ -1428,7 +1439,13 @@ def _history_json(past) -> dict:
                 "coverage": r.coverage,
                 "duration": talk_time(r),
                 "skipped": list(r.skipped),
+                "uncertain": list(r.uncertain),
                 "out_of_order": list(r.out_of_order),
+                "corrected": [
+                    {"number": p.number, "status": p.status, "analysis": p.corrected}
+                    for p in r.points
+                    if p.corrected
+                ],
                 "wpm": r.wpm,
                 "fillers_per_minute": r.fillers_per_minute,
                 "restarts": r.restarts,
@@ -1487,7 +1504,7 @@ def _print_history(past) -> None:
                 date,
                 time,
                 f"{r.said}/{len(r.points)}",
-                numbers(r.skipped),
+                _skipped_cell(r),
                 numbers(r.out_of_order),
                 f"{r.wpm:.0f}",
                 f"{r.fillers_per_minute:.1f}",
@@ -1532,6 +1549,8 @@ def _print_history(past) -> None:
             "(a wider terminal or --json shows them).",
             highlight=False,
         )
+    for line in _history_notes(past):
+        console.print(escape(line), highlight=False)
     for what, heading in (
         ("skipped", "Most often skipped"),
         ("out_of_order", "Most often out of order"),
@@ -1544,6 +1563,27 @@ def _print_history(past) -> None:
             label = escape(view.shorten(f"{h.number}. {h.text}", max(30, console.width - 24)))
             gone = " (no longer in the notes)" if h.removed else ""
             console.print(f"  {label}  {h.count} of {h.of}{gone}", highlight=False)
+
+
+def _skipped_cell(r) -> str:
+    """'3, 9*, ?5': the points skipped (``*``: corrected by hand), then the uncertain ones."""
+    skipped = [f"{p.number}{'*' if p.corrected else ''}" for p in r.points if p.skipped]
+    unsure = [f"?{p.number}" for p in r.points if p.status == "uncertain"]
+    return ", ".join(skipped + unsure) or "–"
+
+
+def _history_notes(past) -> list[str]:
+    """What the marks of the skipped column mean, when a rehearsal has them; and which
+    points were corrected by hand."""
+    lines = []
+    corrected = [(r, p) for r in past.rehearsals for p in r.points if p.corrected]
+    if corrected:
+        lines.append(
+            "Corrected by hand (*): " + "; ".join(f"#{r.id} {_correction(p)}" for r, p in corrected)
+        )
+    if any(r.uncertain for r in past.rehearsals):
+        lines.append("?N: uncertain, heard too badly to judge (neither said nor skipped).")
+    return lines
 
 
 def _voice_cells(r) -> tuple[str, str]:
@@ -1724,10 +1764,19 @@ def _print_comparison(c) -> None:
         for p in changed:
             label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
             colour = "green" if p.b is not None and p.b.said else "red"
+            colour = "cyan" if p.b is not None and p.b.status == "uncertain" else colour
             change = f"{view.status_text(p.a)} → [{colour}]{view.status_text(p.b)}[/]"
             console.print(f"  {label}  {change}", highlight=False)
     else:
         console.print("Every point has the same status in both.")
+    for side, r in (("A", c.a), ("B", c.b)):
+        fixed = [p for p in r.points if p.corrected]
+        if fixed:
+            console.print(
+                f"[bold]Corrected by hand in {side}[/bold]: "
+                + escape("; ".join(_correction(p) for p in fixed)),
+                highlight=False,
+            )
     table = Table(title="Time per point", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right")
     table.add_column("point", no_wrap=True, max_width=max(16, console.width - 56))
@@ -1771,6 +1820,12 @@ def _print_comparison(c) -> None:
         console.print(f"[bold]{name:<14}[/bold]{escape(value)}", highlight=False)
 
 
+def _correction(point) -> str:
+    """'3. said (the analysis said skipped)'."""
+    said, was = view.STATUS_LABELS[point.status], view.STATUS_LABELS[point.corrected]
+    return f"{point.number}. {said} (the analysis said {was})"
+
+
 def _voice_change(a, b) -> str:
     """'pitch spread 1.4 → 2.1 (+0.7) st; trails off 0% → 12%; loudness -24 → -21 (+3) dBFS',
     with '–' for a rehearsal whose voice was not measured."""
@@ -1793,7 +1848,14 @@ def _voice_change(a, b) -> str:
 def _took(point) -> str:
     if point is None:
         return "–"
-    return view.clock(point.duration) if point.duration is not None else "skipped"
+    if point.duration is not None:
+        return view.clock(point.duration)
+    return "uncertain" if point.status == "uncertain" else "skipped"
+
+
+def _not_said(point) -> str:
+    """What the time column of a point without a passage says."""
+    return "uncertain" if point.status == "uncertain" else "[red]skipped[/red]"
 
 
 def _change(a: float, b: float, spec: str) -> str:
@@ -1821,7 +1883,7 @@ def _comparison_json(c) -> dict:
     def point(p) -> dict | None:
         if p is None:
             return None
-        keys = ("number", "status", "out_of_order", "start", "duration", "drift")
+        keys = ("number", "status", "out_of_order", "start", "duration", "drift", "corrected")
         return {k: getattr(p, k) for k in keys}
 
     def pair(x, y, digits: int = 2) -> dict:

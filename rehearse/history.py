@@ -205,9 +205,15 @@ def _v4(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5(db: sqlite3.Connection) -> None:
+    """A point corrected by hand (``rehearse mark``) keeps the status the analysis gave.
+    Points recorded before stay NULL; ``rebuild`` fills them in from their reports."""
+    db.execute("ALTER TABLE rehearsal_points ADD COLUMN corrected TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 # MIGRATIONS[n] brings a database of version n to version n + 1; a new database runs them all.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 VERSION = len(MIGRATIONS)
 
 
@@ -733,6 +739,7 @@ def rehearsal_of(analysis: Analysis, report: str | Path | None = None) -> Rehear
                 order=p.order,
                 out_of_order=p.out_of_order,
                 repeats=len(p.repeats),
+                corrected=p.corrected,
             )
             for p in analysis.points
         ),

@@ -21,7 +21,10 @@ T = TypeVar("T")
 
 SCHEMA_VERSION = 2
 
-Status = Literal["covered", "partial", "missed"]
+# "uncertain": the recording where the point should be was heard too badly to judge
+# (rehearse/hearing.py): neither said nor skipped.
+Status = Literal["covered", "partial", "missed", "uncertain"]
+SAID: tuple[Status, ...] = ("covered", "partial")
 
 # Field metadata: leave the field out of the JSON when it is None (a field that only some
 # inputs have, such as a deck point's slide, so that other reports stay as they were).
@@ -42,11 +45,28 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A stretch of the recording, in seconds."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Segment:
+    """A stretch Whisper decoded as one piece, and how sure it was of it: ``avg_logprob``
+    (mean log-probability of its tokens; near 0 is sure, below about -1 is guessing),
+    ``no_speech_prob`` (the chance it heard no speech at all) and ``compression_ratio``
+    (of its text; above about 2.4 the text loops). None in transcripts made before they were
+    kept, and then left out of the JSON."""
+
     start: float
     end: float
     text: str
     words: tuple[Word, ...]
+    avg_logprob: float | None = field(default=None, metadata={OMIT_NONE: True})
+    no_speech_prob: float | None = field(default=None, metadata={OMIT_NONE: True})
+    compression_ratio: float | None = field(default=None, metadata={OMIT_NONE: True})
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,9 @@ class Transcript:
     segments: tuple[Segment, ...]
     language_probability: float | None = None
     initial_prompt: str | None = None
+    # Stretches of 2 s or more with sound but no word recognised (a far microphone, music):
+    # absent in transcripts made before they were kept.
+    unheard: tuple[Span, ...] | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def words(self) -> tuple[Word, ...]:
@@ -129,14 +152,6 @@ class Notes:
 
 
 @dataclass(frozen=True)
-class Span:
-    """A stretch of the recording, in seconds."""
-
-    start: float
-    end: float
-
-
-@dataclass(frozen=True)
 class Restart:
     """The speaker went back to ``from_point`` (its number) at ``at`` seconds and carried on
     from there through points said before."""
@@ -153,6 +168,17 @@ class Mention:
     start: float
     end: float
     in_point: int | None = None
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """How well the stretch of the recording where a point should be was heard: ``start`` to
+    ``end`` (seconds, its surroundings included), and the share of its sound heard badly
+    (Whisper unsure, looping, or no word recognised at all)."""
+
+    start: float
+    end: float
+    badly: float
 
 
 @dataclass(frozen=True)
@@ -174,6 +200,7 @@ class PointCoverage:
     repeats: tuple[Span, ...] = ()
     missing: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    hearing: Hearing | None = None  # for an uncertain point: why
 
 
 @dataclass(frozen=True)
@@ -404,10 +431,16 @@ class PointReport:
     slide: int | None = field(default=None, metadata={OMIT_NONE: True})
     # The status the analysis gave, when `rehearse mark` corrected it by hand; else absent.
     corrected: Status | None = field(default=None, metadata={OMIT_NONE: True})
+    # For an uncertain point: the stretch where it should be and how badly it was heard.
+    hearing: Hearing | None = field(default=None, metadata={OMIT_NONE: True})
 
     @property
     def said(self) -> bool:
-        return self.status != "missed"
+        return self.status in SAID
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "missed"
 
     @property
     def over(self) -> float | None:
@@ -427,6 +460,8 @@ class Summary:
     skipped: tuple[int, ...]
     out_of_order: tuple[int, ...] = ()
     target: float | None = None
+    # Points heard too badly to judge: neither said (they are not in ``coverage``) nor skipped.
+    uncertain: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -474,10 +509,15 @@ class RehearsalPoint:
     out_of_order: bool = False
     repeats: int = 0
     point_id: int | None = None
+    corrected: Status | None = None  # the status the analysis gave, when corrected by hand
 
     @property
     def said(self) -> bool:
-        return self.status != "missed"
+        return self.status in SAID
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "missed"
 
 
 @dataclass(frozen=True)
@@ -528,7 +568,15 @@ class Rehearsal:
 
     @property
     def skipped(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if not p.said)
+        return tuple(p.number for p in self.points if p.status == "missed")
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if p.status == "uncertain")
+
+    @property
+    def corrected(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.points if p.corrected)
 
     @property
     def out_of_order(self) -> tuple[int, ...]:

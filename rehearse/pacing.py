@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 # Usual speech rate in syllables per second, for every language: "a typical speaking rate for
 # English is 4 syllables per second ... one study reporting a range between 3.3 and 5.9"
-# (Wikipedia, "Speech tempo"; see README, "Pace"). Below is "slow", above is "fast".
+# (Wikipedia, "Speech tempo"; see docs/how-it-works.md, "Pacing"). Below is "slow", above is "fast".
 SYLLABLE_BAND = (3.3, 5.9)
 ARTICULATION_GAP = 0.25  # s; gaps this long are pauses for the articulation rate
 # The shortest pause the user may ask for: shorter gaps are the breaks between words (the

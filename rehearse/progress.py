@@ -135,7 +135,7 @@ def habits(history: History, what: str, limit: int = 5) -> list[Habit]:
     counts: dict[object, list[int]] = {}
     for rehearsal in history.rehearsals:
         for point in rehearsal.points:
-            hit = not point.said if what == "skipped" else point.out_of_order
+            hit = point.status == "missed" if what == "skipped" else point.out_of_order
             count = counts.setdefault(_identity(point), [0, 0])
             count[0] += hit
             count[1] += 1
@@ -242,11 +242,11 @@ class Comparison:
 
     @property
     def newly_said(self) -> list[PointChange]:
-        return [p for p in self.points if p.a and p.b and not p.a.said and p.b.said]
+        return [p for p in self.points if p.a and p.b and p.a.status == "missed" and p.b.said]
 
     @property
     def newly_skipped(self) -> list[PointChange]:
-        return [p for p in self.points if p.a and p.b and p.a.said and not p.b.said]
+        return [p for p in self.points if p.a and p.b and p.a.said and p.b.status == "missed"]
 
     @property
     def added(self) -> list[PointChange]:

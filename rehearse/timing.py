@@ -9,6 +9,8 @@ silences the audio really has; every stage that reads times (alignment, pacing) 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from rehearse import fillers as fillerlib
@@ -40,7 +42,7 @@ def snap_to_silence(segments: list[Segment], quiet: np.ndarray) -> list[Segment]
         for w in s.words:
             moved.append(Word(w.text, starts[k], max(ends[k], starts[k]), w.probability))
             k += 1
-        out.append(Segment(s.start, s.end, s.text, tuple(moved)))
+        out.append(replace(s, words=tuple(moved)))
     return out
 
 

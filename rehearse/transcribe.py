@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Levels, audio_file, probe_d
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError
 from rehearse.files import sha256_file, write_atomic
 from rehearse.languages import language_code, language_name
-from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
+from rehearse.models import Segment, Span, Transcript, Word, from_dict, to_dict
 from rehearse.stages import TRANSCRIPTION, Tracker
 from rehearse.timing import snap_to_silence
 
@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, float], None]  # (seconds of audio done, of the window's seconds)
 
 # 2: dropped speech re-transcribed, word edges snapped to silences; 4: windowed, the window,
-# the batch size in the key; 5: the language check decided on the recording as a whole
-CACHE_VERSION = 5
+# the batch size in the key; 5: the language check decided on the recording as a whole;
+# 6: each segment keeps Whisper's confidence (avg_logprob, no_speech_prob, compression_ratio)
+CACHE_VERSION = 6
 DETECT_SECONDS = 30.0
 # The previous window's text is the next one's prompt, as Whisper carries it between its own
 # 30 s chunks: the faster engine gets its tokens (timestamps included, as Whisper's own), the
@@ -175,6 +176,7 @@ def transcribe(
     if not any(s.words for s in segments):
         raise AudioError(f"{path}: no speech recognised")
     transcript = Transcript(
+        unheard=unheard(segments, quiet, levels.duration),
         language=language,
         duration=levels.duration,
         engine=source.engine,
@@ -231,11 +233,11 @@ def _shifted(segments: list[Segment], offset: float) -> list[Segment]:
         return round(t + offset, 3)
 
     return [
-        Segment(
-            at(s.start),
-            at(s.end),
-            s.text,
-            tuple(Word(w.text, at(w.start), at(w.end), w.probability) for w in s.words),
+        replace(
+            s,
+            start=at(s.start),
+            end=at(s.end),
+            words=tuple(Word(w.text, at(w.start), at(w.end), w.probability) for w in s.words),
         )
         for s in segments
     ]
@@ -419,7 +421,8 @@ class FasterEngine:
             if len(words) == len(s.words or ()):
                 tokens.extend(s.tokens)
             if words:
-                out.append(_segment(s.start, min(s.end, end), s.text, words, end))
+                sure = (s.avg_logprob, s.no_speech_prob, s.compression_ratio)
+                out.append(_segment(s.start, min(s.end, end), s.text, words, end, sure))
             if progress:
                 progress(min(s.end, end), end)
         return _monotonic(out), tokens[-CONTEXT_TOKENS:] or None
@@ -517,7 +520,8 @@ class OpenaiEngine:
                 if _before(w["end"], end)
             ]
             if s["start"] < end and words:
-                out.append(_segment(s["start"], min(s["end"], end), s["text"], words, end))
+                sure = (s["avg_logprob"], s["no_speech_prob"], s["compression_ratio"])
+                out.append(_segment(s["start"], min(s["end"], end), s["text"], words, end, sure))
         if progress:
             progress(end, end)
         text = "".join(w.text for s in out for w in s.words)
@@ -611,7 +615,17 @@ def _before(end: float, until: float) -> bool:
     return end <= until
 
 
-def _segment(start: float, end: float, text: str, words: list, duration: float) -> Segment:
+def _segment(
+    start: float,
+    end: float,
+    text: str,
+    words: list,
+    duration: float,
+    sure: tuple[float | None, float | None, float | None] = (None, None, None),
+) -> Segment:
+    """A segment in the shared model; ``sure``: Whisper's avg_logprob, no_speech_prob and
+    compression_ratio for it."""
+
     def clamp(t: float) -> float:
         return round(min(max(float(t), 0.0), duration), 3)
 
@@ -619,7 +633,16 @@ def _segment(start: float, end: float, text: str, words: list, duration: float) 
         Word(text=w, start=clamp(s), end=max(clamp(e), clamp(s)), probability=float(p))
         for w, s, e, p in words
     )
-    return Segment(start=clamp(start), end=max(clamp(end), clamp(start)), text=text, words=shaped)
+    logprob, no_speech, compression = (None if v is None else round(float(v), 4) for v in sure)
+    return Segment(
+        start=clamp(start),
+        end=max(clamp(end), clamp(start)),
+        text=text,
+        words=shaped,
+        avg_logprob=logprob,
+        no_speech_prob=no_speech,
+        compression_ratio=compression,
+    )
 
 
 def _drop_collapsed(segments: list[Segment]) -> list[Segment]:
@@ -632,6 +655,20 @@ def _drop_collapsed(segments: list[Segment]) -> list[Segment]:
             continue
         kept.append(s)
     return kept
+
+
+def unheard(segments: Sequence[Segment], quiet: np.ndarray, duration: float) -> tuple[Span, ...]:
+    """The gaps between words (and before the first, after the last) of ``REPAIR_GAP`` s or
+    more that are mostly not quiet (``REPAIR_SPEECH``): sound in which Whisper, even asked
+    again, recognised no word."""
+    words = [w for s in segments for w in s.words]
+    edges = [0.0, *(t for w in words for t in (w.start, w.end)), duration]
+    found = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        frames = quiet[int(start / QUIET_FRAME) : int(end / QUIET_FRAME)]
+        if end - start >= REPAIR_GAP and len(frames) and 1 - frames.mean() >= REPAIR_SPEECH:
+            found.append(Span(round(start, 3), round(end, 3)))
+    return tuple(found)
 
 
 def _repair_gaps(
@@ -660,7 +697,7 @@ def _repair_gaps(
         for s in _shifted(_drop_collapsed(heard), start):
             moved = tuple(w for w in s.words if w.end <= end)
             if moved:
-                found.append(Segment(moved[0].start, moved[-1].end, s.text, moved))
+                found.append(replace(s, start=moved[0].start, end=moved[-1].end, words=moved))
     return _monotonic(sorted([*segments, *found], key=lambda s: s.start)) if found else segments
 
 
@@ -673,5 +710,5 @@ def _monotonic(segments: list[Segment]) -> list[Segment]:
             start = max(w.start, last)
             words.append(Word(w.text, start, max(w.end, start), w.probability))
             last = start
-        out.append(Segment(s.start, s.end, s.text, tuple(words)))
+        out.append(replace(s, words=tuple(words)))
     return out

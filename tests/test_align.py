@@ -160,7 +160,7 @@ def test_real_whisper_end_to_end(tmp_path):
 
 def test_benchmark_tuning_set_holds_what_it_reaches():
     """The tuning cases of benchmarks/cases/tune on the default engine's transcripts, held to
-    what they reach today (a regression guard; the README quotes the held-out figures):
+    what they reach today (a regression guard; docs/coverage.md quotes the held-out figures):
 
     - the talks whose notes share words with the delivery (two Polish, one English, a human
       reading; skips, reorders, restarts, repeats, ad-libs): at least 97 % of points called

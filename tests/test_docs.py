@@ -1,5 +1,5 @@
-"""The README is checked against the real tool (its commands, sample output, CI), and the
-code against ruff."""
+"""The README and docs/ are checked against the real tool (commands, sample output, CI, links),
+and the code against ruff."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rehearse.cli import app
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+NOTES_DOC = (ROOT / "docs" / "notes.md").read_text(encoding="utf-8")  # slide decks in detail
 
 
 def _commands() -> list[tuple[str, str]]:
@@ -66,19 +67,40 @@ def test_readme_history_output_is_real(tmp_path, monkeypatch):
 def test_readme_deck_examples_are_real():
     """The example deck's points table, and the start of its Markdown export (lines cut at
     '…' in the README)."""
-    block = re.search(r"<!-- deck-points-output -->\n```text\n(.*?)```", README, re.S).group(1)
+    block = re.search(r"<!-- deck-points-output -->\n```text\n(.*?)```", NOTES_DOC, re.S)[1]
     deck = str(ROOT / "notes" / "kilka-zdan-o-sobie.pptx")
     result = CliRunner().invoke(app, ["points", deck], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     real = "\n".join(line.rstrip() for line in result.output.splitlines())
     assert real.strip() == block.strip()
-    block = re.search(r"<!-- deck-notes-output -->\n```markdown\n(.*?)```", README, re.S).group(1)
+    block = re.search(r"<!-- deck-notes-output -->\n```markdown\n(.*?)```", NOTES_DOC, re.S)[1]
     exported = CliRunner().invoke(app, ["notes", deck])
     assert exported.exit_code == 0, exported.output
     shown, lines = block.rstrip("\n").split("\n"), exported.stdout.split("\n")
     assert len(lines) > len(shown)
     for line, real_line in zip(shown, lines[: len(shown)], strict=True):
         assert real_line.startswith(line[:-1]) if line.endswith("…") else real_line == line
+
+
+def test_readme_and_docs_link_to_files_that_exist():
+    """The README links to the docs, and the docs to each other and to the repository's
+    files (images, notes); a link's #anchor must be a heading of its target."""
+    docs = sorted((ROOT / "docs").glob("*.md"))
+    assert {d.name for d in docs} >= {"how-it-works.md", "coverage.md", "json.md", "development.md"}
+    for page in [ROOT / "README.md", *docs]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith(("http://", "https://")):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            assert linked.exists(), f"{page.name}: {target}"
+            if anchor and linked.suffix == ".md":
+                headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.M)
+                slugs = {re.sub(r"[^\w\- ]", "", h).strip().lower() for h in headings}
+                slugs = {slug.replace(" ", "-") for slug in slugs}
+                assert anchor in slugs, f"{page.name}: {target}"
+    assert "docs/coverage.md" in README
 
 
 def test_ci_runs_the_readme_test_command():

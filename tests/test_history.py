@@ -37,7 +37,9 @@ JSON_KEYS = [
     "coverage",
     "duration",
     "skipped",
+    "uncertain",
     "out_of_order",
+    "corrected",
     "wpm",
     "fillers_per_minute",
     "restarts",
@@ -207,6 +209,38 @@ def test_mark_corrects_a_point_by_hand_everywhere(shared_rehearsals, notes, tmp_
     rebuild(tmp_path / "rebuilt.sqlite", out)
     with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
         assert opened.dump()["rehearsal_points"] == live["rehearsal_points"]
+
+
+def test_history_and_compare_show_points_corrected_by_hand(shared_rehearsals, notes, tmp_path):
+    """A point `mark` corrected is corrected in `history` (table and --json) and `compare`
+    (text and --json), with the status the analysis gave, as in the report."""
+    out = tmp_path / "reports"
+    analyze(shared_rehearsals["pl-full"], notes, out)
+    analyze(shared_rehearsals["pl-skips"], notes, out)  # 3, 9 and 13 skipped
+    skips = report_folders(out)[1]
+    ok(run("mark", skips, 9, "said"))
+    ok(run("mark", report_folders(out)[0], 5, "skipped"))
+    rehearsals = history_json(notes, out)["rehearsals"]
+    assert [r["corrected"] for r in rehearsals] == [
+        [{"number": 5, "status": "missed", "analysis": "covered"}],
+        [{"number": 9, "status": "covered", "analysis": "missed"}],
+    ]
+    assert [r["skipped"] for r in rehearsals] == [[5], [3, 13]]
+    table = " ".join(ok(run("history", notes, "--out", out)).stdout.split())
+    assert "5*" in table
+    assert (
+        "Corrected by hand (*): #1 5. skipped (the analysis said said); "
+        "#2 9. said (the analysis said skipped)"
+    ) in table
+    compared = " ".join(ok(run("compare", "1", "2", "--out", out)).stdout.split())
+    assert "Corrected by hand in A: 5. skipped (the analysis said said)" in compared
+    assert "Corrected by hand in B: 9. said (the analysis said skipped)" in compared
+    assert "skipped, corrected by hand → said" in compared  # point 5: its status changed
+    data = json.loads(ok(run("compare", "1", "2", "--out", out, "--json")).stdout)
+    points = {p["number"]: p for p in data["points"]}
+    assert (points[9]["a"]["corrected"], points[9]["b"]["corrected"]) == (None, "missed")
+    assert points[5]["a"]["corrected"] == "covered"
+    assert not points[9]["status_changed"]  # said in both, one by hand
 
 
 def test_history_without_notes_lists_the_talks(shared_rehearsals, notes, tmp_path):

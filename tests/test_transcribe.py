@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from rehearse import convert, weights
 from rehearse.cli import app
 from rehearse.errors import LanguageMismatchError, ModelError
-from rehearse.models import Transcript, from_json
+from rehearse.models import Transcript, from_dict, from_json, to_dict
 from rehearse.stages import TRANSCRIPTION, Step, Tracker
 from rehearse.transcribe import (
     LanguageGuess,
@@ -95,6 +95,21 @@ def test_openai_engine_hears_jfk_on_the_converted_weights(jfk_openai: Transcribe
     assert (t.engine, t.language) == ("openai", "en")
     assert t.language_probability > 0.8
     check_words(t)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["jfk_faster", "jfk_openai"])
+def test_each_segment_keeps_whispers_confidence(engine: str, request) -> None:
+    """Both engines keep, per segment, Whisper's average log-probability, no-speech
+    probability and compression ratio (what rehearse/hearing.py judges), through the cache
+    too; clear speech is heard surely and has no stretch of sound without words."""
+    result = request.getfixturevalue(engine)
+    for transcript in (result.transcript, from_dict(Transcript, to_dict(result.transcript))):
+        for s in transcript.segments:
+            assert -0.5 < s.avg_logprob <= 0.0
+            assert 0.0 <= s.no_speech_prob < 0.5
+            assert 0.5 < s.compression_ratio < 2.4
+        assert transcript.unheard == ()
 
 
 @pytest.mark.slow

@@ -277,9 +277,9 @@ def load_analysis(path: str | Path) -> Analysis:
 
 # Numbers of an analysis.json by field name: shares lie in 0..1, scores in 0..100, these
 # may be negative (ahead of plan, under budget, decibels); every other number is >= 0.
-SHARES = frozenset({"coverage", "probability", "language_probability"})
+SHARES = frozenset({"coverage", "probability", "language_probability", "no_speech_prob", "badly"})
 SCORES = frozenset({"score"})
-SIGNED = frozenset({"drift", "over"})
+SIGNED = frozenset({"drift", "over", "avg_logprob"})
 
 
 def check_values(data: object, where: str = "") -> None:

@@ -47,6 +47,7 @@ COLORS = {
     "covered": "#009E73",
     "partial": "#E69F00",
     "missed": "#D55E00",
+    "uncertain": "#56B4E9",
     "planned": "#D9D9D9",
     "planned_edge": "#8C8C8C",
     "actual": "#0072B2",
@@ -167,17 +168,19 @@ def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     said = analysis.said
     title = f"Coverage: {said} of {len(points)} points said ({analysis.summary.coverage:.0%})"
     _title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
-    _legend(fig, [*_status_handles(), _mark_handle()], layout)
+    _legend(fig, [*_status_handles(_any_uncertain(points)), _mark_handle()], layout)
     return _png(fig, layout)
 
 
 def _coverage_note(ax: Axes, y: int, point: PointReport, score: float, layout: Layout) -> None:
-    parts = ["skipped"] if point.status == "missed" else [f"{score:.0%}"]
+    parts = [_unsaid(point)] if point.start is None else [f"{score:.0%}"]
     if point.out_of_order:
         parts.append(OUT_OF_ORDER_MARK if layout is NARROW else f"{OUT_OF_ORDER_MARK} out of order")
     if point.missing and layout is WIDE:
         parts.append(shorten("not heard: " + ", ".join(point.missing), 48))
     color = COLORS["missed"] if point.status == "missed" else COLORS["ink"]
+    if point.hearing is not None and layout is WIDE:
+        parts.append("heard badly")
     ax.text(
         score + 0.015,
         y,
@@ -224,7 +227,7 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
         handles.append(
             Patch(facecolor=COLORS["planned"], edgecolor=COLORS["planned_edge"], label="planned")
         )
-    handles += [*_status_handles(), _mark_handle()]
+    handles += [*_status_handles(_any_uncertain(analysis.points)), _mark_handle()]
     if analysis.pacing.pauses:
         handles.append(Patch(facecolor=COLORS["pause"], alpha=0.3, label="pause"))
     _legend(fig, handles, layout)
@@ -275,10 +278,10 @@ def _timeline(ax: Axes, analysis: Analysis, layout: Layout) -> None:
             ax.text(
                 planned_end / 60 if p.budget else 0.02,
                 y,
-                " skipped",
+                f" {_unsaid(p)}",
                 va="center",
                 fontsize=layout.font - 1,
-                color=COLORS["missed"],
+                color=COLORS["missed"] if p.skipped else COLORS["muted"],
                 style="italic",
                 zorder=3,
             )
@@ -497,8 +500,8 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
 
 
 def _budget_note(point: PointReport, over: bool) -> str:
-    if point.status == "missed":
-        return "skipped"
+    if point.duration is None and not point.said:
+        return _unsaid(point)
     if point.budget is None or point.duration is None:
         return ""
     delta = round(point.duration - point.budget)
@@ -569,7 +572,8 @@ def progress_chart(history: History, layout: Layout, *, current: str | None = No
         by = shorten(f"by {history.speaker}, ", 20) + " " if history.speaker else ""
         title = f"{shorten(history.talk.title, 36)}\n{by}{count}"
     _title(fig, cover, title, layout)
-    handles = [*_status_handles(), Patch(facecolor=ABSENT, label="not in the notes then")]
+    unsure = any(_any_uncertain(r.points) for r in shown)
+    handles = [*_status_handles(unsure), Patch(facecolor=ABSENT, label="not in the notes then")]
     handles.append(_mark_handle())
     if any(r.target for r in shown):
         band = f"target ±{TARGET_BAND:.0%}"
@@ -879,8 +883,22 @@ def _point_axis(ax: Axes, points: Sequence[PointReport], width: int, grid: _Rows
         ax.spines[side].set_visible(False)
 
 
-def _status_handles() -> list[Patch]:
-    return [Patch(facecolor=COLORS[s], label=text) for s, text in STATUS_LABELS.items()]
+def _status_handles(uncertain: bool = False) -> list[Patch]:
+    """The legend of the statuses (uncertain only when some point is)."""
+    return [
+        Patch(facecolor=COLORS[s], label=text)
+        for s, text in STATUS_LABELS.items()
+        if uncertain or s != "uncertain"
+    ]
+
+
+def _any_uncertain(points) -> bool:
+    return any(p.status == "uncertain" for p in points)
+
+
+def _unsaid(point: PointReport) -> str:
+    """What a chart writes where a point has no passage: 'skipped' or 'uncertain'."""
+    return "uncertain" if point.status == "uncertain" else "skipped"
 
 
 def _mark_handle() -> Line2D:

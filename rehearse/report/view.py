@@ -15,7 +15,12 @@ from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past
 from rehearse.voice import MONOTONE_ST, NO_VERDICT
 
-STATUS_LABELS = {"covered": "said", "partial": "partly said", "missed": "skipped"}
+STATUS_LABELS = {
+    "covered": "said",
+    "partial": "partly said",
+    "missed": "skipped",
+    "uncertain": "uncertain",
+}
 
 
 def label(point: PointReport, width: int = 38) -> str:
@@ -352,8 +357,17 @@ def final_drift(analysis: Analysis) -> str:
     if not after:
         return f"{row.drift} at the end (after {where})"
     skipped = sum(not p.said for p in after)
-    why = f"{skipped} point{'s' * (skipped != 1)} after it skipped" if skipped else "said last"
+    what = "skipped" if all(p.skipped for p in after if not p.said) else "not said"
+    why = f"{skipped} point{'s' * (skipped != 1)} after it {what}" if skipped else "said last"
     return f"{row.drift} after {where}, the last point said ({why})"
+
+
+def hearing_text(point: PointReport) -> str:
+    """'0:40–1:05 heard badly: 80% of its sound': why a point is uncertain; '' if it is not."""
+    heard = point.hearing
+    if heard is None:
+        return ""
+    return f"{clock(heard.start)}–{clock(heard.end)} heard badly: {heard.badly:.0%} of its sound"
 
 
 def status_text(point: PointReport | RehearsalPoint | None) -> str:
@@ -362,7 +376,8 @@ def status_text(point: PointReport | RehearsalPoint | None) -> str:
     if point is None:
         return "not in the notes"
     text = STATUS_LABELS[point.status]
-    return text + ", out of order" if point.out_of_order else text
+    text += ", out of order" if point.out_of_order else ""
+    return text + ", corrected by hand" if point.corrected else text
 
 
 @dataclass(frozen=True)
@@ -502,6 +517,7 @@ def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast
         same = current.get((point.number, point.text))
         return SincePoint(point_ref(same) if same else f"{point.number}.", point.text, point.status)
 
+    newly_said, newly_skipped = since.newly_said, since.newly_skipped
     return SinceLast(
         line=past.line(),
         previous=f"{when}, {PurePath(a.recording).name}",
@@ -512,7 +528,7 @@ def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast
         changed=[
             (now(p.b), f"{status_text(p.a)} → {status_text(p.b)}")
             for p in since.changed
-            if p.a is not None and p.b is not None and p.a.said == p.b.said
+            if p.a is not None and p.b is not None and p not in (*newly_said, *newly_skipped)
         ],
         talk_time=f"{clock(before)} → {clock(after)} ({length_change(before, after)})",
         pace=pace,
@@ -530,12 +546,14 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
         "points": points,
         "rows": rows(analysis),
         "said": analysis.said,
-        "skipped": [p for p in points if not p.said],
+        "skipped": [p for p in points if p.skipped],
+        "uncertain": [p for p in points if p.status == "uncertain"],
+        "hearing_text": hearing_text,
         "out_of_order": [p for p in points if p.out_of_order],
         "restart_text": restart_text(analysis),
         "repeat_text": repeat_text,
         "mention_text": mention_text,
-        "unheard": [p for p in points if p.missing],
+        "unheard": [p for p in points if p.missing and p.status == "partial"],
         "overruns": longest_overruns(analysis, 5),
         "slides": slide_times(analysis),
         "point_ref": lambda p: Markup(point_ref(p)),  # digits and 'slide': nothing to escape
