@@ -68,15 +68,19 @@ def test_points_are_in_notes_order_with_spans():
 def _speak(texts: list[str], pause: float = 0.8) -> Transcript:
     """Each text a segment of words 0.4 s apart, ``pause`` s between texts; a text ends with
     a full stop unless it has its own end, as Whisper writes it."""
-    words, segments, t = [], [], 0.0
-    for text in texts:
-        text = text if text.rstrip()[-1:] in ".?!…:)" else text.rstrip() + "."
+    ended = [t if t.rstrip()[-1:] in ".?!…:)" else t.rstrip() + "." for t in texts]
+    return _speak_with_pauses([(text, pause) for text in ended])
+
+
+def _speak_with_pauses(parts: list[tuple[str, float]]) -> Transcript:
+    """Each text a segment of words 0.4 s apart, followed by its own pause."""
+    segments, t = [], 0.0
+    for text, pause in parts:
         seg = []
         for w in text.split():
             seg.append(Word(w, t, t + 0.3, 0.9))
             t += 0.4
         segments.append(Segment(seg[0].start, seg[-1].end, text, tuple(seg)))
-        words += seg
         t += pause
     return Transcript("pl", t, "synthetic", "none", tuple(segments))
 
@@ -442,20 +446,6 @@ def test_a_passage_moved_early_is_out_of_order_not_a_mention_or_a_restart():
     assert [n for n, c in by_number.items() if c.out_of_order] == [6]
     assert abs(by_number[6].start - 39.24) < 1.0 and by_number[6].end >= 57.5  # its echo of 2
     assert not coverage.restarts and not by_number[2].repeats
-
-
-def _speak_with_pauses(parts: list[tuple[str, float]]) -> Transcript:
-    """Like ``_speak``, with its own pause after each text and no full stop added."""
-    words, segments, t = [], [], 0.0
-    for text, pause in parts:
-        seg = []
-        for w in text.split():
-            seg.append(Word(w, t, t + 0.3, 0.9))
-            t += 0.4
-        segments.append(Segment(seg[0].start, seg[-1].end, text, tuple(seg)))
-        words += seg
-        t += pause
-    return Transcript("pl", t, "synthetic", "none", tuple(segments))
 
 
 def test_words_said_twice_go_to_the_point_that_fits_the_order_at_both_sayings():
