@@ -361,13 +361,15 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             found_any = True
             print(f"== {folder.name} / {engine} ({len(results)} cases)")
-            overall, human, by_kind = Tally(), Tally(), KindTally()
+            overall, human, by_kind, human_kind = Tally(), Tally(), KindTally(), KindTally()
             for name, (tally, coverage) in results.items():
                 overall.add(tally)
                 case = by_name[name]
-                by_kind.add(score_kinds(case.truth, case.notes, coverage))
-                if by_name[name].human:
+                kinds = score_kinds(case.truth, case.notes, coverage)
+                by_kind.add(kinds)
+                if case.human:
                     human.add(tally)
+                    human_kind.add(kinds)
                 extra = _timing(by_name[name], engine, tally.align_seconds) if args.timing else ""
                 print(f"{name:24s} {tally.line()}{extra}")
                 if args.verbose:
@@ -376,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             if human.calls:
                 print(f"{'REAL SPEECH':24s} {human.line()}")
             print(f"{'BY KIND':24s} {by_kind.line()}")
+            if human.calls:
+                print(f"{'REAL SPEECH BY KIND':24s} {human_kind.line()}")
             print(f"{'align time':24s} {overall.align_seconds:.2f}s")
     if not found_any:
         print("no cases with transcripts found", file=sys.stderr)
