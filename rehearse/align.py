@@ -208,14 +208,14 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     meant = _meaning(notes, speech, emit) if options.meaning else None
     if meant is not None:
         emit = emit + meant.bonus
-    forbidden = np.ones_like(emit, dtype=bool)  # becomes: what the checks allow
-    runs, mentions = _explain(notes, speech, evidence, emit, meant, options, language, forbidden)
+    checked = np.ones_like(emit, dtype=bool)  # what the first pass's checks leave allowed
+    runs, mentions = _explain(notes, speech, evidence, emit, meant, options, language, checked)
     echo = _echoes(runs, speech, emit)
     extra = _echo_bonus(echo, emit, runs, speech) if echo.any() else None
     if extra is not None:
         if meant is not None:
             meant = dataclasses.replace(meant, bonus=meant.bonus + extra)
-        allowed = forbidden | (extra > 0)
+        allowed = checked | (extra > 0)
         again = emit + extra
         found = _explain(notes, speech, evidence, again, meant, options, language, allowed)
         if not {r.point for r in runs} - {r.point for r in found[0]}:
@@ -1088,9 +1088,7 @@ def _echoes(runs: list[_Run], speech: _Speech, emit: np.ndarray) -> np.ndarray:
     at = np.flatnonzero(speech.content)
     keys = [speech.forms[i][0] for i in at]
     unit_of = np.searchsorted(speech.units, at, side="right") - 1
-    label = np.full(len(speech.units) - 1, -1)
-    for run in runs:
-        label[run.first : run.last + 1] = run.point
+    label = _labels(runs, len(speech.units) - 1)
     out = np.zeros_like(emit)
     for i, j, length in _said_twice(keys):
         a, b = unit_of[i : i + length], unit_of[j : j + length]
@@ -1109,6 +1107,14 @@ def _echoes(runs: list[_Run], speech: _Speech, emit: np.ndarray) -> np.ndarray:
             point = max((pa, pb), key=rank)
             out[point, units] += 1
     return out
+
+
+def _labels(runs: list[_Run], units: int) -> np.ndarray:
+    """Per unit, the point of the run holding it (-1: none)."""
+    label = np.full(units, -1)
+    for run in runs:
+        label[run.first : run.last + 1] = run.point
+    return label
 
 
 def _constant(pairs: list) -> list[tuple[int, int]]:
@@ -1155,9 +1161,7 @@ def _echo_bonus(echo: np.ndarray, emit: np.ndarray, runs: list[_Run], speech: _S
     it is in now, plus a margin, in proportion to its content words echoed; None when every
     echo already lies in its point."""
     content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
-    label = np.full(echo.shape[1], -1)
-    for run in runs:
-        label[run.first : run.last + 1] = run.point
+    label = _labels(runs, echo.shape[1])
     echoing = np.flatnonzero(echo.max(axis=0) > 0)
     point = echo[:, echoing].argmax(axis=0)
     if (point == label[echoing]).all():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rehearse.models import Coverage, Hearing, PointCoverage, Segment, Span, Transcript
+from rehearse.models import SAID, Coverage, Hearing, PointCoverage, Segment, Span, Transcript
 
 # A segment whose tokens average a log-probability below this is a guess. Whisper's own
 # fallback threshold is -1.0; clean readings score -0.1 to -0.4, speech through a wall or a
@@ -71,7 +71,7 @@ def stretch(point: PointCoverage, points: Sequence[PointCoverage], duration: flo
     between the said points before and after it in the notes (``points`` in notes order)."""
     if point.start is not None and point.end is not None:
         return Span(point.start, point.end)
-    said = [p for p in points if p.status in ("covered", "partial") and p.start is not None]
+    said = [p for p in points if p.status in SAID and p.start is not None]
     before = [p.end for p in said if p.index < point.index and p.end is not None]
     after = [p.start for p in said if p.index > point.index]
     start = before[-1] if before else 0.0
