@@ -37,7 +37,8 @@
     (``_echo_bonus``), kept unless it costs a point found without it.
 14. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
     and its other deliveries as ``repeats``; ``_named_in_passing``: a skipped point named
-    inside another passage gets that place as a mention.
+    inside another passage (one of its rare, own words heard there) gets that place as a
+    mention.
 15. ``_restarts``: going back to a point already said and carrying on through points said
     before is a restart.
 16. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
@@ -143,8 +144,9 @@ _MENTION_SHARE = 0.5  # a run out of notes order shorter than this share of the 
 # median passage (scaled down for a note shorter than the median note) only mentions its
 # point (higher: more short moved points called skipped)
 _MENTION_RECALL = 0.4  # ... if it hears less than this share of the point's weighted words
-_NAMED_WORDS = 2  # distinct words of a skipped point a sentence must hear to name it
-_NAMED_Z = 1.0  # ... with meaning this many spreads above the mean point (higher: fewer)
+_NAMED_WORDS = 3  # distinct words of a skipped point a sentence must hear to name it
+_NAMED_SENTENCES = 2  # ... one of them said in at most this many sentences of the talk: a name
+# of the point, not a topic word (more: topic words name points never spoken of)
 _MENTIONS_SHOWN = 3  # most mentions listed for a skipped point
 _MENTION_Z = 0.0  # ... and meaning does not say it is more about its point than about its
 # host's by this many spreads (higher: more moved passages called mentions)
@@ -222,7 +224,7 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
             runs, mentions = found  # unless the echoes cost a point found without them
     deliveries = _deliveries(runs, speech, evidence)
     mentions = {k: v for k, v in mentions.items() if k not in deliveries}
-    mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions, meant)
+    mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions)
     restarts = _restarts(runs)
     late = _out_of_order(runs)
     adlibs = _adlibs(speech, runs, options.adlib)
@@ -494,7 +496,7 @@ def _reject(
         (run, False)
         for i, run in enumerate(runs)
         if best[run.point] is not run
-        and not _repeat(runs, i, best[run.point], speech, evidence, emit)
+        and not _repeat(runs, i, best[run.point], speech, evidence, emit, meant)
     ]
     if weak:
         return weak
@@ -524,7 +526,7 @@ def _reject(
             _in_sequence(runs, i),
             _others(runs, run, speech),
         )
-        and not _meant(meant, run, _in_sequence(runs, i))
+        and not _meant(meant, run, _in_sequence(runs, i) or _carried_on(runs, i))
     ]
     if failing:
         worst = min(failing, key=lambda r: r.gain)
@@ -535,7 +537,9 @@ def _reject(
 
 def _meant(meant: _Meant | None, run: _Run, in_sequence: bool) -> bool:
     """Whether a run with too little word evidence is said by meaning: in notes order
-    between its neighbours, with a sentence clearly more about its point than any other."""
+    between its neighbours (or opening the speaker's way through the talk again, a restart
+    from a point whose note is a summary), with a sentence clearly more about its point than
+    any other."""
     if meant is None or not in_sequence:
         return False
     z = meant.z[:, run.first : run.last + 1]
@@ -544,20 +548,27 @@ def _meant(meant: _Meant | None, run: _Run, in_sequence: bool) -> bool:
 
 
 def _repeat(
-    runs: list[_Run], i: int, best: _Run, speech: _Speech, evidence: ev.Evidence, emit
+    runs: list[_Run],
+    i: int,
+    best: _Run,
+    speech: _Speech,
+    evidence: ev.Evidence,
+    emit,
+    meant: _Meant | None = None,
 ) -> bool:
     """Whether run ``i``, not its point's best, is a real second delivery. It must open a
     sentence (not be the rest of another passage's sentence echoing the point's words).
     Inside a sequence of runs going through the talk in notes order (a restart, or the
-    delivery broken off before one) clear evidence above the point's background is
-    enough; elsewhere it must be real evidence of the point on its own and hold a good
-    share of what the best delivery holds."""
+    delivery broken off before one) clear evidence above the point's background, or
+    meaning (``_meant``), is enough; elsewhere it must be real evidence of the point on its
+    own and hold a good share of what the best delivery holds."""
     run = runs[i]
     if not _opens_sentence(runs, i, speech, emit):
         return False
     a, b = speech.tokens(run.first, run.last)
     if _carried_on(runs, i):
-        return float(emit[run.point, run.first : run.last + 1].sum()) >= _ANCHOR
+        heard = float(emit[run.point, run.first : run.last + 1].sum()) >= _ANCHOR
+        return heard or _meant(meant, run, True)
     others = _others(runs, run, speech)
     if not _said(evidence, run.point, a, b, len(speech.forms), _in_sequence(runs, i), others):
         return False
@@ -1220,41 +1231,46 @@ def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _
     return kept, mentions
 
 
-def _named_in_passing(runs, speech: _Speech, evidence: ev.Evidence, deliveries, mentions, meant):
+def _named_in_passing(runs, speech: _Speech, evidence: ev.Evidence, deliveries, mentions):
     """``mentions`` with, for each point neither delivered nor yet mentioned, the sentences
-    that name it in passing: in the densest stretch as long as the point's words usually
-    take, at least ``_NAMED_WORDS`` of its words heard, clearly more than elsewhere in the
-    talk (``_MARGIN``), and meaning agreeing the sentence is about it (``_NAMED_Z``); the
+    that name it in passing: at least ``_NAMED_WORDS`` of its words heard in the densest
+    stretch as long as the point's words usually take, one of them a name of the point
+    (``_names``) that is not a word of the point whose passage holds the sentence; the
     clearest ``_MENTIONS_SHOWN``. Too little to be a delivery, but what a speaker wants to
     hear again ("you only touched on it while making point 7")."""
-    if meant is None:
-        return mentions
     starts = [*np.flatnonzero(speech.sentence).tolist(), len(speech.units) - 1]
-    total = len(speech.forms)
+    spans = [speech.tokens(first, end - 1) for first, end in itertools.pairwise(starts)]
     out = dict(mentions)
     for point in range(len(evidence.ids)):
         if point in deliveries or point in out or not len(evidence.ids[point]):
             continue
         size = _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point])
+        names = _names(evidence, point, spans)
         found = []
-        for first, end in itertools.pairwise(starts):
-            a, b = speech.tokens(first, end - 1)
+        for k, (a, b) in enumerate(spans):
             length = min(b - a, size)
             at = a + ev.densest(evidence, point, a, b, length)
-            if ev.heard(evidence, point, at, at + length) < _NAMED_WORDS:
+            host = _holder(runs, starts[k])
+            own = evidence.ids[host] if host is not None else ()
+            if ev.heard(evidence, point, at, at + length) < _NAMED_WORDS or not names[k] - set(own):
                 continue
-            lift = ev.recall(evidence, point, at, at + length) - ev.background(
-                evidence, point, a, b, total, length
-            )
-            if lift < _MARGIN:
-                continue
-            if meant.meaning.z([meant.meaning.sentence[first]])[0, point] < _NAMED_Z:
-                continue
-            found.append((lift, first, end - 1))
+            recall = ev.recall(evidence, point, at, at + length)
+            found.append((recall, starts[k], starts[k + 1] - 1))
         named = sorted(sorted(found, reverse=True)[:_MENTIONS_SHOWN], key=lambda f: f[1])
         if named:
             out[point] = [(_Run(point, f, last), _holder(runs, f)) for _, f, last in named]
     return out
+
+
+def _names(evidence: ev.Evidence, point: int, spans) -> list[set[int]]:
+    """Per sentence (token ``spans``), the names of ``point`` heard in it: words of its note
+    and of no other note (not the talk's subject) heard in at most ``_NAMED_SENTENCES``
+    sentences (a place, a date, a title; not a word the speaker keeps using)."""
+    ids = evidence.ids[point]
+    heard = np.array([evidence.sim[ids, a:b].max(axis=1) >= ev.HIT * ev.SCALE for a, b in spans])
+    others = {int(i) for k, o in enumerate(evidence.ids) if k != point for i in o}
+    rare = (heard.sum(axis=0) <= _NAMED_SENTENCES) & ~np.isin(ids, list(others))
+    return [set(ids[row & rare].tolist()) for row in heard]
 
 
 def _holder(runs: list[_Run], unit: int) -> int | None:
