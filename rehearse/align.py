@@ -35,12 +35,13 @@
     first time), in runs of two points go to the one that fits the notes order at more of the
     two places (else the one their words hold more), and steps 5-12 run again with that
     (``_echo_bonus``), kept unless it costs a point found without it.
-14. ``_deliveries``: a point said more than once keeps its last complete delivery as its time
-    and its other deliveries as ``repeats``; ``_named_in_passing``: a skipped point named
-    inside another passage (one of its rare, own words heard there) gets that place as a
-    mention.
+14. ``_started_again``: a run whose opening is said again word for word after a break is an
+    attempt and a re-delivery; ``_deliveries``: a point said more than once keeps its last
+    complete delivery as its time and its other deliveries as ``repeats``;
+    ``_named_in_passing``: a skipped point named inside another passage (one of its rare,
+    own words heard there) gets that place as a mention.
 15. ``_restarts``: going back to a point already said and carrying on through points said
-    before is a restart.
+    before, or starting again the point just begun, is a restart.
 16. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
     ``_adlibs``: speech outside every run, ``adlib`` seconds or more.
 """
@@ -156,6 +157,8 @@ _ECHO_GRAM = 3  # content words in a row that, said again elsewhere, make an ech
 _ECHO_LEN = 4  # content words an echo must last (shorter: stock phrases count)
 _ECHO_OCCURRENCES = 6  # a phrase said more often than this is a refrain, not an echo
 _ECHO_MARGIN = 0.5  # heard words an echoing unit gets beyond the point it is in now
+_RESTART_BREAK = 0.9  # a pause this high among the speaker's before a re-said opening breaks off
+# the attempt even without a full stop (lower: a repeated phrase mid-passage starts a point again)
 _EDGE_UNITS = 8  # longest edge a missed point may take from another run, in units
 _SPARE, _SPARE_GAIN = 0.05, 0.5  # recall a run may lose to a missed point taking its edge
 _KEYWORD_WORDS = 6  # points this short may be found by their letters in order
@@ -196,6 +199,7 @@ class _Run:
     first: int  # unit indexes, inclusive
     last: int
     gain: float = 0.0
+    again: bool = False  # opens the point again right after an attempt at it (a restart)
 
 
 def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = None) -> Coverage:
@@ -222,6 +226,7 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
         found = _explain(notes, speech, evidence, again, meant, options, language, allowed)
         if not {r.point for r in runs} - {r.point for r in found[0]}:
             runs, mentions = found  # unless the echoes cost a point found without them
+    runs = _started_again(runs, speech)
     deliveries = _deliveries(runs, speech, evidence)
     mentions = {k: v for k, v in mentions.items() if k not in deliveries}
     mentions = _named_in_passing(runs, speech, evidence, deliveries, mentions)
@@ -1354,6 +1359,62 @@ def _host(runs: list[_Run], i: int) -> _Run | None:
     return None
 
 
+def _started_again(runs: list[_Run], speech: _Speech) -> list[_Run]:
+    """``runs`` with each point the speaker began and then started again split in two: the
+    opening of a run said word for word (``_said_twice``) a second time after a break
+    (``_RESTART_BREAK``) with no other point between, the first saying in the run itself or
+    just before it off script. The attempt becomes a delivery of its own and the run from
+    the second saying on is marked ``again`` (a restart, even right after point 1)."""
+    at = np.flatnonzero(speech.content)
+    keys = [speech.forms[i][0] for i in at]
+    unit_of = np.searchsorted(speech.units, at, side="right") - 1
+    label = _labels(runs, len(speech.units) - 1)
+    cuts: dict[int, tuple[int, int]] = {}  # run index -> (attempt's first unit, second saying)
+    for i, j, _ in _said_twice(keys):
+        first, again = int(unit_of[i]), int(unit_of[j])
+        k = next((n for n, r in enumerate(runs) if r.first <= again <= r.last), None)
+        if k is None or k in cuts or not _breaks(speech, again):
+            continue
+        run = runs[k]
+        between = label[first:again]
+        if first > run.last or not np.isin(between, (run.point, -1)).all():
+            continue
+        start = run.first if label[first] == run.point else _sentence_start(speech, label, first)
+        if start < again and not speech.sentence[start + 1 : first + 1].any():
+            cuts[k] = (start, again)
+    out = []
+    for k, run in enumerate(runs):
+        if k not in cuts:
+            out.append(run)
+            continue
+        start, again = cuts[k]
+        end = again - 1 if run.first < again else _off_end(label, start, again)
+        out.append(_Run(run.point, start, end, run.gain))
+        out.append(_Run(run.point, again, run.last, run.gain, again=True))
+    return out
+
+
+def _breaks(speech: _Speech, unit: int) -> bool:
+    """Whether the speaker breaks off before ``unit``: a sentence starts there, or the pause
+    before it is among this speaker's longest (``_RESTART_BREAK``)."""
+    return bool(speech.sentence[unit] or speech.strength[unit] >= _RESTART_BREAK)
+
+
+def _sentence_start(speech: _Speech, label: np.ndarray, unit: int) -> int:
+    """The first unit of ``unit``'s sentence, off script like it."""
+    while unit > 0 and not speech.sentence[unit] and label[unit - 1] < 0:
+        unit -= 1
+    return unit
+
+
+def _off_end(label: np.ndarray, start: int, stop: int) -> int:
+    """The last unit of the off-script stretch from ``start`` before ``stop``."""
+    end = start
+    while end + 1 < stop and label[end + 1] < 0:
+        end += 1
+    return end
+
+
 @dataclass(frozen=True)
 class _Delivery:
     """A point's deliveries: the one that counts (its last complete one), its best recall,
@@ -1382,7 +1443,8 @@ def _deliveries(runs: list[_Run], speech: _Speech, evidence: ev.Evidence) -> dic
 def _restarts(runs: list[_Run]) -> list[_Run]:
     """Runs that begin a restart: the speaker is back at a point already said and goes on to
     a later point that was also said before (a point said for the first time out of notes
-    order is a reorder, not a restart). The re-deliveries that follow belong to it."""
+    order is a reorder, not a restart), or opens again the point they had just begun
+    (``_started_again``). The re-deliveries that follow belong to it."""
     out = []
     said: set[int] = set()
     replaying = False
@@ -1390,7 +1452,7 @@ def _restarts(runs: list[_Run]) -> list[_Run]:
         again = run.point in said
         nxt = runs[i + 1] if i + 1 < len(runs) else None
         goes_on = nxt is not None and nxt.point > run.point and nxt.point in said
-        if again and goes_on and not (replaying and runs[i - 1].point < run.point):
+        if again and (goes_on or run.again) and not (replaying and runs[i - 1].point < run.point):
             out.append(run)
         replaying = again
         said.add(run.point)

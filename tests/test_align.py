@@ -474,3 +474,26 @@ def test_words_said_twice_go_to_the_point_that_fits_the_order_at_both_sayings():
     assert (echo[0, openings] > 0).all() and not echo[1:, openings].any()
     assert not np.delete(echo, openings, axis=1).any()
     assert emit[2, openings].sum() > emit[0, openings].sum()  # words alone would say 3
+
+
+def test_point_1_started_again_after_a_silence_is_a_restart():
+    """Point 1 in full, 5 s of silence, point 1 again word for word and the rest of the talk:
+    a restart from point 1 at its second saying (no later point had been said yet), with
+    the first saying as its repeat."""
+    parts = [(SEED[0] + ".", 5.0), (SEED[0] + ".", 0.8), *[(t + ".", 0.8) for t in SEED[1:]]]
+    transcript = _speak_with_pauses(parts)
+    coverage = align(NOTES, transcript)
+    second = transcript.segments[1].start
+    assert [(r.from_point, round(r.at, 1)) for r in coverage.restarts] == [(1, round(second, 1))]
+    first = coverage.points[0]
+    assert round(first.start, 1) == round(second, 1) and [r.start for r in first.repeats] == [0.0]
+    assert not any(c.out_of_order for c in coverage.points)
+
+
+def test_a_phrase_said_again_inside_a_point_is_no_restart():
+    """The end of point 3 said again inside it ("Tak, ..." and its last five words): the
+    speaker stresses it, they do not start the point again."""
+    stressed = SEED[2] + ". Tak, " + " ".join(SEED[2].split()[-5:]) + "."
+    parts = [(t + ".", 0.8) for t in SEED[:2]] + [(stressed, 0.8)]
+    coverage = align(NOTES, _speak_with_pauses(parts + [(t + ".", 0.8) for t in SEED[3:]]))
+    assert not coverage.restarts and not any(c.repeats for c in coverage.points)
