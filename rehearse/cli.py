@@ -22,7 +22,7 @@ from rehearse import __version__, stages
 from rehearse.analysis import AnalyzeOptions
 from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.pacing import PAUSE_RANGE, PacingOptions
-from rehearse.report import view
+from rehearse.report import shapes, view
 from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions
 
@@ -905,34 +905,9 @@ def pacing(
         analysis = analyze(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
-        console.print_json(data=_pacing_json(analysis))
+        console.print_json(data=shapes.pacing_json(analysis))
         return
     _print_pacing(analysis)
-
-
-def _pacing_json(analysis) -> dict:
-    """The talk's pacing with the recording's length, the target and the time per point;
-    for a deck, the time per slide."""
-    from rehearse.models import to_dict
-
-    keys = ("number", "start", "end", "duration", "words", "wpm", "budget", "budget_from")
-    keys += ("drift", "fillers", "over_budget")
-    points = [{k: getattr(p, k) for k in keys} | {"over": p.over} for p in analysis.points]
-    summary = analysis.summary
-    data = {
-        "duration": summary.duration,
-        "target": summary.target,
-        **to_dict(analysis.pacing),
-        "points": points,
-    }
-    if slides := view.slide_times(analysis):
-        data["slides"] = [
-            {"slide": x.slide, "title": x.title, "took": round(x.took, 2),
-             "budget": x.budget, "over_budget": x.over,
-             "points": [p.number for p in x.points]}
-            for x in slides
-        ]  # fmt: skip
-    return data
 
 
 def _print_pacing(analysis) -> None:
@@ -1245,21 +1220,13 @@ def coverage(
     from rich.table import Table
 
     from rehearse.analysis import analyze
-    from rehearse.models import to_dict
 
     options = replace(options, voice=False)  # not shown here
     with _stages(stages.ANALYSIS) as tracker:
         analysis = analyze(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
-        keys = ("number", "slide", "status", "score", "start", "end", "quote", "out_of_order")
-        keys += ("repeats", "missing", "hearing")
-        data = {
-            "points": [_pick(to_dict(p), keys) for p in analysis.points],
-            "adlibs": to_dict(analysis.adlibs),
-            "restarts": to_dict(analysis.restarts),
-        }
-        console.print_json(data=data)
+        console.print_json(data=shapes.coverage_json(analysis))
         return
     colour = {"covered": "green", "partial": "yellow", "missed": "red", "uncertain": "cyan"}
     table = Table(title=escape(analysis.talk.title))
@@ -1288,11 +1255,6 @@ def coverage(
 def _slide_column(analysis) -> tuple[str, ...]:
     """('slide',) when the points come from a deck (tables then show each point's slide)."""
     return ("slide",) if any(p.slide is not None for p in analysis.points) else ()
-
-
-def _pick(data: dict, keys: tuple[str, ...]) -> dict:
-    """``data``'s ``keys`` that it has, in that order."""
-    return {k: data[k] for k in keys if k in data}
 
 
 def _count(n: int, noun: str) -> str:
@@ -1381,7 +1343,7 @@ def history(
         raise store.HistoryError(_no_rehearsals_by(found, speaker, others))
     chart = _write_progress(past, out or database.parent)
     if as_json:
-        console.print_json(data=_history_json(past))
+        console.print_json(data=shapes.history_json(past))
         return
     _print_history(past)
     console.print(f"Progress chart: [bold]{escape(str(chart))}[/bold]", soft_wrap=True)
@@ -1423,43 +1385,6 @@ def _no_rehearsals_by(talk, speaker: str | None, others: dict[str, int]) -> str:
     who = f"by {speaker}" if speaker else "by you (no --speaker)"
     names = ", ".join(f"{name or 'you'} ({n})" for name, n in others.values())
     return f"no rehearsals of {talk.title!r} {who}; rehearsed by: {names}; give --speaker NAME"
-
-
-def _history_json(past) -> dict:
-    from rehearse.progress import talk_time
-
-    talk = past.talk
-    return {
-        "talk": {"title": talk.title, "name": talk.name, "notes": list(talk.notes)},
-        "rehearsals": [
-            {
-                "id": r.id,
-                "created": r.created,
-                "speaker": r.speaker,
-                "coverage": r.coverage,
-                "duration": talk_time(r),
-                "skipped": list(r.skipped),
-                "uncertain": list(r.uncertain),
-                "out_of_order": list(r.out_of_order),
-                "corrected": [
-                    {"number": p.number, "status": p.status, "analysis": p.corrected}
-                    for p in r.points
-                    if p.corrected
-                ],
-                "wpm": r.wpm,
-                "fillers_per_minute": r.fillers_per_minute,
-                "restarts": r.restarts,
-                "voice": {
-                    "verdict": r.voice_verdict,
-                    "pitch_variation_st": r.pitch_variation_st,
-                    "monotone_seconds": r.monotone_seconds,
-                    "trailing_off_share": r.trailing_off_share,
-                    "loudness_db": r.loudness_db,
-                },
-            }
-            for r in past.rehearsals
-        ],
-    }
 
 
 def _print_history(past) -> None:
@@ -1612,19 +1537,7 @@ def _date(created: str) -> str:
 def _print_talks(opened, as_json: bool) -> None:
     talks = opened.talks()
     if as_json:
-        console.print_json(
-            data={
-                "talks": [
-                    {
-                        "title": t.title,
-                        "name": t.name,
-                        "notes": list(t.notes),
-                        "rehearsals": {s or "": n for s, n in counts.items()},
-                    }
-                    for t, counts in talks
-                ]
-            }
-        )
+        console.print_json(data=shapes.talks_json(talks))
         return
     if not talks:
         console.print(f"No rehearsals in {escape(str(opened.path))} yet.")
@@ -1733,7 +1646,7 @@ def compare(
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
     if as_json:
-        console.print_json(data=_comparison_json(comparison))
+        console.print_json(data=shapes.comparison_json(comparison))
         return
     _print_comparison(comparison)
 
@@ -1871,53 +1784,3 @@ def _clock_change(a: float | None, b: float | None) -> str:
     if a is None or b is None:
         return f"{view.clock(a)} → {view.clock(b)}"
     return f"{view.clock(a)} → {view.clock(b)} ({view.change(round(b) - round(a))})"
-
-
-def _comparison_json(c) -> dict:
-    from rehearse.progress import talk_time
-
-    def side(r) -> dict:
-        keys = ("id", "created", "speaker", "recording", "report", "target", "coverage")
-        return {k: getattr(r, k) for k in keys} | {"said": r.said, "points": len(r.points)}
-
-    def point(p) -> dict | None:
-        if p is None:
-            return None
-        keys = ("number", "status", "out_of_order", "start", "duration", "drift", "corrected")
-        return {k: getattr(p, k) for k in keys}
-
-    def pair(x, y, digits: int = 2) -> dict:
-        both = x is not None and y is not None
-        return {"a": x, "b": y, "difference": round(y - x, digits) if both else None}
-
-    a, b = c.a, c.b
-    return {
-        "a": side(a),
-        "b": side(b),
-        "points": [
-            {
-                "number": p.latest.number,
-                "text": p.latest.text,
-                "a": point(p.a),
-                "b": point(p.b),
-                "status_changed": p.status_changed,
-                "difference": p.difference,
-            }
-            for p in c.points
-        ],
-        "talk": {
-            "said": pair(a.said, b.said),
-            "coverage": pair(a.coverage, b.coverage, 4),
-            "talk_time": pair(talk_time(a), talk_time(b)),
-            "speaking_time": pair(a.speaking_time, b.speaking_time),
-            "wpm": pair(a.wpm, b.wpm, 1),
-            "syllable_rate": pair(a.syllable_rate, b.syllable_rate),
-            "pauses": pair(a.pauses, b.pauses),
-            "longest_pause": pair(a.longest_pause, b.longest_pause),
-            "fillers_per_minute": pair(a.fillers_per_minute, b.fillers_per_minute),
-            "restarts": pair(a.restarts, b.restarts),
-            "pitch_variation_st": pair(a.pitch_variation_st, b.pitch_variation_st),
-            "trailing_off_share": pair(a.trailing_off_share, b.trailing_off_share, 4),
-            "loudness_db": pair(a.loudness_db, b.loudness_db, 1),
-        },
-    }
