@@ -22,6 +22,7 @@ from rehearse import __version__, stages
 from rehearse.analysis import AnalyzeOptions
 from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.pacing import PAUSE_RANGE, PacingOptions
+from rehearse.pipeline import Who
 from rehearse.report import shapes, view
 from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions
@@ -506,7 +507,7 @@ def report(
 
     analysis = load_analysis(analysis_file)
     own = analysis_folder(analysis_file)
-    past = _past(db or default_db(own.parent.parent), analysis, own)
+    past = _past(default_db(own.parent.parent, db), analysis, own)
     if out is None:
         folder = rerender(analysis, own, past=past)
     else:
@@ -539,7 +540,7 @@ def mark(
     analysis = load_analysis(report_path)
     folder = analysis_folder(report_path)
     corrected = mark_point(analysis, point, status)
-    database = db or default_db(folder.parent.parent)
+    database = default_db(folder.parent.parent, db)
     past = _past(database, corrected, folder)
     rerender(corrected, folder, past=past, with_json=True)
     recorded = None
@@ -597,57 +598,21 @@ def demo(
     )
 
 
-@dataclass(frozen=True)
-class Who:
-    """Whose rehearsal of which talk, and where (whether) the history keeps it."""
-
-    speaker: str | None = None
-    talk: str | None = None
-    db: Path | None = None
-    record: bool = True
-    keep: bool = False  # record a take too short to judge too
-
-    def database(self, out: Path) -> Path:
-        from rehearse.history import default_db
-
-        return self.db or default_db(out)
-
-
 def _analyze_and_report(
     recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
 ) -> None:
-    from rehearse.analysis import analyze, too_short
-    from rehearse.history import HistoryDB, check_db, keep_out, past_of
-    from rehearse.report import check_output, write_report
+    from rehearse.pipeline import rehearse
 
-    check_output(out)
-    database = who.database(out)
-    if who.record:
-        check_db(database)
     with _stages(stages.ANALYSIS_AND_REPORT) as tracker:
-        analysis = analyze(
-            recording, notes, options, progress=tracker, speaker=who.speaker, talk_name=who.talk
-        )
-        kept_out = too_short(analysis) if who.record and not who.keep else None
-        record = who.record and kept_out is None
-        past = past_of(database, analysis) if record else None
-        folder = write_report(analysis, out, past=past, progress=tracker)
-    failed = None
-    if kept_out is not None:
-        keep_out(folder, analysis, kept_out)
-    elif record:
-        try:
-            with HistoryDB.open(database, create=True) as history:
-                history.record(analysis, folder)
-        except RehearseError as exc:
-            failed = exc
-    _print_warnings(analysis)
-    note = f"not recorded: {kept_out}; --keep records it" if kept_out else None
-    _print_summary(analysis, past if failed is None else None, history_note=note)
-    _print_report_path(folder, open_)
-    if failed is not None:
+        saved = rehearse(recording, notes, options, out, who, progress=tracker)
+    _print_warnings(saved.analysis)
+    note = f"not recorded: {saved.kept_out}; --keep records it" if saved.kept_out else None
+    past = saved.past if saved.failed is None else None
+    _print_summary(saved.analysis, past, history_note=note)
+    _print_report_path(saved.folder, open_)
+    if saved.failed is not None:
         raise OutputError(
-            f"the report is written, but the history was not updated ({failed}); "
+            f"the report is written, but the history was not updated ({saved.failed}); "
             "`rehearse history --rebuild` adds it"
         )
 
@@ -1320,13 +1285,14 @@ def history(
     Example: rehearse history notes/talk.md
     """
     from rehearse import history as store
+    from rehearse.report import write_progress
 
     reports = out or Path("reports")
     if rebuild:
         reports = notes or reports
-        _rebuild(db or store.default_db(reports), reports)
+        _rebuild(store.default_db(reports, db), reports)
         return
-    database = db or store.default_db(reports)
+    database = store.default_db(reports, db)
     if forget is not None:
         _forget(database, forget, notes, talk)
         return
@@ -1334,57 +1300,13 @@ def history(
         if notes is None and talk is None:
             _print_talks(opened, as_json)
             return
-        found = _find_talk(opened, notes, talk)
-        past = opened.history(found, speaker)
-        others = {
-            k: v for k, v in opened.speakers(found).items() if k != store.speaker_key(speaker)
-        }
-    if not past.rehearsals:
-        raise store.HistoryError(_no_rehearsals_by(found, speaker, others))
-    chart = _write_progress(past, out or database.parent)
+        past = opened.talk_history(notes, talk, speaker)
+    chart = write_progress(past, out or database.parent)
     if as_json:
         console.print_json(data=shapes.history_json(past))
         return
     _print_history(past)
     console.print(f"Progress chart: [bold]{escape(str(chart))}[/bold]", soft_wrap=True)
-
-
-def _write_progress(past, folder: Path) -> Path:
-    """progress.png (progress-<speaker>.png for a named speaker) in the talk's folder of
-    the reports, as its report folders are."""
-    from rehearse.errors import OutputError
-    from rehearse.files import write_atomic
-    from rehearse.report import slugify
-    from rehearse.report.charts import glyph_warnings, progress_chart
-
-    name = "progress" + (f"-{slugify(past.speaker)}" if past.speaker else "") + ".png"
-    path = folder / slugify(past.talk.title) / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with glyph_warnings():
-            write_atomic(path, progress_chart(past))
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
-    return path
-
-
-def _find_talk(opened, notes: Path | None, talk: str | None):
-    from rehearse.history import HistoryError
-
-    found = opened.find_talk(notes=notes, name=talk)
-    if found is None:
-        what = f"talk {talk!r}" if talk else str(notes)
-        raise HistoryError(
-            f"no rehearsals of {what} in the history {opened.path}; `rehearse history` "
-            "lists the talks there"
-        )
-    return found
-
-
-def _no_rehearsals_by(talk, speaker: str | None, others: dict[str, int]) -> str:
-    who = f"by {speaker}" if speaker else "by you (no --speaker)"
-    names = ", ".join(f"{name or 'you'} ({n})" for name, n in others.values())
-    return f"no rehearsals of {talk.title!r} {who}; rehearsed by: {names}; give --speaker NAME"
 
 
 def _print_history(past) -> None:
@@ -1564,17 +1486,9 @@ def _print_talks(opened, as_json: bool) -> None:
 
 
 def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | None) -> None:
-    from rehearse import history as store
+    from rehearse.history import forget
 
-    if notes is not None or talk is not None:
-        with store.HistoryDB.open(database) as opened:
-            found = _find_talk(opened, notes, talk)
-            owner = opened.talk_of(rehearsal_id)
-            if owner.id != found.id:
-                raise store.HistoryError(
-                    f"rehearsal {rehearsal_id} is of {owner.title!r}, not of {found.title!r}"
-                )
-    rehearsal, marker = store.forget(database, rehearsal_id)
+    rehearsal, marker = forget(database, rehearsal_id, notes=notes, talk=talk)
     console.print(
         f"Took rehearsal {rehearsal_id} ({_date(rehearsal.created)}, "
         f"{escape(Path(rehearsal.recording).name)}) out of the history.",
@@ -1592,11 +1506,7 @@ def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | N
 def _rebuild(database: Path, reports: Path) -> None:
     from rehearse import history as store
 
-    done = store.rebuild(database, reports)
-    for path, reason in done.unreadable:
-        _warn(f"skipped {path}: {reason}")
-    if done.set_aside is not None:
-        _warn(f"{database} could not be read; it is kept as {done.set_aside}")
+    done = store.rebuild(database, reports)  # it warns of what it could not read
     forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
     console.print(
         f"Rebuilt {escape(str(database))} from {done.analyses} analyses under "
@@ -1642,7 +1552,7 @@ def compare(
     from rehearse.history import default_db, pick_pair
     from rehearse.progress import compare as compared
 
-    database = db or default_db(out)
+    database = default_db(out, db)
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
     if as_json:
