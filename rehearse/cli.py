@@ -93,41 +93,68 @@ NOTES_HELP = (
     "Talking points: a Markdown file with numbered points, or a slide deck (.pptx, .odp) "
     "whose speaker notes hold them."
 )
-NotesOpt = Annotated[Path, typer.Option("--notes", "-n", help=NOTES_HELP)]
-ReportsOut = Annotated[
-    Path,
-    typer.Option("--out", "-o", help="Folder the new report folder goes under."),
-]
+
+
+# Options that mean one thing per command (--out is where that command writes or reads),
+# each declared by one helper, so a flag keeps its names and form wherever it is used.
+def _notes(help: str, type_: Any = Path) -> Any:
+    return Annotated[type_, typer.Option("--notes", "-n", help=help)]
+
+
+def _out(help: str, type_: Any = Path, metavar: str | None = None) -> Any:
+    return Annotated[type_, typer.Option("--out", "-o", metavar=metavar, help=help)]
+
+
+def _db(help: str) -> Any:
+    return Annotated[Path | None, typer.Option("--db", metavar="PATH", help=help)]
+
+
+def _talk(help: str) -> Any:
+    return Annotated[str | None, typer.Option("--talk", metavar="NAME", help=help)]
+
+
+def _speaker(help: str) -> Any:
+    return Annotated[str | None, typer.Option("--speaker", metavar="NAME", help=help)]
+
+
+def _force(help: str) -> Any:
+    return Annotated[bool, typer.Option("--force", help=help)]
+
+
+NotesOpt = _notes(NOTES_HELP)
+BatchNotes = _notes(NOTES_HELP + " For a manifest: its empty cells.", Path | None)
+ReportsOut = _out("Folder the new report folder goes under.")
+NewReportOut = _out(
+    "Make a new report folder under this folder (as analyze does) instead of re-rendering "
+    "the analysis's own folder in place.",
+    Path | None,
+)
+BatchOut = _out("Folder of the report folders and the class report.")
+TranscriptsOut = _out("Folder for the transcript files.")
+NotesFileOut = _out("Write to this file, not stdout.", Path | None, "FILE")
+HistoryOut = _out(
+    "The reports folder (default reports): the history is its history.sqlite, progress.png "
+    "goes in its folder for the talk.",
+    Path | None,
+)
+ReportsFolder = _out("The reports folder; the history is history.sqlite in it.")
+HistoryDb = _db("History database; default: history.sqlite in --out.")
+ReportHistoryDb = _db(
+    "History to show the past from; default: history.sqlite of the reports folder the "
+    "analysis is in."
+)
+TalkName = _talk(
+    "The talk's name in the history (default: its notes file). A new name renames the notes' "
+    "history; another history's name joins it."
+)
+TalkInHistory = _talk("The talk by its name in the history.")
+Speaker = _speaker("Who is rehearsing, when several people rehearse the same notes; default: you.")
+WhoseRehearsals = _speaker("Whose rehearsals (as given to analyze); default: yours.")
+Reanalyse = _force("Analyse again what an earlier batch did.")
+Rebuild = _force("Rebuild even if verified.")
+Replace = _force("Replace an existing --out file.")
 OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Speaker = Annotated[
-    str | None,
-    typer.Option(
-        metavar="NAME",
-        help="Who is rehearsing, when several people rehearse the same notes; default: you.",
-    ),
-]
-WhoseRehearsals = Annotated[
-    str | None,
-    typer.Option(
-        "--speaker", metavar="NAME", help="Whose rehearsals (as given to analyze); default: yours."
-    ),
-]
-TalkName = Annotated[
-    str | None,
-    typer.Option(
-        "--talk",
-        metavar="NAME",
-        help="The talk's name in the history (default: its notes file). A new name renames "
-        "the notes' history; another history's name joins it.",
-    ),
-]
-HistoryDb = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", metavar="PATH", help="History database; default: history.sqlite in --out."
-    ),
-]
 NoHistory = Annotated[
     bool, typer.Option("--no-history", help="Neither read nor record the history.")
 ]
@@ -156,7 +183,7 @@ Target = Annotated[
 ]
 
 
-def _language(default_help: str):
+def _language(default_help: str) -> Any:
     return Annotated[
         str | None,
         typer.Option(
@@ -165,6 +192,42 @@ def _language(default_help: str):
             help=f"Spoken language: a code or name (pl, en, polish...); default: {default_help}.",
         ),
     ]
+
+
+# The options of transcription and pacing, which several commands share: declared here like
+# the rest, added to each command by ``Options`` (so not written again in every signature).
+Engine = Annotated[str, typer.Option(help="Transcription engine: faster or openai.")]
+Model = Annotated[
+    str, typer.Option(help="Whisper size name (tiny, base, small...) or a local model path.")
+]
+HeardLanguage = _language("detected from the recording")
+NotesLanguage = _language("the notes' language")
+Vad = Annotated[bool, typer.Option("--vad", help="Skip silence with a voice-activity filter.")]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Transcribe again even if a transcript is cached.")
+]
+NoLanguageCheck = Annotated[
+    bool,
+    typer.Option(
+        "--no-language-check",
+        help="Go on when the recording sounds like another language than --language.",
+    ),
+]
+Filler = Annotated[
+    list[str] | None,
+    typer.Option("--filler", metavar="WORD", help="Extra filler word (repeatable)."),
+]
+Pause = Annotated[
+    float,
+    typer.Option(
+        "--pause",
+        metavar="SECONDS",
+        help=f"Shortest silence reported as a pause ({PAUSE_RANGE[0]:g} to {PAUSE_RANGE[1]:g} s).",
+    ),
+]
+KeepFillers = Annotated[
+    bool, typer.Option("--keep-fillers", help="Prompt Whisper to keep um/yyy fillers.")
+]
 
 
 @dataclass(frozen=True)
@@ -190,57 +253,21 @@ class Options:
         return wrapper
 
 
-def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
+def _params(*options: tuple[str, Any, Any]) -> tuple[inspect.Parameter, ...]:
+    """Keyword-only parameters from (name, annotation, default)."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return tuple(inspect.Parameter(n, keyword, default=d, annotation=a) for n, a, d in options)
 
 
-def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
-    return (
-        _option(
-            "engine",
-            Annotated[str, typer.Option(help="Transcription engine: faster or openai.")],
-            DEFAULT_TRANSCRIBE.engine,
-        ),
-        _option(
-            "model",
-            Annotated[
-                str,
-                typer.Option(
-                    help="Whisper size name (tiny, base, small...) or a local model path."
-                ),
-            ],
-            DEFAULT_TRANSCRIBE.model,
-        ),
-        _option("language", _language(language_help), DEFAULT_TRANSCRIBE.language),
-        _option(
-            "vad",
-            Annotated[
-                bool,
-                typer.Option("--vad", help="Skip silence with a voice-activity filter."),
-            ],
-            DEFAULT_TRANSCRIBE.vad,
-        ),
-        _option(
-            "no_cache",
-            Annotated[
-                bool,
-                typer.Option("--no-cache", help="Transcribe again even if a transcript is cached."),
-            ],
-            not DEFAULT_TRANSCRIBE.cache,
-        ),
-        _option(
-            "no_language_check",
-            Annotated[
-                bool,
-                typer.Option(
-                    "--no-language-check",
-                    help="Go on when the recording sounds like another language than --language.",
-                ),
-            ],
-            not DEFAULT_TRANSCRIBE.check_language,
-        ),
+def _transcription_params(language: Any) -> tuple[inspect.Parameter, ...]:
+    chosen = DEFAULT_TRANSCRIBE
+    return _params(
+        ("engine", Engine, chosen.engine),
+        ("model", Model, chosen.model),
+        ("language", language, chosen.language),
+        ("vad", Vad, chosen.vad),
+        ("no_cache", NoCache, not chosen.cache),
+        ("no_language_check", NoLanguageCheck, not chosen.check_language),
     )
 
 
@@ -263,49 +290,6 @@ def _transcribe_options(
     )
 
 
-TRANSCRIPTION = Options(
-    "options", _transcription_params("detected from the recording"), _transcribe_options
-)
-_WITH_NOTES = _transcription_params("the notes' language")
-COVERAGE = Options(
-    "options",
-    _WITH_NOTES,
-    lambda **values: replace(DEFAULT_ANALYZE, transcribe=_transcribe_options(**values)),
-)
-_PACING_PARAMS = (
-    _option("target", Target, DEFAULT_PACING.target),
-    _option(
-        "filler",
-        Annotated[
-            list[str] | None,
-            typer.Option("--filler", metavar="WORD", help="Extra filler word (repeatable)."),
-        ],
-        list(DEFAULT_PACING.fillers) or None,
-    ),
-    _option(
-        "pause",
-        Annotated[
-            float,
-            typer.Option(
-                "--pause",
-                metavar="SECONDS",
-                help=f"Shortest silence reported as a pause ({PAUSE_RANGE[0]:g} to "
-                f"{PAUSE_RANGE[1]:g} s).",
-            ),
-        ],
-        DEFAULT_PACING.pause,
-    ),
-    _option(
-        "keep_fillers",
-        Annotated[
-            bool,
-            typer.Option("--keep-fillers", help="Prompt Whisper to keep um/yyy fillers."),
-        ],
-        DEFAULT_ANALYZE.keep_fillers,
-    ),
-)
-
-
 def _analyze_options(
     target: str | None, filler: list[str] | None, pause: float, keep_fillers: bool, **transcription
 ) -> AnalyzeOptions:
@@ -325,6 +309,19 @@ def _analyze_options(
     )
 
 
+_WITH_NOTES = _transcription_params(NotesLanguage)
+_PACING_PARAMS = _params(
+    ("target", Target, DEFAULT_PACING.target),
+    ("filler", Filler, list(DEFAULT_PACING.fillers) or None),
+    ("pause", Pause, DEFAULT_PACING.pause),
+    ("keep_fillers", KeepFillers, DEFAULT_ANALYZE.keep_fillers),
+)
+TRANSCRIPTION = Options("options", _transcription_params(HeardLanguage), _transcribe_options)
+COVERAGE = Options(
+    "options",
+    _WITH_NOTES,
+    lambda **values: replace(DEFAULT_ANALYZE, transcribe=_transcribe_options(**values)),
+)
 ANALYSIS = Options("options", (*_WITH_NOTES, *_PACING_PARAMS), _analyze_options)
 
 
@@ -472,25 +469,9 @@ def report(
             help="An analysis.json written by `rehearse analyze` (or its folder).",
         ),
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Make a new report folder under this folder (as analyze does) instead of "
-            "re-rendering the analysis's own folder in place.",
-        ),
-    ] = None,
+    out: NewReportOut = None,
     open_report: OpenReport = False,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            metavar="PATH",
-            help="History to show the past from; default: history.sqlite of the reports "
-            "folder the analysis is in.",
-        ),
-    ] = None,
+    db: ReportHistoryDb = None,
 ) -> None:
     """Re-render the HTML/Markdown report and charts of a saved analysis (no transcribing).
 
@@ -739,14 +720,8 @@ def batch(
             "CSV manifest with the columns recording,notes,speaker (paths from its folder).",
         ),
     ],
-    notes: Annotated[
-        Path | None,
-        typer.Option("--notes", "-n", help=NOTES_HELP + " For a manifest: its empty cells."),
-    ] = None,
-    out: Annotated[
-        Path,
-        typer.Option("--out", "-o", help="Folder of the report folders and the class report."),
-    ] = Path("reports"),
+    notes: BatchNotes = None,
+    out: BatchOut = Path("reports"),
     jobs: Annotated[
         int,
         typer.Option(
@@ -760,9 +735,7 @@ def batch(
         int,
         typer.Option(metavar="N", help="Threads per transcription; 0: the cores over the jobs."),
     ] = 0,
-    force: Annotated[
-        bool, typer.Option("--force", help="Analyse again what an earlier batch did.")
-    ] = False,
+    force: Reanalyse = False,
     cluster: Annotated[
         str | None,
         typer.Option(metavar="ray", help="Run each recording as a task on a Ray cluster."),
@@ -962,9 +935,7 @@ def _print_slide_table(analysis) -> None:
 @TRANSCRIPTION
 def transcribe(
     recording: Recording,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the transcript files.")
-    ] = Path("reports/transcripts"),
+    out: TranscriptsOut = Path("reports/transcripts"),
     *,
     options: TranscribeOptions,
 ) -> None:
@@ -1037,7 +1008,7 @@ def models_list() -> None:
 @models_app.command("install", cls=_Command)
 @_handled
 def models_install(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if verified.")] = False,
+    force: Rebuild = False,
     openai: Annotated[
         bool,
         typer.Option("--openai/--no-openai", help="Also convert it for the openai engine."),
@@ -1138,11 +1109,8 @@ def notes(
         Path,
         typer.Argument(metavar="DECK", help="A slide deck (.pptx, .odp), or Markdown notes."),
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", metavar="FILE", help="Write to this file, not stdout."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+    out: NotesFileOut = None,
+    force: Replace = False,
 ) -> None:
     """Write a deck's talk as Markdown notes, to edit the points in a text editor.
 
@@ -1229,11 +1197,6 @@ def _count(n: int, noun: str) -> str:
 
 # --- history --------------------------------------------------------------------------
 
-ReportsFolder = Annotated[
-    Path,
-    typer.Option("--out", "-o", help="The reports folder; the history is history.sqlite in it."),
-]
-
 
 @command
 def history(
@@ -1245,20 +1208,9 @@ def history(
             "default --out). Without it, the talks in the history.",
         ),
     ] = None,
-    talk: Annotated[
-        str | None,
-        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
-    ] = None,
+    talk: TalkInHistory = None,
     speaker: WhoseRehearsals = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="The reports folder (default reports): the history is its history.sqlite, "
-            "progress.png goes in its folder for the talk.",
-        ),
-    ] = None,
+    out: HistoryOut = None,
     db: HistoryDb = None,
     as_json: AsJson = False,
     forget: Annotated[
@@ -1535,10 +1487,7 @@ def compare(
         str | None,
         typer.Argument(metavar="B", help="The rehearsal to compare with A.", show_default=False),
     ] = None,
-    talk: Annotated[
-        str | None,
-        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
-    ] = None,
+    talk: TalkInHistory = None,
     speaker: WhoseRehearsals = None,
     out: ReportsFolder = Path("reports"),
     db: HistoryDb = None,
