@@ -26,6 +26,7 @@ from rehearse.analysis import AnalyzeOptions, analyze
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict
+from rehearse.pipeline import save
 from rehearse.transcribe import cores
 
 log = logging.getLogger(__name__)
@@ -289,27 +290,7 @@ def _exit(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-# --- step 4: saving ---------------------------------------------------------------------------
-
-
-def save(analysis: Analysis, out: Path, database: Path | None, keep: bool = False) -> Path:
-    """The report folder of one analysis, with its past, and its history entry (when
-    ``database``), as ``rehearse analyze`` writes them: a take too short to judge is kept
-    out of the history unless ``keep``."""
-    from rehearse.analysis import too_short
-    from rehearse.history import HistoryDB, keep_out, past_of
-    from rehearse.report import write_report
-
-    kept_out = None if keep or not database else too_short(analysis)
-    record = database is not None and kept_out is None
-    past = past_of(database, analysis) if record else None
-    folder = write_report(analysis, out, past=past)
-    if kept_out is not None:
-        keep_out(folder, analysis, kept_out)
-    elif record:
-        with HistoryDB.open(database, create=True) as history:
-            history.record(analysis, folder)
-    return folder
+# --- step 4: the rows --------------------------------------------------------------------------
 
 
 def row_of(job: Job, key: str, result: Result, status: str, report: str | None) -> BatchRow:
@@ -381,7 +362,7 @@ def run_batch(
     out, options, batch = Path(out), options or AnalyzeOptions(), batch or BatchOptions()
     check_batch(batch)
     check_output(out)
-    database = (batch.db or default_db(out)) if batch.record else None
+    database = default_db(out, batch.db) if batch.record else None
     if database:
         check_db(database)
     count = batch.jobs or default_jobs()
@@ -437,10 +418,15 @@ def _analyse(
 
 
 def _saved(analysis: Analysis, out: Path, database: Path | None, keep: bool) -> tuple | Failure:
+    """Its report folder and history entry, as ``rehearse analyze`` writes them."""
     try:
-        return analysis, save(analysis, out, database, keep)
+        saved = save(analysis, out, database, keep=keep)
+        failed = saved.failed
     except RehearseError as exc:
-        return Failure(f"{analysis.recording.path}: analysed, but not saved: {exc}")
+        failed = exc
+    if failed is not None:
+        return Failure(f"{analysis.recording.path}: analysed, but not saved: {failed}")
+    return analysis, saved.folder
 
 
 def _report(jobs: list[Job], rows: dict[int, BatchRow], analyses: dict[int, Analysis]):

@@ -22,7 +22,8 @@ from rehearse import __version__, stages
 from rehearse.analysis import AnalyzeOptions
 from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.pacing import PAUSE_RANGE, PacingOptions
-from rehearse.report import view
+from rehearse.pipeline import Who
+from rehearse.report import shapes, view
 from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions
 
@@ -92,41 +93,68 @@ NOTES_HELP = (
     "Talking points: a Markdown file with numbered points, or a slide deck (.pptx, .odp) "
     "whose speaker notes hold them."
 )
-NotesOpt = Annotated[Path, typer.Option("--notes", "-n", help=NOTES_HELP)]
-ReportsOut = Annotated[
-    Path,
-    typer.Option("--out", "-o", help="Folder the new report folder goes under."),
-]
+
+
+# Options that mean one thing per command (--out is where that command writes or reads),
+# each declared by one helper, so a flag keeps its names and form wherever it is used.
+def _notes(help: str, type_: Any = Path) -> Any:
+    return Annotated[type_, typer.Option("--notes", "-n", help=help)]
+
+
+def _out(help: str, type_: Any = Path, metavar: str | None = None) -> Any:
+    return Annotated[type_, typer.Option("--out", "-o", metavar=metavar, help=help)]
+
+
+def _db(help: str) -> Any:
+    return Annotated[Path | None, typer.Option("--db", metavar="PATH", help=help)]
+
+
+def _talk(help: str) -> Any:
+    return Annotated[str | None, typer.Option("--talk", metavar="NAME", help=help)]
+
+
+def _speaker(help: str) -> Any:
+    return Annotated[str | None, typer.Option("--speaker", metavar="NAME", help=help)]
+
+
+def _force(help: str) -> Any:
+    return Annotated[bool, typer.Option("--force", help=help)]
+
+
+NotesOpt = _notes(NOTES_HELP)
+BatchNotes = _notes(NOTES_HELP + " For a manifest: its empty cells.", Path | None)
+ReportsOut = _out("Folder the new report folder goes under.")
+NewReportOut = _out(
+    "Make a new report folder under this folder (as analyze does) instead of re-rendering "
+    "the analysis's own folder in place.",
+    Path | None,
+)
+BatchOut = _out("Folder of the report folders and the class report.")
+TranscriptsOut = _out("Folder for the transcript files.")
+NotesFileOut = _out("Write to this file, not stdout.", Path | None, "FILE")
+HistoryOut = _out(
+    "The reports folder (default reports): the history is its history.sqlite, progress.png "
+    "goes in its folder for the talk.",
+    Path | None,
+)
+ReportsFolder = _out("The reports folder; the history is history.sqlite in it.")
+HistoryDb = _db("History database; default: history.sqlite in --out.")
+ReportHistoryDb = _db(
+    "History to show the past from; default: history.sqlite of the reports folder the "
+    "analysis is in."
+)
+TalkName = _talk(
+    "The talk's name in the history (default: its notes file). A new name renames the notes' "
+    "history; another history's name joins it."
+)
+TalkInHistory = _talk("The talk by its name in the history.")
+Speaker = _speaker("Who is rehearsing, when several people rehearse the same notes; default: you.")
+WhoseRehearsals = _speaker("Whose rehearsals (as given to analyze); default: yours.")
+Reanalyse = _force("Analyse again what an earlier batch did.")
+Rebuild = _force("Rebuild even if verified.")
+Replace = _force("Replace an existing --out file.")
 OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Speaker = Annotated[
-    str | None,
-    typer.Option(
-        metavar="NAME",
-        help="Who is rehearsing, when several people rehearse the same notes; default: you.",
-    ),
-]
-WhoseRehearsals = Annotated[
-    str | None,
-    typer.Option(
-        "--speaker", metavar="NAME", help="Whose rehearsals (as given to analyze); default: yours."
-    ),
-]
-TalkName = Annotated[
-    str | None,
-    typer.Option(
-        "--talk",
-        metavar="NAME",
-        help="The talk's name in the history (default: its notes file). A new name renames "
-        "the notes' history; another history's name joins it.",
-    ),
-]
-HistoryDb = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", metavar="PATH", help="History database; default: history.sqlite in --out."
-    ),
-]
 NoHistory = Annotated[
     bool, typer.Option("--no-history", help="Neither read nor record the history.")
 ]
@@ -155,7 +183,7 @@ Target = Annotated[
 ]
 
 
-def _language(default_help: str):
+def _language(default_help: str) -> Any:
     return Annotated[
         str | None,
         typer.Option(
@@ -164,6 +192,42 @@ def _language(default_help: str):
             help=f"Spoken language: a code or name (pl, en, polish...); default: {default_help}.",
         ),
     ]
+
+
+# The options of transcription and pacing, which several commands share: declared here like
+# the rest, added to each command by ``Options`` (so not written again in every signature).
+Engine = Annotated[str, typer.Option(help="Transcription engine: faster or openai.")]
+Model = Annotated[
+    str, typer.Option(help="Whisper size name (tiny, base, small...) or a local model path.")
+]
+HeardLanguage = _language("detected from the recording")
+NotesLanguage = _language("the notes' language")
+Vad = Annotated[bool, typer.Option("--vad", help="Skip silence with a voice-activity filter.")]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Transcribe again even if a transcript is cached.")
+]
+NoLanguageCheck = Annotated[
+    bool,
+    typer.Option(
+        "--no-language-check",
+        help="Go on when the recording sounds like another language than --language.",
+    ),
+]
+Filler = Annotated[
+    list[str] | None,
+    typer.Option("--filler", metavar="WORD", help="Extra filler word (repeatable)."),
+]
+Pause = Annotated[
+    float,
+    typer.Option(
+        "--pause",
+        metavar="SECONDS",
+        help=f"Shortest silence reported as a pause ({PAUSE_RANGE[0]:g} to {PAUSE_RANGE[1]:g} s).",
+    ),
+]
+KeepFillers = Annotated[
+    bool, typer.Option("--keep-fillers", help="Prompt Whisper to keep um/yyy fillers.")
+]
 
 
 @dataclass(frozen=True)
@@ -189,57 +253,21 @@ class Options:
         return wrapper
 
 
-def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
+def _params(*options: tuple[str, Any, Any]) -> tuple[inspect.Parameter, ...]:
+    """Keyword-only parameters from (name, annotation, default)."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return tuple(inspect.Parameter(n, keyword, default=d, annotation=a) for n, a, d in options)
 
 
-def _transcription_params(language_help: str) -> tuple[inspect.Parameter, ...]:
-    return (
-        _option(
-            "engine",
-            Annotated[str, typer.Option(help="Transcription engine: faster or openai.")],
-            DEFAULT_TRANSCRIBE.engine,
-        ),
-        _option(
-            "model",
-            Annotated[
-                str,
-                typer.Option(
-                    help="Whisper size name (tiny, base, small...) or a local model path."
-                ),
-            ],
-            DEFAULT_TRANSCRIBE.model,
-        ),
-        _option("language", _language(language_help), DEFAULT_TRANSCRIBE.language),
-        _option(
-            "vad",
-            Annotated[
-                bool,
-                typer.Option("--vad", help="Skip silence with a voice-activity filter."),
-            ],
-            DEFAULT_TRANSCRIBE.vad,
-        ),
-        _option(
-            "no_cache",
-            Annotated[
-                bool,
-                typer.Option("--no-cache", help="Transcribe again even if a transcript is cached."),
-            ],
-            not DEFAULT_TRANSCRIBE.cache,
-        ),
-        _option(
-            "no_language_check",
-            Annotated[
-                bool,
-                typer.Option(
-                    "--no-language-check",
-                    help="Go on when the recording sounds like another language than --language.",
-                ),
-            ],
-            not DEFAULT_TRANSCRIBE.check_language,
-        ),
+def _transcription_params(language: Any) -> tuple[inspect.Parameter, ...]:
+    chosen = DEFAULT_TRANSCRIBE
+    return _params(
+        ("engine", Engine, chosen.engine),
+        ("model", Model, chosen.model),
+        ("language", language, chosen.language),
+        ("vad", Vad, chosen.vad),
+        ("no_cache", NoCache, not chosen.cache),
+        ("no_language_check", NoLanguageCheck, not chosen.check_language),
     )
 
 
@@ -262,49 +290,6 @@ def _transcribe_options(
     )
 
 
-TRANSCRIPTION = Options(
-    "options", _transcription_params("detected from the recording"), _transcribe_options
-)
-_WITH_NOTES = _transcription_params("the notes' language")
-COVERAGE = Options(
-    "options",
-    _WITH_NOTES,
-    lambda **values: replace(DEFAULT_ANALYZE, transcribe=_transcribe_options(**values)),
-)
-_PACING_PARAMS = (
-    _option("target", Target, DEFAULT_PACING.target),
-    _option(
-        "filler",
-        Annotated[
-            list[str] | None,
-            typer.Option("--filler", metavar="WORD", help="Extra filler word (repeatable)."),
-        ],
-        list(DEFAULT_PACING.fillers) or None,
-    ),
-    _option(
-        "pause",
-        Annotated[
-            float,
-            typer.Option(
-                "--pause",
-                metavar="SECONDS",
-                help=f"Shortest silence reported as a pause ({PAUSE_RANGE[0]:g} to "
-                f"{PAUSE_RANGE[1]:g} s).",
-            ),
-        ],
-        DEFAULT_PACING.pause,
-    ),
-    _option(
-        "keep_fillers",
-        Annotated[
-            bool,
-            typer.Option("--keep-fillers", help="Prompt Whisper to keep um/yyy fillers."),
-        ],
-        DEFAULT_ANALYZE.keep_fillers,
-    ),
-)
-
-
 def _analyze_options(
     target: str | None, filler: list[str] | None, pause: float, keep_fillers: bool, **transcription
 ) -> AnalyzeOptions:
@@ -324,6 +309,19 @@ def _analyze_options(
     )
 
 
+_WITH_NOTES = _transcription_params(NotesLanguage)
+_PACING_PARAMS = _params(
+    ("target", Target, DEFAULT_PACING.target),
+    ("filler", Filler, list(DEFAULT_PACING.fillers) or None),
+    ("pause", Pause, DEFAULT_PACING.pause),
+    ("keep_fillers", KeepFillers, DEFAULT_ANALYZE.keep_fillers),
+)
+TRANSCRIPTION = Options("options", _transcription_params(HeardLanguage), _transcribe_options)
+COVERAGE = Options(
+    "options",
+    _WITH_NOTES,
+    lambda **values: replace(DEFAULT_ANALYZE, transcribe=_transcribe_options(**values)),
+)
 ANALYSIS = Options("options", (*_WITH_NOTES, *_PACING_PARAMS), _analyze_options)
 
 
@@ -471,25 +469,9 @@ def report(
             help="An analysis.json written by `rehearse analyze` (or its folder).",
         ),
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Make a new report folder under this folder (as analyze does) instead of "
-            "re-rendering the analysis's own folder in place.",
-        ),
-    ] = None,
+    out: NewReportOut = None,
     open_report: OpenReport = False,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            metavar="PATH",
-            help="History to show the past from; default: history.sqlite of the reports "
-            "folder the analysis is in.",
-        ),
-    ] = None,
+    db: ReportHistoryDb = None,
 ) -> None:
     """Re-render the HTML/Markdown report and charts of a saved analysis (no transcribing).
 
@@ -506,7 +488,7 @@ def report(
 
     analysis = load_analysis(analysis_file)
     own = analysis_folder(analysis_file)
-    past = _past(db or default_db(own.parent.parent), analysis, own)
+    past = _past(default_db(own.parent.parent, db), analysis, own)
     if out is None:
         folder = rerender(analysis, own, past=past)
     else:
@@ -539,7 +521,7 @@ def mark(
     analysis = load_analysis(report_path)
     folder = analysis_folder(report_path)
     corrected = mark_point(analysis, point, status)
-    database = db or default_db(folder.parent.parent)
+    database = default_db(folder.parent.parent, db)
     past = _past(database, corrected, folder)
     rerender(corrected, folder, past=past, with_json=True)
     recorded = None
@@ -597,57 +579,21 @@ def demo(
     )
 
 
-@dataclass(frozen=True)
-class Who:
-    """Whose rehearsal of which talk, and where (whether) the history keeps it."""
-
-    speaker: str | None = None
-    talk: str | None = None
-    db: Path | None = None
-    record: bool = True
-    keep: bool = False  # record a take too short to judge too
-
-    def database(self, out: Path) -> Path:
-        from rehearse.history import default_db
-
-        return self.db or default_db(out)
-
-
 def _analyze_and_report(
     recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
 ) -> None:
-    from rehearse.analysis import analyze, too_short
-    from rehearse.history import HistoryDB, check_db, keep_out, past_of
-    from rehearse.report import check_output, write_report
+    from rehearse.pipeline import rehearse
 
-    check_output(out)
-    database = who.database(out)
-    if who.record:
-        check_db(database)
     with _stages(stages.ANALYSIS_AND_REPORT) as tracker:
-        analysis = analyze(
-            recording, notes, options, progress=tracker, speaker=who.speaker, talk_name=who.talk
-        )
-        kept_out = too_short(analysis) if who.record and not who.keep else None
-        record = who.record and kept_out is None
-        past = past_of(database, analysis) if record else None
-        folder = write_report(analysis, out, past=past, progress=tracker)
-    failed = None
-    if kept_out is not None:
-        keep_out(folder, analysis, kept_out)
-    elif record:
-        try:
-            with HistoryDB.open(database, create=True) as history:
-                history.record(analysis, folder)
-        except RehearseError as exc:
-            failed = exc
-    _print_warnings(analysis)
-    note = f"not recorded: {kept_out}; --keep records it" if kept_out else None
-    _print_summary(analysis, past if failed is None else None, history_note=note)
-    _print_report_path(folder, open_)
-    if failed is not None:
+        saved = rehearse(recording, notes, options, out, who, progress=tracker)
+    _print_warnings(saved.analysis)
+    note = f"not recorded: {saved.kept_out}; --keep records it" if saved.kept_out else None
+    past = saved.past if saved.failed is None else None
+    _print_summary(saved.analysis, past, history_note=note)
+    _print_report_path(saved.folder, open_)
+    if saved.failed is not None:
         raise OutputError(
-            f"the report is written, but the history was not updated ({failed}); "
+            f"the report is written, but the history was not updated ({saved.failed}); "
             "`rehearse history --rebuild` adds it"
         )
 
@@ -774,14 +720,8 @@ def batch(
             "CSV manifest with the columns recording,notes,speaker (paths from its folder).",
         ),
     ],
-    notes: Annotated[
-        Path | None,
-        typer.Option("--notes", "-n", help=NOTES_HELP + " For a manifest: its empty cells."),
-    ] = None,
-    out: Annotated[
-        Path,
-        typer.Option("--out", "-o", help="Folder of the report folders and the class report."),
-    ] = Path("reports"),
+    notes: BatchNotes = None,
+    out: BatchOut = Path("reports"),
     jobs: Annotated[
         int,
         typer.Option(
@@ -795,9 +735,7 @@ def batch(
         int,
         typer.Option(metavar="N", help="Threads per transcription; 0: the cores over the jobs."),
     ] = 0,
-    force: Annotated[
-        bool, typer.Option("--force", help="Analyse again what an earlier batch did.")
-    ] = False,
+    force: Reanalyse = False,
     cluster: Annotated[
         str | None,
         typer.Option(metavar="ray", help="Run each recording as a task on a Ray cluster."),
@@ -905,34 +843,9 @@ def pacing(
         analysis = analyze(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
-        console.print_json(data=_pacing_json(analysis))
+        console.print_json(data=shapes.pacing_json(analysis))
         return
     _print_pacing(analysis)
-
-
-def _pacing_json(analysis) -> dict:
-    """The talk's pacing with the recording's length, the target and the time per point;
-    for a deck, the time per slide."""
-    from rehearse.models import to_dict
-
-    keys = ("number", "start", "end", "duration", "words", "wpm", "budget", "budget_from")
-    keys += ("drift", "fillers", "over_budget")
-    points = [{k: getattr(p, k) for k in keys} | {"over": p.over} for p in analysis.points]
-    summary = analysis.summary
-    data = {
-        "duration": summary.duration,
-        "target": summary.target,
-        **to_dict(analysis.pacing),
-        "points": points,
-    }
-    if slides := view.slide_times(analysis):
-        data["slides"] = [
-            {"slide": x.slide, "title": x.title, "took": round(x.took, 2),
-             "budget": x.budget, "over_budget": x.over,
-             "points": [p.number for p in x.points]}
-            for x in slides
-        ]  # fmt: skip
-    return data
 
 
 def _print_pacing(analysis) -> None:
@@ -1022,9 +935,7 @@ def _print_slide_table(analysis) -> None:
 @TRANSCRIPTION
 def transcribe(
     recording: Recording,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the transcript files.")
-    ] = Path("reports/transcripts"),
+    out: TranscriptsOut = Path("reports/transcripts"),
     *,
     options: TranscribeOptions,
 ) -> None:
@@ -1097,7 +1008,7 @@ def models_list() -> None:
 @models_app.command("install", cls=_Command)
 @_handled
 def models_install(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if verified.")] = False,
+    force: Rebuild = False,
     openai: Annotated[
         bool,
         typer.Option("--openai/--no-openai", help="Also convert it for the openai engine."),
@@ -1198,11 +1109,8 @@ def notes(
         Path,
         typer.Argument(metavar="DECK", help="A slide deck (.pptx, .odp), or Markdown notes."),
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", metavar="FILE", help="Write to this file, not stdout."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+    out: NotesFileOut = None,
+    force: Replace = False,
 ) -> None:
     """Write a deck's talk as Markdown notes, to edit the points in a text editor.
 
@@ -1245,21 +1153,13 @@ def coverage(
     from rich.table import Table
 
     from rehearse.analysis import analyze
-    from rehearse.models import to_dict
 
     options = replace(options, voice=False)  # not shown here
     with _stages(stages.ANALYSIS) as tracker:
         analysis = analyze(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
-        keys = ("number", "slide", "status", "score", "start", "end", "quote", "out_of_order")
-        keys += ("repeats", "missing", "hearing")
-        data = {
-            "points": [_pick(to_dict(p), keys) for p in analysis.points],
-            "adlibs": to_dict(analysis.adlibs),
-            "restarts": to_dict(analysis.restarts),
-        }
-        console.print_json(data=data)
+        console.print_json(data=shapes.coverage_json(analysis))
         return
     colour = {"covered": "green", "partial": "yellow", "missed": "red", "uncertain": "cyan"}
     table = Table(title=escape(analysis.talk.title))
@@ -1290,22 +1190,12 @@ def _slide_column(analysis) -> tuple[str, ...]:
     return ("slide",) if any(p.slide is not None for p in analysis.points) else ()
 
 
-def _pick(data: dict, keys: tuple[str, ...]) -> dict:
-    """``data``'s ``keys`` that it has, in that order."""
-    return {k: data[k] for k in keys if k in data}
-
-
 def _count(n: int, noun: str) -> str:
     """'1 slide', '3 slides'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # --- history --------------------------------------------------------------------------
-
-ReportsFolder = Annotated[
-    Path,
-    typer.Option("--out", "-o", help="The reports folder; the history is history.sqlite in it."),
-]
 
 
 @command
@@ -1318,20 +1208,9 @@ def history(
             "default --out). Without it, the talks in the history.",
         ),
     ] = None,
-    talk: Annotated[
-        str | None,
-        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
-    ] = None,
+    talk: TalkInHistory = None,
     speaker: WhoseRehearsals = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="The reports folder (default reports): the history is its history.sqlite, "
-            "progress.png goes in its folder for the talk.",
-        ),
-    ] = None,
+    out: HistoryOut = None,
     db: HistoryDb = None,
     as_json: AsJson = False,
     forget: Annotated[
@@ -1358,13 +1237,14 @@ def history(
     Example: rehearse history notes/talk.md
     """
     from rehearse import history as store
+    from rehearse.report import write_progress
 
     reports = out or Path("reports")
     if rebuild:
         reports = notes or reports
-        _rebuild(db or store.default_db(reports), reports)
+        _rebuild(store.default_db(reports, db), reports)
         return
-    database = db or store.default_db(reports)
+    database = store.default_db(reports, db)
     if forget is not None:
         _forget(database, forget, notes, talk)
         return
@@ -1372,94 +1252,13 @@ def history(
         if notes is None and talk is None:
             _print_talks(opened, as_json)
             return
-        found = _find_talk(opened, notes, talk)
-        past = opened.history(found, speaker)
-        others = {
-            k: v for k, v in opened.speakers(found).items() if k != store.speaker_key(speaker)
-        }
-    if not past.rehearsals:
-        raise store.HistoryError(_no_rehearsals_by(found, speaker, others))
-    chart = _write_progress(past, out or database.parent)
+        past = opened.talk_history(notes, talk, speaker)
+    chart = write_progress(past, out or database.parent)
     if as_json:
-        console.print_json(data=_history_json(past))
+        console.print_json(data=shapes.history_json(past))
         return
     _print_history(past)
     console.print(f"Progress chart: [bold]{escape(str(chart))}[/bold]", soft_wrap=True)
-
-
-def _write_progress(past, folder: Path) -> Path:
-    """progress.png (progress-<speaker>.png for a named speaker) in the talk's folder of
-    the reports, as its report folders are."""
-    from rehearse.errors import OutputError
-    from rehearse.files import write_atomic
-    from rehearse.report import slugify
-    from rehearse.report.charts import glyph_warnings, progress_chart
-
-    name = "progress" + (f"-{slugify(past.speaker)}" if past.speaker else "") + ".png"
-    path = folder / slugify(past.talk.title) / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with glyph_warnings():
-            write_atomic(path, progress_chart(past))
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
-    return path
-
-
-def _find_talk(opened, notes: Path | None, talk: str | None):
-    from rehearse.history import HistoryError
-
-    found = opened.find_talk(notes=notes, name=talk)
-    if found is None:
-        what = f"talk {talk!r}" if talk else str(notes)
-        raise HistoryError(
-            f"no rehearsals of {what} in the history {opened.path}; `rehearse history` "
-            "lists the talks there"
-        )
-    return found
-
-
-def _no_rehearsals_by(talk, speaker: str | None, others: dict[str, int]) -> str:
-    who = f"by {speaker}" if speaker else "by you (no --speaker)"
-    names = ", ".join(f"{name or 'you'} ({n})" for name, n in others.values())
-    return f"no rehearsals of {talk.title!r} {who}; rehearsed by: {names}; give --speaker NAME"
-
-
-def _history_json(past) -> dict:
-    from rehearse.progress import talk_time
-
-    talk = past.talk
-    return {
-        "talk": {"title": talk.title, "name": talk.name, "notes": list(talk.notes)},
-        "rehearsals": [
-            {
-                "id": r.id,
-                "created": r.created,
-                "speaker": r.speaker,
-                "coverage": r.coverage,
-                "duration": talk_time(r),
-                "skipped": list(r.skipped),
-                "uncertain": list(r.uncertain),
-                "out_of_order": list(r.out_of_order),
-                "corrected": [
-                    {"number": p.number, "status": p.status, "analysis": p.corrected}
-                    for p in r.points
-                    if p.corrected
-                ],
-                "wpm": r.wpm,
-                "fillers_per_minute": r.fillers_per_minute,
-                "restarts": r.restarts,
-                "voice": {
-                    "verdict": r.voice_verdict,
-                    "pitch_variation_st": r.pitch_variation_st,
-                    "monotone_seconds": r.monotone_seconds,
-                    "trailing_off_share": r.trailing_off_share,
-                    "loudness_db": r.loudness_db,
-                },
-            }
-            for r in past.rehearsals
-        ],
-    }
 
 
 def _print_history(past) -> None:
@@ -1612,19 +1411,7 @@ def _date(created: str) -> str:
 def _print_talks(opened, as_json: bool) -> None:
     talks = opened.talks()
     if as_json:
-        console.print_json(
-            data={
-                "talks": [
-                    {
-                        "title": t.title,
-                        "name": t.name,
-                        "notes": list(t.notes),
-                        "rehearsals": {s or "": n for s, n in counts.items()},
-                    }
-                    for t, counts in talks
-                ]
-            }
-        )
+        console.print_json(data=shapes.talks_json(talks))
         return
     if not talks:
         console.print(f"No rehearsals in {escape(str(opened.path))} yet.")
@@ -1651,17 +1438,9 @@ def _print_talks(opened, as_json: bool) -> None:
 
 
 def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | None) -> None:
-    from rehearse import history as store
+    from rehearse.history import forget
 
-    if notes is not None or talk is not None:
-        with store.HistoryDB.open(database) as opened:
-            found = _find_talk(opened, notes, talk)
-            owner = opened.talk_of(rehearsal_id)
-            if owner.id != found.id:
-                raise store.HistoryError(
-                    f"rehearsal {rehearsal_id} is of {owner.title!r}, not of {found.title!r}"
-                )
-    rehearsal, marker = store.forget(database, rehearsal_id)
+    rehearsal, marker = forget(database, rehearsal_id, notes=notes, talk=talk)
     console.print(
         f"Took rehearsal {rehearsal_id} ({_date(rehearsal.created)}, "
         f"{escape(Path(rehearsal.recording).name)}) out of the history.",
@@ -1679,11 +1458,7 @@ def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | N
 def _rebuild(database: Path, reports: Path) -> None:
     from rehearse import history as store
 
-    done = store.rebuild(database, reports)
-    for path, reason in done.unreadable:
-        _warn(f"skipped {path}: {reason}")
-    if done.set_aside is not None:
-        _warn(f"{database} could not be read; it is kept as {done.set_aside}")
+    done = store.rebuild(database, reports)  # it warns of what it could not read
     forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
     console.print(
         f"Rebuilt {escape(str(database))} from {done.analyses} analyses under "
@@ -1712,10 +1487,7 @@ def compare(
         str | None,
         typer.Argument(metavar="B", help="The rehearsal to compare with A.", show_default=False),
     ] = None,
-    talk: Annotated[
-        str | None,
-        typer.Option("--talk", metavar="NAME", help="The talk by its name in the history."),
-    ] = None,
+    talk: TalkInHistory = None,
     speaker: WhoseRehearsals = None,
     out: ReportsFolder = Path("reports"),
     db: HistoryDb = None,
@@ -1729,11 +1501,11 @@ def compare(
     from rehearse.history import default_db, pick_pair
     from rehearse.progress import compare as compared
 
-    database = db or default_db(out)
+    database = default_db(out, db)
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
     if as_json:
-        console.print_json(data=_comparison_json(comparison))
+        console.print_json(data=shapes.comparison_json(comparison))
         return
     _print_comparison(comparison)
 
@@ -1871,53 +1643,3 @@ def _clock_change(a: float | None, b: float | None) -> str:
     if a is None or b is None:
         return f"{view.clock(a)} → {view.clock(b)}"
     return f"{view.clock(a)} → {view.clock(b)} ({view.change(round(b) - round(a))})"
-
-
-def _comparison_json(c) -> dict:
-    from rehearse.progress import talk_time
-
-    def side(r) -> dict:
-        keys = ("id", "created", "speaker", "recording", "report", "target", "coverage")
-        return {k: getattr(r, k) for k in keys} | {"said": r.said, "points": len(r.points)}
-
-    def point(p) -> dict | None:
-        if p is None:
-            return None
-        keys = ("number", "status", "out_of_order", "start", "duration", "drift", "corrected")
-        return {k: getattr(p, k) for k in keys}
-
-    def pair(x, y, digits: int = 2) -> dict:
-        both = x is not None and y is not None
-        return {"a": x, "b": y, "difference": round(y - x, digits) if both else None}
-
-    a, b = c.a, c.b
-    return {
-        "a": side(a),
-        "b": side(b),
-        "points": [
-            {
-                "number": p.latest.number,
-                "text": p.latest.text,
-                "a": point(p.a),
-                "b": point(p.b),
-                "status_changed": p.status_changed,
-                "difference": p.difference,
-            }
-            for p in c.points
-        ],
-        "talk": {
-            "said": pair(a.said, b.said),
-            "coverage": pair(a.coverage, b.coverage, 4),
-            "talk_time": pair(talk_time(a), talk_time(b)),
-            "speaking_time": pair(a.speaking_time, b.speaking_time),
-            "wpm": pair(a.wpm, b.wpm, 1),
-            "syllable_rate": pair(a.syllable_rate, b.syllable_rate),
-            "pauses": pair(a.pauses, b.pauses),
-            "longest_pause": pair(a.longest_pause, b.longest_pause),
-            "fillers_per_minute": pair(a.fillers_per_minute, b.fillers_per_minute),
-            "restarts": pair(a.restarts, b.restarts),
-            "pitch_variation_st": pair(a.pitch_variation_st, b.pitch_variation_st),
-            "trailing_off_share": pair(a.trailing_off_share, b.trailing_off_share, 4),
-            "loudness_db": pair(a.loudness_db, b.loudness_db, 1),
-        },
-    }

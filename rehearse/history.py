@@ -245,9 +245,9 @@ def _point_ids(
     ]
 
 
-def default_db(reports: str | Path) -> Path:
-    """The history database of a reports folder."""
-    return Path(reports) / DB_NAME
+def default_db(reports: str | Path, chosen: str | Path | None = None) -> Path:
+    """The history database: ``chosen`` (``--db``) when given, else the reports folder's."""
+    return Path(chosen) if chosen is not None else Path(reports) / DB_NAME
 
 
 def check_db(path: str | Path) -> None:
@@ -614,6 +614,33 @@ class HistoryDB:
             talk = self._one("SELECT talk_id FROM talk_notes WHERE path = ?", path)
         return self._talk(talk) if talk is not None else None
 
+    def talk(self, notes: str | Path | None = None, name: str | None = None) -> Talk:
+        """``find_talk``; HistoryError if the history has no such talk."""
+        found = self.find_talk(notes=notes, name=name)
+        if found is None:
+            what = f"talk {name!r}" if name else str(notes)
+            raise HistoryError(
+                f"no rehearsals of {what} in the history {self.path}; `rehearse history` "
+                "lists the talks there"
+            )
+        return found
+
+    def talk_history(
+        self, notes: str | Path | None = None, name: str | None = None, speaker: str | None = None
+    ) -> History:
+        """The rehearsals by ``speaker`` of the talk named ``name``, else of ``notes``;
+        HistoryError if there are none (naming who did rehearse it)."""
+        talk = self.talk(notes, name)
+        found = self.history(talk, speaker)
+        if found.rehearsals:
+            return found
+        others = {k: v for k, v in self.speakers(talk).items() if k != speaker_key(speaker)}
+        who = f"by {speaker}" if speaker else "by you (no --speaker)"
+        names = ", ".join(f"{name or 'you'} ({n})" for name, n in others.values())
+        raise HistoryError(
+            f"no rehearsals of {talk.title!r} {who}; rehearsed by: {names}; give --speaker NAME"
+        )
+
     def history(self, talk: Talk, speaker: str | None) -> History:
         """The rehearsals of ``talk`` by ``speaker``, oldest first."""
         ids = self.db.execute(
@@ -782,10 +809,23 @@ def name_key(name: str | None) -> str | None:
 # --- forgetting and rebuilding -------------------------------------------------------------
 
 
-def forget(path: str | Path, rehearsal_id: int) -> tuple[Rehearsal, Path | None]:
+def forget(
+    path: str | Path,
+    rehearsal_id: int,
+    *,
+    notes: str | Path | None = None,
+    talk: str | None = None,
+) -> tuple[Rehearsal, Path | None]:
     """Remove a rehearsal from the history and leave ``forgotten.json`` in its report folder
-    (which stays), so ``rebuild`` leaves it out too. Returns it and the marker written."""
+    (which stays), so ``rebuild`` leaves it out too. Returns it and the marker written. With
+    ``notes`` or a ``talk`` name: HistoryError unless the rehearsal is of that talk."""
     with HistoryDB.open(path) as history:
+        if notes is not None or talk is not None:
+            found, owner = history.talk(notes, talk), history.talk_of(rehearsal_id)
+            if owner.id != found.id:
+                raise HistoryError(
+                    f"rehearsal {rehearsal_id} is of {owner.title!r}, not of {found.title!r}"
+                )
         rehearsal = history.forget(rehearsal_id)
     marker = Path(rehearsal.report) / FORGOTTEN if rehearsal.report else None
     if marker is None or not marker.parent.is_dir():
@@ -848,7 +888,8 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
     """Recreate the history at ``path`` from every analysis.json under ``reports``.
 
     Analyses (schema 1 and 2) and forgets are replayed in time order through ``record``, in
-    one transaction: the old rows go only when the new ones are all in.
+    one transaction: the old rows go only when the new ones are all in. Each file that
+    cannot be read, and a broken database set aside, is a logged warning.
     """
     from rehearse.report import load_analysis
 
@@ -891,6 +932,10 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
             else:
                 history._forget_analysis(what)
         count = history._one("SELECT count(*) FROM rehearsals")
+    for file, reason in unreadable:
+        log.warning("skipped %s: %s", file, reason)
+    if aside is not None:
+        log.warning("%s could not be read; it is kept as %s", path, aside)
     return Rebuilt(count, analyses, forgotten, tuple(unreadable), aside)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
-from rehearse.models import SCHEMA_VERSION, Analysis, SchemaError, from_dict, to_json
+from rehearse.models import SCHEMA_VERSION, Analysis, History, SchemaError, from_dict, to_json
 from rehearse.progress import Past
 from rehearse.stages import Tracker
 
@@ -171,6 +171,23 @@ def write_report(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_progress(history: History, out_root: str | Path) -> Path:
+    """The talk's progress chart, ``<out_root>/<talk-slug>/progress.png`` beside its report
+    folders (``progress-<speaker-slug>.png`` for a named speaker)."""
+    from rehearse.report.charts import glyph_warnings, progress_chart
+
+    stem = Path(PROGRESS_CHART).stem
+    name = f"{stem}-{slugify(history.speaker)}.png" if history.speaker else PROGRESS_CHART
+    path = Path(out_root) / slugify(history.talk.title) / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with glyph_warnings():
+            write_atomic(path, progress_chart(history))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    return path
 
 
 def rerender(
