@@ -1369,11 +1369,14 @@ def _started_again(runs: list[_Run], speech: _Speech) -> list[_Run]:
     keys = [speech.forms[i][0] for i in at]
     unit_of = np.searchsorted(speech.units, at, side="right") - 1
     label = _labels(runs, len(speech.units) - 1)
+    holder = np.full(len(label), -1)  # unit -> index of the run holding it
+    for n, r in enumerate(runs):
+        holder[r.first : r.last + 1] = n
     cuts: dict[int, tuple[int, int]] = {}  # run index -> (attempt's first unit, second saying)
     for i, j, _ in _said_twice(keys):
         first, again = int(unit_of[i]), int(unit_of[j])
-        k = next((n for n, r in enumerate(runs) if r.first <= again <= r.last), None)
-        if k is None or k in cuts or not _breaks(speech, again):
+        k = int(holder[again])
+        if k < 0 or k in cuts or not _breaks(speech, again):
             continue
         run = runs[k]
         between = label[first:again]
