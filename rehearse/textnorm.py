@@ -49,7 +49,7 @@ STOPWORDS = {
         this those through to too under until up very was we were what when where which while
         who whom why will with would you your yours be have do go going goes went gone get
         got still also really just well much many thing things one way even ever never
-        always back let lot bit yes okay ok right here""".split()  # noqa: SIM905
+        always back let lot bit yes okay ok right here might must shall""".split()  # noqa: SIM905
     ),
 }
 
