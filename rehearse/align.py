@@ -1101,9 +1101,7 @@ def _echoes(runs: list[_Run], speech: _Speech, emit: np.ndarray) -> np.ndarray:
     repeat), where the two sayings lie in runs of different points; they count, on both
     sides, for the one of the two points that fits the notes order between the sayings'
     neighbours in more places, or, when both fit equally, the one their words hold more."""
-    at = np.flatnonzero(speech.content)
-    keys = [speech.forms[i][0] for i in at]
-    unit_of = np.searchsorted(speech.units, at, side="right") - 1
+    keys, unit_of = _content_keys(speech)
     label = _labels(runs, len(speech.units) - 1)
     out = np.zeros_like(emit)
     for i, j, length in _said_twice(keys):
@@ -1123,6 +1121,14 @@ def _echoes(runs: list[_Run], speech: _Speech, emit: np.ndarray) -> np.ndarray:
             point = max((pa, pb), key=rank)
             out[point, units] += 1
     return out
+
+
+def _content_keys(speech: _Speech) -> tuple[list[str], np.ndarray]:
+    """The content words as ``_said_twice`` compares them (first form each), and the unit
+    each lies in."""
+    at = np.flatnonzero(speech.content)
+    unit_of = np.searchsorted(speech.units, at, side="right") - 1
+    return [speech.forms[i][0] for i in at], unit_of
 
 
 def _labels(runs: list[_Run], units: int) -> np.ndarray:
@@ -1365,9 +1371,7 @@ def _started_again(runs: list[_Run], speech: _Speech) -> list[_Run]:
     (``_RESTART_BREAK``) with no other point between, the first saying in the run itself or
     just before it off script. The attempt becomes a delivery of its own and the run from
     the second saying on is marked ``again`` (a restart, even right after point 1)."""
-    at = np.flatnonzero(speech.content)
-    keys = [speech.forms[i][0] for i in at]
-    unit_of = np.searchsorted(speech.units, at, side="right") - 1
+    keys, unit_of = _content_keys(speech)
     label = _labels(runs, len(speech.units) - 1)
     holder = np.full(len(label), -1)  # unit -> index of the run holding it
     for n, r in enumerate(runs):
