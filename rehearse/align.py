@@ -847,7 +847,7 @@ def _heard_before(speech, evidence, emit, point, first, last, reverse=False) -> 
     return out[::-1] if reverse else out
 
 
-# --- 9, 11, 12. ad-libs, gaps, restore ------------------------------------------------------------
+# --- 9. ad-libs trimmed ----------------------------------------------------------------------
 
 
 def _trim_adlibs(
@@ -891,81 +891,6 @@ def _trim_adlibs(
     return trimmed
 
 
-def _restore(
-    runs: list[_Run], trimmed: list[tuple[_Run, int, int]], speech: _Speech, evidence, emit, meant
-) -> None:
-    """Give each run back the stretch ``_trim_adlibs`` cut from it when no missed point took
-    it meanwhile and it is about the talk (``_Topic``): the speaker elaborating in their own
-    words, or opening the passage after a pause, is not off script."""
-    topic = _Topic(speech, runs, emit, meant)
-    owned = np.zeros(len(speech.units) - 1, dtype=bool)
-    for run in runs:
-        owned[run.first : run.last + 1] = True
-    heirs = [(r if r in runs else _beside(runs, a, b), a, b) for r, a, b in trimmed]
-    back = [
-        (run, first, last)
-        for run, first, last in heirs
-        if run is not None and not owned[first : last + 1].any() and topic.about_talk(first, last)
-    ]
-    for run, first, last in back:
-        run.first, run.last = min(run.first, first), max(run.last, last)
-    for left, right in itertools.pairwise(runs):
-        if left.last >= right.first:  # both took the stretch between them back
-            left.last = right.first - 1 if left.first < right.first else left.last
-            right.first = max(right.first, left.last + 1)
-    if back:
-        _place_boundaries([r for r in runs if r.first <= r.last], speech, evidence, emit, meant)
-
-
-class _Topic:
-    """Whether a stretch with none of a point's words is still the talk (the speaker
-    elaborating in their own words) or an aside. It is the talk when meaning says it is most
-    about a point, when it uses the talk's own vocabulary (``_COHESIVE`` of
-    its content words come up elsewhere in the talk), or when it is as close in meaning to
-    the points as the sentences that clearly hold theirs. Without meaning, only the first two."""
-
-    def __init__(self, speech: _Speech, runs: list[_Run], emit: np.ndarray, meant) -> None:
-        self.speech, self.meant = speech, meant
-        first = [f[0] for f in speech.forms]
-        self.first = first
-        self.counts: dict[str, int] = {}
-        for form, content in zip(first, speech.content.tolist(), strict=True):
-            if content:
-                self.counts[form] = self.counts.get(form, 0) + 1
-        self.floor = None
-        if meant is not None:
-            held = [
-                u for r in runs for u in range(r.first, r.last + 1) if emit[r.point, u] >= _ANCHOR
-            ]
-            if held:
-                sentences = np.unique(meant.meaning.sentence[held])
-                step = max(1, len(sentences) // _TOPIC_SAMPLE)
-                sample = meant.meaning.top(sentences[::step])
-                self.floor = float(np.quantile(sample, _TOPIC_QUANTILE))
-
-    def about_talk(self, first: int, last: int) -> bool:
-        a, b = self.speech.tokens(first, last)
-        inside: dict[str, int] = {}
-        for t in range(a, b):
-            if self.speech.content[t]:
-                inside[self.first[t]] = inside.get(self.first[t], 0) + 1
-        words = sum(inside.values())
-        if words and sum(n for f, n in inside.items() if self.counts[f] > n) >= _COHESIVE * words:
-            return True
-        if self.floor is None:
-            return False
-        sentences = np.unique(self.meant.meaning.sentence[first : last + 1])
-        return float(self.meant.meaning.top(sentences).mean()) >= self.floor
-
-
-def _beside(runs: list[_Run], first: int, last: int) -> _Run | None:
-    """The run just before units ``first..last`` (else just after), for a stretch whose own
-    run has since gone back into the passage around it."""
-    before = [r for r in runs if r.last < first]
-    after = [r for r in runs if r.first > last]
-    return before[-1] if before else (after[0] if after else None)
-
-
 def _on_topic(meant: _Meant | None, point: int, first: int, last: int) -> bool:
     """Whether units ``first..last`` are, by meaning, about ``point`` (the speaker goes on
     about it in other words) rather than off script."""
@@ -976,26 +901,129 @@ def _on_topic(meant: _Meant | None, point: int, first: int, last: int) -> bool:
     return int(z.argmax()) == point and float(z[point]) >= _ON_TOPIC_Z
 
 
-def _adlibs(speech: _Speech, runs: list[_Run], shortest: float) -> tuple[Adlib, ...]:
-    """Stretches outside every run of ``shortest`` s or more."""
-    out = []
-    for a, b in _unowned(speech, runs):
-        if speech.seconds(a, b) < shortest:
+# --- 10. mentions ----------------------------------------------------------------------------
+
+
+def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None):
+    """Points only mentioned in passing, not delivered. First, echoes: a second run of a
+    point said elsewhere, out of notes order and not part of the speaker going through the
+    talk again, that hears less than ``_REPEAT_SHARE`` of the point's best delivery, is part
+    of the passage it interrupts. Then mentions: a point every run of which lies out of notes
+    order, is much shorter than this speaker's passages (``_MENTION_SHARE`` of the median,
+    less for a note shorter than most), hears little of the point (``_MENTION_RECALL``) and
+    is, by meaning, no more about it than about the passage it sits in. Their runs go back
+    to the passage they interrupt. Returns the remaining runs and, per point only
+    mentioned, its mentions as (run, index of the point whose passage it was in)."""
+    if len(runs) < 3:
+        return runs, {}
+    runs = _drop_echoes(runs, speech, evidence, meant)
+    seconds = [speech.seconds(r.first, r.last) for r in runs]
+    per_point: dict[int, float] = {}
+    for run, length in zip(runs, seconds, strict=True):
+        per_point[run.point] = per_point.get(run.point, 0.0) + length
+    typical = float(np.median(list(per_point.values())))
+    words = float(np.median(evidence.length))
+    passing = {
+        id(run)
+        for i, (run, length) in enumerate(zip(runs, seconds, strict=True))
+        if length < _MENTION_SHARE * typical * min(1.0, evidence.length[run.point] / words)
+        and ev.recall(evidence, run.point, *speech.tokens(run.first, run.last)) < _MENTION_RECALL
+        and not _in_sequence(runs, i)
+        and not _about_itself(meant, runs, i)
+    }
+    only = {r.point for r in runs} - {r.point for r in runs if id(r) not in passing}
+    mentions: dict[int, list[tuple[_Run, int | None]]] = {}
+    kept: list[_Run] = []
+    for i, run in enumerate(runs):
+        if run.point not in only:
+            kept.append(run)
             continue
-        first, last = (int(speech.owner[t]) for t in (speech.units[a], speech.units[b + 1] - 1))
-        text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
-        start, end = speech.words[first].start, speech.words[last].end
-        out.append(Adlib(round(start, 2), round(end, 2), text))
-    return tuple(out)
+        host = _host(runs, i)
+        mentions.setdefault(run.point, []).append(
+            (_Run(run.point, run.first, run.last), host.point if host else None)
+        )
+        if host is not None:
+            host.first, host.last = min(host.first, run.first), max(host.last, run.last)
+    return kept, mentions
 
 
-def _unowned(speech: _Speech, runs: list[_Run]) -> list[tuple[int, int]]:
-    """Maximal stretches of units (first, last) that no run holds."""
-    owned = np.zeros(len(speech.units) - 1, dtype=bool)
-    for run in runs:
-        owned[run.first : run.last + 1] = True
-    edges = np.flatnonzero(np.diff(np.concatenate(([1], owned.astype(np.int8), [1]))))
-    return [(int(a), int(b) - 1) for a, b in edges.reshape(-1, 2)]
+def _about_itself(meant: _Meant | None, runs: list[_Run], i: int) -> bool:
+    """Whether meaning says run ``i`` is more about its own point than about the point of
+    the passage it sits in (its host): a passage said out of order, not a mention."""
+    host = _host(runs, i)
+    if meant is None or host is None:
+        return False
+    run = runs[i]
+    z = meant.meaning.z(np.unique(meant.meaning.sentence[run.first : run.last + 1]))
+    return float((z[:, run.point] - z[:, host.point]).mean()) > _MENTION_Z
+
+
+def _drop_echoes(
+    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None
+) -> list[_Run]:
+    """``runs`` without the echoes of points delivered elsewhere (see ``_mentions``), each
+    given to the passage it sits in. A run of a point with other runs is an echo when it is
+    out of notes order (or in it only by chance, ``_again_alone``), not followed by a
+    re-delivery, and either hears much less of the
+    point than its best run or is by meaning no more about its point than about the passage
+    it sits in; of a point all of whose runs are such, the best one stays."""
+    recall = [ev.recall(evidence, r.point, *speech.tokens(r.first, r.last)) for r in runs]
+    best: dict[int, float] = {}
+    count: dict[int, int] = {}
+    for run, r in zip(runs, recall, strict=True):
+        best[run.point] = max(best.get(run.point, 0.0), r)
+        count[run.point] = count.get(run.point, 0) + 1
+    candidates = [
+        i
+        for i, run in enumerate(runs)
+        if count[run.point] > 1
+        and (not _in_sequence(runs, i) or _again_alone(runs, i))
+        and not _goes_back(runs, i)
+        and (recall[i] < _REPEAT_SHARE * best[run.point] or not _about_itself(meant, runs, i))
+    ]
+    echoes = []
+    for i in candidates:
+        same = [j for j in candidates if runs[j].point == runs[i].point]
+        if len(same) < count[runs[i].point] or i != max(same, key=lambda j: recall[j]):
+            echoes.append(i)
+    hosts = [(i, host) for i in echoes if (host := _host(runs, i)) is not None]
+    for i, host in hosts:
+        host.first, host.last = min(host.first, runs[i].first), max(host.last, runs[i].last)
+    gone = {id(runs[i]) for i, _ in hosts}
+    return [r for r in runs if id(r) not in gone]
+
+
+def _again_alone(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` says again a point said before while the run before it is a first
+    delivery: in notes order only by chance, not the speaker going through the talk again."""
+    before = {r.point for r in runs[: max(i - 1, 0)]}
+    return (
+        i > 0 and runs[i].point in before | {runs[i - 1].point} and runs[i - 1].point not in before
+    )
+
+
+def _goes_back(runs: list[_Run], i: int) -> bool:
+    """Whether run ``i`` is followed by a point said before it: the speaker going through
+    the talk again (a restart, or a delivery broken off before one), not echoing a point's
+    words inside a passage and carrying on."""
+    said = {r.point for r in runs[:i]}
+    return i + 1 < len(runs) and runs[i + 1].point in said
+
+
+def _host(runs: list[_Run], i: int) -> _Run | None:
+    """The run whose passage run ``i`` sits in: the one just before it when adjacent (the
+    speaker going on about that point), else the one just after it."""
+    run = runs[i]
+    before = runs[i - 1] if i > 0 and runs[i - 1].last == run.first - 1 else None
+    after = runs[i + 1] if i + 1 < len(runs) and runs[i + 1].first == run.last + 1 else None
+    if before is not None and before.point != run.point:
+        return before
+    if after is not None and after.point != run.point:
+        return after
+    return None
+
+
+# --- 11. gaps --------------------------------------------------------------------------------
 
 
 def _fill_gaps(
@@ -1091,6 +1119,93 @@ def _label_in_order(score: np.ndarray) -> dict[int, list[int]]:
             out.setdefault(c - 1, []).insert(0, i)
             j = c
     return out
+
+
+def _unowned(speech: _Speech, runs: list[_Run]) -> list[tuple[int, int]]:
+    """Maximal stretches of units (first, last) that no run holds."""
+    owned = np.zeros(len(speech.units) - 1, dtype=bool)
+    for run in runs:
+        owned[run.first : run.last + 1] = True
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], owned.astype(np.int8), [1]))))
+    return [(int(a), int(b) - 1) for a, b in edges.reshape(-1, 2)]
+
+
+# --- 12. restore -----------------------------------------------------------------------------
+
+
+def _restore(
+    runs: list[_Run], trimmed: list[tuple[_Run, int, int]], speech: _Speech, evidence, emit, meant
+) -> None:
+    """Give each run back the stretch ``_trim_adlibs`` cut from it when no missed point took
+    it meanwhile and it is about the talk (``_Topic``): the speaker elaborating in their own
+    words, or opening the passage after a pause, is not off script."""
+    topic = _Topic(speech, runs, emit, meant)
+    owned = np.zeros(len(speech.units) - 1, dtype=bool)
+    for run in runs:
+        owned[run.first : run.last + 1] = True
+    heirs = [(r if r in runs else _beside(runs, a, b), a, b) for r, a, b in trimmed]
+    back = [
+        (run, first, last)
+        for run, first, last in heirs
+        if run is not None and not owned[first : last + 1].any() and topic.about_talk(first, last)
+    ]
+    for run, first, last in back:
+        run.first, run.last = min(run.first, first), max(run.last, last)
+    for left, right in itertools.pairwise(runs):
+        if left.last >= right.first:  # both took the stretch between them back
+            left.last = right.first - 1 if left.first < right.first else left.last
+            right.first = max(right.first, left.last + 1)
+    if back:
+        _place_boundaries([r for r in runs if r.first <= r.last], speech, evidence, emit, meant)
+
+
+class _Topic:
+    """Whether a stretch with none of a point's words is still the talk (the speaker
+    elaborating in their own words) or an aside. It is the talk when meaning says it is most
+    about a point, when it uses the talk's own vocabulary (``_COHESIVE`` of
+    its content words come up elsewhere in the talk), or when it is as close in meaning to
+    the points as the sentences that clearly hold theirs. Without meaning, only the first two."""
+
+    def __init__(self, speech: _Speech, runs: list[_Run], emit: np.ndarray, meant) -> None:
+        self.speech, self.meant = speech, meant
+        first = [f[0] for f in speech.forms]
+        self.first = first
+        self.counts: dict[str, int] = {}
+        for form, content in zip(first, speech.content.tolist(), strict=True):
+            if content:
+                self.counts[form] = self.counts.get(form, 0) + 1
+        self.floor = None
+        if meant is not None:
+            held = [
+                u for r in runs for u in range(r.first, r.last + 1) if emit[r.point, u] >= _ANCHOR
+            ]
+            if held:
+                sentences = np.unique(meant.meaning.sentence[held])
+                step = max(1, len(sentences) // _TOPIC_SAMPLE)
+                sample = meant.meaning.top(sentences[::step])
+                self.floor = float(np.quantile(sample, _TOPIC_QUANTILE))
+
+    def about_talk(self, first: int, last: int) -> bool:
+        a, b = self.speech.tokens(first, last)
+        inside: dict[str, int] = {}
+        for t in range(a, b):
+            if self.speech.content[t]:
+                inside[self.first[t]] = inside.get(self.first[t], 0) + 1
+        words = sum(inside.values())
+        if words and sum(n for f, n in inside.items() if self.counts[f] > n) >= _COHESIVE * words:
+            return True
+        if self.floor is None:
+            return False
+        sentences = np.unique(self.meant.meaning.sentence[first : last + 1])
+        return float(self.meant.meaning.top(sentences).mean()) >= self.floor
+
+
+def _beside(runs: list[_Run], first: int, last: int) -> _Run | None:
+    """The run just before units ``first..last`` (else just after), for a stretch whose own
+    run has since gone back into the passage around it."""
+    before = [r for r in runs if r.last < first]
+    after = [r for r in runs if r.first > last]
+    return before[-1] if before else (after[0] if after else None)
 
 
 # --- 13. echoes ------------------------------------------------------------------------------
@@ -1196,173 +1311,7 @@ def _echo_bonus(echo: np.ndarray, emit: np.ndarray, runs: list[_Run], speech: _S
     return out
 
 
-# --- 10, 14-16. mentions, deliveries, restarts, order ------------------------------------------
-
-
-def _mentions(runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None):
-    """Points only mentioned in passing, not delivered. First, echoes: a second run of a
-    point said elsewhere, out of notes order and not part of the speaker going through the
-    talk again, that hears less than ``_REPEAT_SHARE`` of the point's best delivery, is part
-    of the passage it interrupts. Then mentions: a point every run of which lies out of notes
-    order, is much shorter than this speaker's passages (``_MENTION_SHARE`` of the median,
-    less for a note shorter than most), hears little of the point (``_MENTION_RECALL``) and
-    is, by meaning, no more about it than about the passage it sits in. Their runs go back
-    to the passage they interrupt. Returns the remaining runs and, per point only
-    mentioned, its mentions as (run, index of the point whose passage it was in)."""
-    if len(runs) < 3:
-        return runs, {}
-    runs = _drop_echoes(runs, speech, evidence, meant)
-    seconds = [speech.seconds(r.first, r.last) for r in runs]
-    per_point: dict[int, float] = {}
-    for run, length in zip(runs, seconds, strict=True):
-        per_point[run.point] = per_point.get(run.point, 0.0) + length
-    typical = float(np.median(list(per_point.values())))
-    words = float(np.median(evidence.length))
-    passing = {
-        id(run)
-        for i, (run, length) in enumerate(zip(runs, seconds, strict=True))
-        if length < _MENTION_SHARE * typical * min(1.0, evidence.length[run.point] / words)
-        and ev.recall(evidence, run.point, *speech.tokens(run.first, run.last)) < _MENTION_RECALL
-        and not _in_sequence(runs, i)
-        and not _about_itself(meant, runs, i)
-    }
-    only = {r.point for r in runs} - {r.point for r in runs if id(r) not in passing}
-    mentions: dict[int, list[tuple[_Run, int | None]]] = {}
-    kept: list[_Run] = []
-    for i, run in enumerate(runs):
-        if run.point not in only:
-            kept.append(run)
-            continue
-        host = _host(runs, i)
-        mentions.setdefault(run.point, []).append(
-            (_Run(run.point, run.first, run.last), host.point if host else None)
-        )
-        if host is not None:
-            host.first, host.last = min(host.first, run.first), max(host.last, run.last)
-    return kept, mentions
-
-
-def _named_in_passing(runs, speech: _Speech, evidence: ev.Evidence, deliveries, mentions):
-    """``mentions`` with, for each point neither delivered nor yet mentioned, the sentences
-    that name it in passing: at least ``_NAMED_WORDS`` of its words heard in the densest
-    stretch as long as the point's words usually take, one of them a name of the point
-    (``_names``) that is not a word of the point whose passage holds the sentence; the
-    clearest ``_MENTIONS_SHOWN``. Too little to be a delivery, but what a speaker wants to
-    hear again ("you only touched on it while making point 7")."""
-    starts = [*np.flatnonzero(speech.sentence).tolist(), len(speech.units) - 1]
-    spans = [speech.tokens(first, end - 1) for first, end in itertools.pairwise(starts)]
-    out = dict(mentions)
-    for point in range(len(evidence.ids)):
-        if point in deliveries or point in out or not len(evidence.ids[point]):
-            continue
-        size = _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point])
-        names = _names(evidence, point, spans)
-        found = []
-        for k, (a, b) in enumerate(spans):
-            length = min(b - a, size)
-            at = a + ev.densest(evidence, point, a, b, length)
-            host = _holder(runs, starts[k])
-            own = evidence.ids[host] if host is not None else ()
-            if ev.heard(evidence, point, at, at + length) < _NAMED_WORDS or not names[k] - set(own):
-                continue
-            recall = ev.recall(evidence, point, at, at + length)
-            found.append((recall, starts[k], starts[k + 1] - 1))
-        named = sorted(sorted(found, reverse=True)[:_MENTIONS_SHOWN], key=lambda f: f[1])
-        if named:
-            out[point] = [(_Run(point, f, last), _holder(runs, f)) for _, f, last in named]
-    return out
-
-
-def _names(evidence: ev.Evidence, point: int, spans) -> list[set[int]]:
-    """Per sentence (token ``spans``), the names of ``point`` heard in it: words of its note
-    and of no other note (not the talk's subject) heard in at most ``_NAMED_SENTENCES``
-    sentences (a place, a date, a title; not a word the speaker keeps using)."""
-    ids = evidence.ids[point]
-    heard = np.array([evidence.sim[ids, a:b].max(axis=1) >= ev.HIT * ev.SCALE for a, b in spans])
-    others = {int(i) for k, o in enumerate(evidence.ids) if k != point for i in o}
-    rare = (heard.sum(axis=0) <= _NAMED_SENTENCES) & ~np.isin(ids, list(others))
-    return [set(ids[row & rare].tolist()) for row in heard]
-
-
-def _holder(runs: list[_Run], unit: int) -> int | None:
-    """The point whose run holds ``unit``, if any."""
-    return next((r.point for r in runs if r.first <= unit <= r.last), None)
-
-
-def _about_itself(meant: _Meant | None, runs: list[_Run], i: int) -> bool:
-    """Whether meaning says run ``i`` is more about its own point than about the point of
-    the passage it sits in (its host): a passage said out of order, not a mention."""
-    host = _host(runs, i)
-    if meant is None or host is None:
-        return False
-    run = runs[i]
-    z = meant.meaning.z(np.unique(meant.meaning.sentence[run.first : run.last + 1]))
-    return float((z[:, run.point] - z[:, host.point]).mean()) > _MENTION_Z
-
-
-def _drop_echoes(
-    runs: list[_Run], speech: _Speech, evidence: ev.Evidence, meant: _Meant | None
-) -> list[_Run]:
-    """``runs`` without the echoes of points delivered elsewhere (see ``_mentions``), each
-    given to the passage it sits in. A run of a point with other runs is an echo when it is
-    out of notes order (or in it only by chance, ``_again_alone``), not followed by a
-    re-delivery, and either hears much less of the
-    point than its best run or is by meaning no more about its point than about the passage
-    it sits in; of a point all of whose runs are such, the best one stays."""
-    recall = [ev.recall(evidence, r.point, *speech.tokens(r.first, r.last)) for r in runs]
-    best: dict[int, float] = {}
-    count: dict[int, int] = {}
-    for run, r in zip(runs, recall, strict=True):
-        best[run.point] = max(best.get(run.point, 0.0), r)
-        count[run.point] = count.get(run.point, 0) + 1
-    candidates = [
-        i
-        for i, run in enumerate(runs)
-        if count[run.point] > 1
-        and (not _in_sequence(runs, i) or _again_alone(runs, i))
-        and not _goes_back(runs, i)
-        and (recall[i] < _REPEAT_SHARE * best[run.point] or not _about_itself(meant, runs, i))
-    ]
-    echoes = []
-    for i in candidates:
-        same = [j for j in candidates if runs[j].point == runs[i].point]
-        if len(same) < count[runs[i].point] or i != max(same, key=lambda j: recall[j]):
-            echoes.append(i)
-    hosts = [(i, host) for i in echoes if (host := _host(runs, i)) is not None]
-    for i, host in hosts:
-        host.first, host.last = min(host.first, runs[i].first), max(host.last, runs[i].last)
-    gone = {id(runs[i]) for i, _ in hosts}
-    return [r for r in runs if id(r) not in gone]
-
-
-def _again_alone(runs: list[_Run], i: int) -> bool:
-    """Whether run ``i`` says again a point said before while the run before it is a first
-    delivery: in notes order only by chance, not the speaker going through the talk again."""
-    before = {r.point for r in runs[: max(i - 1, 0)]}
-    return (
-        i > 0 and runs[i].point in before | {runs[i - 1].point} and runs[i - 1].point not in before
-    )
-
-
-def _goes_back(runs: list[_Run], i: int) -> bool:
-    """Whether run ``i`` is followed by a point said before it: the speaker going through
-    the talk again (a restart, or a delivery broken off before one), not echoing a point's
-    words inside a passage and carrying on."""
-    said = {r.point for r in runs[:i]}
-    return i + 1 < len(runs) and runs[i + 1].point in said
-
-
-def _host(runs: list[_Run], i: int) -> _Run | None:
-    """The run whose passage run ``i`` sits in: the one just before it when adjacent (the
-    speaker going on about that point), else the one just after it."""
-    run = runs[i]
-    before = runs[i - 1] if i > 0 and runs[i - 1].last == run.first - 1 else None
-    after = runs[i + 1] if i + 1 < len(runs) and runs[i + 1].first == run.last + 1 else None
-    if before is not None and before.point != run.point:
-        return before
-    if after is not None and after.point != run.point:
-        return after
-    return None
+# --- 14. deliveries --------------------------------------------------------------------------
 
 
 def _started_again(runs: list[_Run], speech: _Speech) -> list[_Run]:
@@ -1447,6 +1396,56 @@ def _deliveries(runs: list[_Run], speech: _Speech, evidence: ev.Evidence) -> dic
     return out
 
 
+def _named_in_passing(runs, speech: _Speech, evidence: ev.Evidence, deliveries, mentions):
+    """``mentions`` with, for each point neither delivered nor yet mentioned, the sentences
+    that name it in passing: at least ``_NAMED_WORDS`` of its words heard in the densest
+    stretch as long as the point's words usually take, one of them a name of the point
+    (``_names``) that is not a word of the point whose passage holds the sentence; the
+    clearest ``_MENTIONS_SHOWN``. Too little to be a delivery, but what a speaker wants to
+    hear again ("you only touched on it while making point 7")."""
+    starts = [*np.flatnonzero(speech.sentence).tolist(), len(speech.units) - 1]
+    spans = [speech.tokens(first, end - 1) for first, end in itertools.pairwise(starts)]
+    out = dict(mentions)
+    for point in range(len(evidence.ids)):
+        if point in deliveries or point in out or not len(evidence.ids[point]):
+            continue
+        size = _WINDOW_BASE + _WINDOW_PER_WORD * len(evidence.ids[point])
+        names = _names(evidence, point, spans)
+        found = []
+        for k, (a, b) in enumerate(spans):
+            length = min(b - a, size)
+            at = a + ev.densest(evidence, point, a, b, length)
+            host = _holder(runs, starts[k])
+            own = evidence.ids[host] if host is not None else ()
+            if ev.heard(evidence, point, at, at + length) < _NAMED_WORDS or not names[k] - set(own):
+                continue
+            recall = ev.recall(evidence, point, at, at + length)
+            found.append((recall, starts[k], starts[k + 1] - 1))
+        named = sorted(sorted(found, reverse=True)[:_MENTIONS_SHOWN], key=lambda f: f[1])
+        if named:
+            out[point] = [(_Run(point, f, last), _holder(runs, f)) for _, f, last in named]
+    return out
+
+
+def _names(evidence: ev.Evidence, point: int, spans) -> list[set[int]]:
+    """Per sentence (token ``spans``), the names of ``point`` heard in it: words of its note
+    and of no other note (not the talk's subject) heard in at most ``_NAMED_SENTENCES``
+    sentences (a place, a date, a title; not a word the speaker keeps using)."""
+    ids = evidence.ids[point]
+    heard = np.array([evidence.sim[ids, a:b].max(axis=1) >= ev.HIT * ev.SCALE for a, b in spans])
+    others = {int(i) for k, o in enumerate(evidence.ids) if k != point for i in o}
+    rare = (heard.sum(axis=0) <= _NAMED_SENTENCES) & ~np.isin(ids, list(others))
+    return [set(ids[row & rare].tolist()) for row in heard]
+
+
+def _holder(runs: list[_Run], unit: int) -> int | None:
+    """The point whose run holds ``unit``, if any."""
+    return next((r.point for r in runs if r.first <= unit <= r.last), None)
+
+
+# --- 15-16. restarts, order, ad-libs ---------------------------------------------------------
+
+
 def _restarts(runs: list[_Run]) -> list[_Run]:
     """Runs that begin a restart: the speaker is back at a point already said and goes on to
     a later point that was also said before (a point said for the first time out of notes
@@ -1491,6 +1490,19 @@ def _longest_chain(points: list[int]) -> set[int]:
         chain.add(points[i])
         i = prev[i]
     return chain
+
+
+def _adlibs(speech: _Speech, runs: list[_Run], shortest: float) -> tuple[Adlib, ...]:
+    """Stretches outside every run of ``shortest`` s or more."""
+    out = []
+    for a, b in _unowned(speech, runs):
+        if speech.seconds(a, b) < shortest:
+            continue
+        first, last = (int(speech.owner[t]) for t in (speech.units[a], speech.units[b + 1] - 1))
+        text = " ".join(w.text.strip() for w in speech.words[first : last + 1])
+        start, end = speech.words[first].start, speech.words[last].end
+        out.append(Adlib(round(start, 2), round(end, 2), text))
+    return tuple(out)
 
 
 # --- result ----------------------------------------------------------------------------------
