@@ -72,7 +72,7 @@ from rehearse.models import (
     Word,
 )
 from rehearse.sequence import Costs, best_path
-from rehearse.textnorm import acronym_forms, is_stopword, split_words, word_forms
+from rehearse.textnorm import SENTENCE_END, acronym_forms, is_stopword, split_words, word_forms
 from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class AlignOptions:
     meaning: bool = True
 
 
-_SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END)}]['\"”»)]*$")  # closing quotes may follow
 _LIST_NUMBER = re.compile(r"\d+[.)]$")  # "2." opening a sentence numbers what follows
 
 # Units and breaks.

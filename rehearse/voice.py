@@ -36,6 +36,7 @@ import numpy as np
 
 from rehearse.audio import SAMPLE_RATE
 from rehearse.models import PointReport, PointVoice, Transcript, Voice, VoiceSpan, VoiceWindow
+from rehearse.textnorm import SENTENCE_END
 
 FRAME = 0.01  # s; one F0 and level value per 10 ms
 WINDOW = 10.0  # s; Hincks's window for the pitch spread
@@ -68,7 +69,6 @@ EDGE = 0.6  # s of voiced speech; a sentence's first and last are compared for t
 # (both in the sonnets, read fading) fall more than 10 dB. Lower flags ordinary ends.
 TRAIL_DB = 10.0
 MIN_SENTENCE = 1.5  # s; shorter sentences have no separate start and end
-SENTENCE_END = (".", "!", "?", "…")
 NO_VERDICT = "no voice verdict"  # opens the warning that says why there is none
 
 
@@ -312,7 +312,7 @@ def sentence_spans(transcript: Transcript) -> list[tuple[float, float]]:
     words = transcript.words
     for i, word in enumerate(words):
         start = word.start if start is None else start
-        if word.text.strip().endswith(SENTENCE_END) or i == len(words) - 1:
+        if word.text.strip().endswith(tuple(SENTENCE_END)) or i == len(words) - 1:
             if word.end - start >= MIN_SENTENCE:
                 spans.append((start, word.end))
             start = None
