@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
+from rehearse.audio import SAMPLE_RATE, db
 from rehearse.models import PointReport, PointVoice, Transcript, Voice, VoiceSpan, VoiceWindow
 from rehearse.textnorm import SENTENCE_END
 
@@ -60,6 +60,7 @@ MIN_VOICED = 15.0  # s of voiced speech for any verdict; less is too short to ju
 TOO_NOISY_DB = 10.0
 NOISY_DB = 20.0
 QUIET_DB = -35.0  # dBFS; voiced speech quieter than this overall: "recorded quietly"
+DB_FLOOR = 1e-5  # amplitude taken for a silent frame's level (-100 dBFS)
 CLIP_LEVEL = 0.999  # of full scale: a sample this loud is clipped
 CLIP_SHARE = 0.0005  # share of clipped samples above which the recording is said to clip
 EDGE = 0.6  # s of voiced speech; a sentence's first and last are compared for trailing off
@@ -160,7 +161,7 @@ def track(chunks: Iterable[np.ndarray], progress: Callable[[float], None] | None
         f0 = world.stonemask(x, f0, times, SAMPLE_RATE)
         frames = x.reshape(count, hop)
         f0s.append(_fit(f0, count))
-        levels.append(_db(np.sqrt(np.einsum("ij,ij->i", frames, frames) / hop)))
+        levels.append(db(np.sqrt(np.einsum("ij,ij->i", frames, frames) / hop), DB_FLOOR))
         clipped += int(np.count_nonzero(np.abs(x) >= CLIP_LEVEL))
         total += len(x)
         if progress:
@@ -379,10 +380,6 @@ def _power_mean(levels: np.ndarray) -> float:
     if not len(levels):
         return float("nan")
     return float(10 * np.log10(np.mean(10 ** (levels / 10))))
-
-
-def _db(value: np.ndarray) -> np.ndarray:
-    return 20 * np.log10(np.maximum(value, 1e-5))
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
