@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.errors import AudioError
+from rehearse.errors import AudioError, first_line
 from rehearse.files import sha256_file
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,8 @@ def stream(path: str | Path, *, block: float = BLOCK) -> Iterator[np.ndarray]:
             if count:
                 yield _float(np.concatenate(pending))
     except av.FFmpegError as exc:
-        raise AudioError(f"{path}: cannot decode audio ({_reason(exc)})") from None
+        reason = first_line(exc, getattr(exc, "strerror", None))
+        raise AudioError(f"{path}: cannot decode audio ({reason})") from None
 
 
 def spans(path: str | Path, bounds: Sequence[tuple[int, int]]) -> Iterator[np.ndarray]:
@@ -251,11 +252,6 @@ def _frames(container, stream, path: Path):
             yield from packet.decode()
         except av.InvalidDataError:
             log.warning("%s: skipped a damaged packet at %ss", path, packet.pts)
-
-
-def _reason(exc: Exception) -> str:
-    text = getattr(exc, "strerror", None) or str(exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
 def check_sound(path: Path, levels: Levels) -> None:
