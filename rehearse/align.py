@@ -72,8 +72,8 @@ from rehearse.models import (
     Word,
 )
 from rehearse.sequence import Costs, best_path
-from rehearse.textnorm import acronym_forms, is_stopword, split_words, word_forms
-from rehearse.timing import spoken_words
+from rehearse.textnorm import SENTENCE_END, acronym_forms, is_stopword, split_words, word_forms
+from rehearse.timing import PAUSE, spoken_words
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +94,12 @@ class AlignOptions:
     meaning: bool = True
 
 
-_SENTENCE_END = re.compile(r"[.!?…]['\"”»)]*$")
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END)}]['\"”»)]*$")  # closing quotes may follow
 _LIST_NUMBER = re.compile(r"\d+[.)]$")  # "2." opening a sentence numbers what follows
 
 # Units and breaks.
 _UNIT_MAX = 30  # tokens; longer units are split at their largest gap (finer: slower, noisier)
-_PAUSE = 0.15  # s; a gap this long is a pause of the speaker (the breaks are ranked among them)
+# A gap of timing.PAUSE or more is a pause of the speaker (the breaks are ranked among them).
 _FEW_PAUSES = 8  # with fewer pauses than this, the speaker's typical pause is not measured...
 _TYPICAL_PAUSE = 0.5  # s; ... but taken as this
 _SENTENCES_PER_WORD = 1 / 40  # fewer sentence ends than this: the transcript has no punctuation
@@ -302,10 +302,10 @@ def _pause_rank(gaps: list[float]):
     """A function giving a gap's strength as a break for this speaker, 0-1: the share of the
     speaker's pauses that are shorter (against a fixed ``_TYPICAL_PAUSE`` scale when there
     are too few pauses to rank against)."""
-    pauses = np.sort(np.array([g for g in gaps if g >= _PAUSE]))
+    pauses = np.sort(np.array([g for g in gaps if g >= PAUSE]))
 
     def strength(gap: float) -> float:
-        if gap < _PAUSE:
+        if gap < PAUSE:
             return 0.0
         if len(pauses) < _FEW_PAUSES:
             return float(1.0 - np.exp(-gap / (2 * _TYPICAL_PAUSE)))

@@ -27,7 +27,13 @@ from rehearse.models import (
     Voice,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing, reading_seconds, reading_time
+from rehearse.pacing import (
+    PacingOptions,
+    measure_pacing,
+    planned_length,
+    reading_seconds,
+    reading_time,
+)
 from rehearse.report.view import clock
 from rehearse.stages import ANALYSIS, Tracker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
@@ -220,8 +226,7 @@ def summarize(points: Sequence[PointReport], duration: float, target: float | No
 def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:
     """A warning when the talk is far shorter than the plan or than reading the notes takes."""
     talk = pacing.talk_time or 0.0
-    budgets = [p.budget for p in pacing.points]
-    plan = pacing.target or (sum(budgets) if budgets and None not in budgets else None)
+    plan = planned_length(pacing.target, [p.budget for p in pacing.points])
     if plan and talk < SHORT_SHARE * plan:
         return [
             f"the talk took {clock(talk)} of a {clock(plan)} plan: was the recording cut "
@@ -241,8 +246,7 @@ def too_short(analysis: Analysis) -> str | None:
     talk = analysis.pacing.talk_time or 0.0
     if talk < JUNK_SECONDS:
         return f"a talk of {clock(talk)} is too short to judge (under {clock(JUNK_SECONDS)})"
-    budgets = [p.budget for p in analysis.points]
-    plan = analysis.summary.target or (sum(budgets) if budgets and None not in budgets else None)
+    plan = planned_length(analysis.summary.target, [p.budget for p in analysis.points])
     what = "plan"
     if not plan:
         plan = reading_seconds([p.text for p in analysis.points], analysis.talk.language)

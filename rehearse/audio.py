@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.errors import AudioError
+from rehearse.errors import AudioError, first_line
 from rehearse.files import sha256_file
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ QUIET_BLIP = 0.03  # s; a louder blip this short inside a silence (a click, a br
 # Decoded samples are handed on in blocks this long: memory holds about one block (2 MB) while
 # a recording is scanned; shorter blocks cost more Python calls per minute of audio.
 BLOCK = 30.0  # s
+_DB_FLOOR = 1e-10  # amplitude taken for digital silence in the levels (-200 dBFS)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Levels:
         if count == 0:
             return np.zeros(0, dtype=bool)
         power = self.power[: count * per].reshape(count, per).mean(axis=1)
-        rms_db = _db(np.sqrt(power))
+        rms_db = db(np.sqrt(power), _DB_FLOOR)
         floor = np.percentile(rms_db, 10)
         return (rms_db > SILENCE_DB) & (rms_db > floor + FLOOR_MARGIN_DB)
 
@@ -94,7 +95,7 @@ class Levels:
         between words, judged against the room the speaker is in."""
         if not len(self.power):
             return np.zeros(0, dtype=bool)
-        level = _db(np.sqrt(self.power))
+        level = db(np.sqrt(self.power), _DB_FLOOR)
         floor, median = np.percentile(level, [10, 50])
         quiet = level < floor + QUIET_SHARE * (median - floor)
         edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))  # last frame before each change
@@ -169,7 +170,8 @@ def stream(path: str | Path, *, block: float = BLOCK) -> Iterator[np.ndarray]:
             if count:
                 yield _float(np.concatenate(pending))
     except av.FFmpegError as exc:
-        raise AudioError(f"{path}: cannot decode audio ({_reason(exc)})") from None
+        reason = first_line(exc, getattr(exc, "strerror", None))
+        raise AudioError(f"{path}: cannot decode audio ({reason})") from None
 
 
 def spans(path: str | Path, bounds: Sequence[tuple[int, int]]) -> Iterator[np.ndarray]:
@@ -252,18 +254,14 @@ def _frames(container, stream, path: Path):
             log.warning("%s: skipped a damaged packet at %ss", path, packet.pts)
 
 
-def _reason(exc: Exception) -> str:
-    text = getattr(exc, "strerror", None) or str(exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-
-
 def check_sound(path: Path, levels: Levels) -> None:
     """AudioError unless the recording has samples and at least MIN_SOUND seconds rise above
     silence and the noise floor."""
     if levels.samples < SAMPLE_RATE * FRAME:
         raise AudioError(f"{path}: contains no audio samples")
     if levels.peak < 10 ** (SILENCE_DB / 20):
-        raise AudioError(f"{path}: the recording is silent (peak {_db(levels.peak):.0f} dBFS)")
+        peak = db(levels.peak, _DB_FLOOR)
+        raise AudioError(f"{path}: the recording is silent (peak {peak:.0f} dBFS)")
     active = float(np.count_nonzero(levels.active_frames()) * FRAME)
     if active < MIN_SOUND:
         raise AudioError(
@@ -290,5 +288,6 @@ def longest_quiet(quiet: np.ndarray, start: float, end: float) -> tuple[float, f
     return float((first + a) * QUIET_FRAME), float((first + b) * QUIET_FRAME)
 
 
-def _db(value):
-    return 20 * np.log10(np.maximum(value, 1e-10))
+def db(value, floor: float):
+    """An amplitude (RMS or peak, full scale 1) in dBFS; values below ``floor`` count as it."""
+    return 20 * np.log10(np.maximum(value, floor))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rehearse.analysis import AnalyzeOptions
 from rehearse.batch import Failure, Job, Result, analyse_one
-from rehearse.errors import InputError
+from rehearse.errors import InputError, first_line
 from rehearse.models import Analysis
 from rehearse.transcribe import cores
 
@@ -45,7 +45,7 @@ def run_ray(
             try:
                 result = ray.get(ready)
             except Exception as exc:  # the task or its node died
-                result = Failure(f"{job.recording}: the Ray task failed: {_first_line(exc)}")
+                result = Failure(f"{job.recording}: the Ray task failed: {first_line(exc)}")
             yield index, relocated(result, job)
     finally:
         if started:
@@ -78,7 +78,7 @@ def _connect(ray, address: str) -> bool:
             **(settings if local else {}),
         )
     except (ConnectionError, ValueError, RuntimeError) as exc:
-        raise InputError(f"cannot join the Ray cluster at {address}: {_first_line(exc)}") from None
+        raise InputError(f"cannot join the Ray cluster at {address}: {first_line(exc)}") from None
     return True
 
 
@@ -130,8 +130,3 @@ def relocated(result: Result, job: Job) -> Result:
         talk=replace(result.talk, notes=str(job.notes.resolve())),
         warnings=tuple(w.replace("{notes}", notes) for w in result.warnings),
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

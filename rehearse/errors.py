@@ -1,5 +1,7 @@
 """One exception family; the CLI maps each class to a one-line message and an exit code."""
 
+from __future__ import annotations
+
 
 class RehearseError(Exception):
     """Base of every error the user should see as one clear line."""
@@ -35,3 +37,10 @@ class OutputError(RehearseError):
     """A report or transcript that cannot be written."""
 
     exit_code = 4
+
+
+def first_line(exc: BaseException, text: str | None = None) -> str:
+    """A library's error as one line of ours: the first line of ``text`` (default: the
+    exception's message), else the exception's class name."""
+    text = (text or str(exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

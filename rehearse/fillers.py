@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rehearse.textnorm import SENTENCE_END
+
 Position = Literal["any", "alone", "initial"]
 
-SENTENCE_END = ".!?…"
 PUNCTUATION = SENTENCE_END + ",;:—–-\"'«»„”“()"
 
 HESITATIONS: dict[str, re.Pattern[str]] = {

@@ -271,6 +271,11 @@ def _share(budgets: dict[int, float | None], points, total: float, floor: float)
         budgets[index] = round(left * weight / sum(weights.values()), 2)
 
 
+def planned_length(target: float | None, budgets: Sequence[float | None]) -> float | None:
+    """The talk's planned length: the target, else the budgets' sum when every point has one."""
+    return target or (sum(budgets) if budgets and None not in budgets else None)
+
+
 def is_over(duration: float | None, budget: float | None) -> bool:
     """Over budget by more than 15 % and at least 5 s (see ``OVER_SHARE``)."""
     if not budget or duration is None:

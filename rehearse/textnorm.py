@@ -18,6 +18,8 @@ from num2words import num2words
 
 # Languages the detector may answer; a short talk is never guessed as something exotic.
 LANGUAGES = ("pl", "en", "de", "fr", "es", "it", "pt", "nl", "cs", "sk", "uk", "ru", "sv")
+# A word ending in one of these ends a sentence (Whisper's and the notes' punctuation).
+SENTENCE_END = ".!?…"
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?")
 _EXTRA_FOLD = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})

@@ -18,7 +18,9 @@ from rehearse.audio import longest_quiet
 from rehearse.models import Segment, Transcript, Word
 
 WORD_BASE, WORD_PER_LETTER = 0.3, 0.1  # s; longest plausible word = base + per letter
-PAUSE = 0.15  # s; a silence this long between two words is a pause (shorter: a stop consonant)
+# s; a silence this long between two words is a pause (word edges snap to it; alignment ranks
+# breaks among such gaps); lower counts stop consonants as pauses, higher misses short breaks.
+PAUSE = 0.15
 SHORTEST_WORD = 0.05  # s; a word keeps at least this much of itself when its edge moves
 
 

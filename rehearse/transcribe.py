@@ -30,7 +30,7 @@ import numpy as np
 
 from rehearse import weights, windows
 from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Levels, audio_file, probe_duration, scan, spans
-from rehearse.errors import AudioError, LanguageMismatchError, ModelError
+from rehearse.errors import AudioError, LanguageMismatchError, ModelError, first_line
 from rehearse.files import sha256_file, write_atomic
 from rehearse.languages import language_code, language_name
 from rehearse.models import Segment, Span, Transcript, Word, from_dict, to_dict
@@ -360,7 +360,7 @@ def _threads(options: TranscribeOptions) -> int:
 
 
 def _model_error(source: weights.ModelSource, exc: Exception) -> ModelError:
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    reason = first_line(exc)
     hint = "" if source.local else " (no network? the offline model is --model base)"
     return ModelError(f"cannot load the {source.engine} model {source.name!r}: {reason}{hint}")
 

@@ -34,8 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
+from rehearse.audio import SAMPLE_RATE, db
 from rehearse.models import PointReport, PointVoice, Transcript, Voice, VoiceSpan, VoiceWindow
+from rehearse.textnorm import SENTENCE_END
 
 FRAME = 0.01  # s; one F0 and level value per 10 ms
 WINDOW = 10.0  # s; Hincks's window for the pitch spread
@@ -59,6 +60,7 @@ MIN_VOICED = 15.0  # s of voiced speech for any verdict; less is too short to ju
 TOO_NOISY_DB = 10.0
 NOISY_DB = 20.0
 QUIET_DB = -35.0  # dBFS; voiced speech quieter than this overall: "recorded quietly"
+DB_FLOOR = 1e-5  # amplitude taken for a silent frame's level (-100 dBFS)
 CLIP_LEVEL = 0.999  # of full scale: a sample this loud is clipped
 CLIP_SHARE = 0.0005  # share of clipped samples above which the recording is said to clip
 EDGE = 0.6  # s of voiced speech; a sentence's first and last are compared for trailing off
@@ -68,7 +70,6 @@ EDGE = 0.6  # s of voiced speech; a sentence's first and last are compared for t
 # (both in the sonnets, read fading) fall more than 10 dB. Lower flags ordinary ends.
 TRAIL_DB = 10.0
 MIN_SENTENCE = 1.5  # s; shorter sentences have no separate start and end
-SENTENCE_END = (".", "!", "?", "…")
 NO_VERDICT = "no voice verdict"  # opens the warning that says why there is none
 
 
@@ -160,7 +161,7 @@ def track(chunks: Iterable[np.ndarray], progress: Callable[[float], None] | None
         f0 = world.stonemask(x, f0, times, SAMPLE_RATE)
         frames = x.reshape(count, hop)
         f0s.append(_fit(f0, count))
-        levels.append(_db(np.sqrt(np.einsum("ij,ij->i", frames, frames) / hop)))
+        levels.append(db(np.sqrt(np.einsum("ij,ij->i", frames, frames) / hop), DB_FLOOR))
         clipped += int(np.count_nonzero(np.abs(x) >= CLIP_LEVEL))
         total += len(x)
         if progress:
@@ -312,7 +313,7 @@ def sentence_spans(transcript: Transcript) -> list[tuple[float, float]]:
     words = transcript.words
     for i, word in enumerate(words):
         start = word.start if start is None else start
-        if word.text.strip().endswith(SENTENCE_END) or i == len(words) - 1:
+        if word.text.strip().endswith(tuple(SENTENCE_END)) or i == len(words) - 1:
             if word.end - start >= MIN_SENTENCE:
                 spans.append((start, word.end))
             start = None
@@ -379,10 +380,6 @@ def _power_mean(levels: np.ndarray) -> float:
     if not len(levels):
         return float("nan")
     return float(10 * np.log10(np.mean(10 ** (levels / 10))))
-
-
-def _db(value: np.ndarray) -> np.ndarray:
-    return 20 * np.log10(np.maximum(value, 1e-5))
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

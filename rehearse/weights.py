@@ -233,14 +233,8 @@ def _package_parts() -> list[Path]:
 
 def _verify(model_bin: Path) -> None:
     """Hash the base model unless a stamp says this exact file was verified before."""
-    stamp = model_bin.with_name(STAMP)
-    st = model_bin.stat()
-    try:
-        seen = json.loads(stamp.read_text())
-        if seen == {"sha256": BASE_SHA256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}:
-            return
-    except (OSError, ValueError):
-        pass
+    if _stamp_ok(model_bin):
+        return
     digest = sha256_file(model_bin)
     _check_digest(digest, str(model_bin))
     _write_stamp(model_bin, digest)
@@ -254,9 +248,14 @@ def _check_digest(digest: str, what: str) -> None:
         )
 
 
-def _write_stamp(model_bin: Path, digest: str) -> None:
+def _stamp(model_bin: Path, digest: str) -> dict:
+    """What a stamp holds: the file's sha256 and the size and mtime it was hashed at."""
     st = model_bin.stat()
-    stamp = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _write_stamp(model_bin: Path, digest: str) -> None:
+    stamp = _stamp(model_bin, digest)
     with atomic_writer(model_bin.with_name(STAMP), "w") as out:
         json.dump(stamp, out)
 
@@ -295,12 +294,13 @@ def _offline_models() -> list[ModelInfo]:
 
 
 def _stamp_ok(model_bin: Path) -> bool:
+    """Whether the stamp says this exact file (size, mtime) has the base model's sha256."""
     try:
         seen = json.loads(model_bin.with_name(STAMP).read_text())
-        st = model_bin.stat()
+        expected = _stamp(model_bin, BASE_SHA256)
     except (OSError, ValueError):
         return False
-    return seen == {"sha256": BASE_SHA256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return seen == expected
 
 
 def _hub_cache() -> Path:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from rehearse import __version__
 from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport, RehearsalPoint
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
+from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned_length
 from rehearse.progress import Past
 from rehearse.voice import MONOTONE_ST, NO_VERDICT
 
@@ -111,10 +111,7 @@ def transcript_lines(analysis: Analysis) -> list[Line]:
 
 def planned(analysis: Analysis) -> float | None:
     """The planned length: the target, else the budgets when every point has one."""
-    budgets = [p.budget for p in analysis.points]
-    if analysis.summary.target:
-        return analysis.summary.target
-    return sum(budgets) if budgets and None not in budgets else None
+    return planned_length(analysis.summary.target, [p.budget for p in analysis.points])
 
 
 def duration_detail(analysis: Analysis) -> str:
