@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
+from rehearse.clock import clock
 from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
 from rehearse.hearing import judge
@@ -28,7 +29,6 @@ from rehearse.models import (
 )
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing, reading_seconds, reading_time
-from rehearse.report.view import clock
 from rehearse.stages import ANALYSIS, Tracker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
 from rehearse.voice import WINDOW as PITCH_WINDOW

@@ -15,12 +15,13 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from rehearse import __version__
+from rehearse.clock import clock
 from rehearse.errors import OutputError
 from rehearse.files import write_atomic
 from rehearse.models import BatchReport, BatchRow, to_json
 from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, _png, _rc, glyph_warnings
 from rehearse.report.markdown import escape_md
-from rehearse.report.view import clock, environment, shorten
+from rehearse.report.view import environment, shorten
 
 BATCH_FILES = {"json": "batch.json", "markdown": "batch.md", "html": "batch.html"}
 CHART = "batch.png"

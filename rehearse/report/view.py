@@ -10,9 +10,10 @@ from markupsafe import Markup
 
 from rehearse import __version__
 from rehearse.align import AlignOptions
+from rehearse.clock import clock
 from rehearse.models import Analysis, PointReport, RehearsalPoint
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
-from rehearse.progress import Past
+from rehearse.progress import Past, length_change, talk_time
 from rehearse.voice import MONOTONE_ST, NO_VERDICT
 
 STATUS_LABELS = {
@@ -45,17 +46,6 @@ def slide_name(point: PointReport) -> str:
 def shorten(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def clock(seconds: float | None) -> str:
-    """Seconds as m:ss (h:mm:ss past an hour); an en dash for none."""
-    if seconds is None:
-        return "–"
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    if hours:
-        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-    return f"{rest // 60}:{rest % 60:02d}"
 
 
 def signed(seconds: float) -> str:
@@ -500,8 +490,6 @@ class SinceLast:
 def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast | None:
     """'Since last time', when there was a last time. A point still in the notes is named as
     ``analysis`` names it (with its slide, for a deck)."""
-    from rehearse.progress import length_change, talk_time
-
     since = past.since if past is not None else None
     if since is None:
         return None
