@@ -14,7 +14,6 @@ from rehearse.clock import clock
 from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
 from rehearse.hearing import judge
-from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -30,6 +29,7 @@ from rehearse.models import (
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing, reading_seconds, reading_time
 from rehearse.stages import ANALYSIS, Tracker
+from rehearse.textnorm import normal_name, normal_speaker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
 from rehearse.voice import WINDOW as PITCH_WINDOW
 from rehearse.voice import measure_voice

@@ -27,6 +27,7 @@ from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict
 from rehearse.pipeline import save
+from rehearse.textnorm import speaker_key
 from rehearse.transcribe import cores
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,6 @@ def plan(source: str | Path, notes: str | Path | None = None) -> list[Job]:
 def _once(jobs: list[Job]) -> list[Job]:
     """Each rehearsal (recording, notes, speaker) once: a manifest listing one twice would
     count it twice in the class report. A warning names what was left out."""
-    from rehearse.history import speaker_key
-
     seen: dict[tuple, Job] = {}
     for job in jobs:
         key = (job.recording.resolve(), job.notes.resolve(), speaker_key(job.speaker))

@@ -37,7 +37,7 @@ from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
 from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
 from rehearse.progress import KnownPoint, Past, match_points
-from rehearse.textnorm import detect_language
+from rehearse.textnorm import detect_language, name_key, normal_name, normal_speaker, speaker_key
 
 log = logging.getLogger(__name__)
 
@@ -782,28 +782,6 @@ def timestamp(iso: str) -> float:
     """Seconds since the epoch of an ISO 8601 time (local time when it has no offset), so
     times written at different UTC offsets sort right."""
     return datetime.fromisoformat(iso).timestamp()
-
-
-def normal_speaker(name: str | None) -> str | None:
-    """A speaker's name with its spacing tidied; None for none, blank or "me"."""
-    name = " ".join((name or "").split())
-    return None if not name or name.casefold() == "me" else name
-
-
-def speaker_key(name: str | None) -> str:
-    """What tells speakers apart: the name without case ('' for the usual speaker)."""
-    return (normal_speaker(name) or "").casefold()
-
-
-def normal_name(name: str | None) -> str | None:
-    """A talk name with its spacing tidied; None for none or blank."""
-    return " ".join((name or "").split()) or None
-
-
-def name_key(name: str | None) -> str | None:
-    """What tells talk names apart: the name without case."""
-    name = normal_name(name)
-    return name.casefold() if name else None
 
 
 # --- forgetting and rebuilding -------------------------------------------------------------
