@@ -25,7 +25,7 @@ from rehearse import __version__
 from rehearse.analysis import AnalyzeOptions, analyze
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
-from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict
+from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
 from rehearse.pipeline import save
 from rehearse.textnorm import speaker_key
 from rehearse.transcribe import cores
@@ -224,8 +224,6 @@ def earlier_rows(out: Path) -> dict[str, BatchRow]:
 
 def _done_before(out: Path, row: BatchRow | None) -> Analysis | None:
     """The analysis an earlier row points to, if its report folder still holds it."""
-    from rehearse.report import load_analysis
-
     if row is None or row.report is None:
         return None
     try:

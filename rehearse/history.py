@@ -35,7 +35,15 @@ from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
-from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
+from rehearse.models import (
+    Analysis,
+    History,
+    Rehearsal,
+    RehearsalPoint,
+    Talk,
+    analysis_folder,
+    load_analysis,
+)
 from rehearse.progress import KnownPoint, Past, match_points
 from rehearse.textnorm import detect_language, name_key, normal_name, normal_speaker, speaker_key
 
@@ -869,8 +877,6 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
     one transaction: the old rows go only when the new ones are all in. Each file that
     cannot be read, and a broken database set aside, is a logged warning.
     """
-    from rehearse.report import load_analysis
-
     reports, path = Path(reports), Path(path)
     if not reports.is_dir():
         raise HistoryError(f"reports folder not found: {reports}")
@@ -1005,8 +1011,6 @@ def _is_notes(ref: str) -> bool:
 def _resolve(path: Path, ref: str, history: HistoryDB | None = None) -> Rehearsal:
     """A rehearsal by history id, analysis.json or report folder. An analysis the history
     holds comes from it (with its id and point ids)."""
-    from rehearse.report import analysis_folder, load_analysis
-
     if ref.isdigit():
         if history is not None:
             return history.rehearsal(int(ref))
