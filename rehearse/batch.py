@@ -25,10 +25,10 @@ from rehearse import __version__
 from rehearse.analysis import AnalyzeOptions, analyze
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
+from rehearse.machine import cores
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
 from rehearse.pipeline import save
 from rehearse.textnorm import speaker_key
-from rehearse.transcribe import cores
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from rehearse.analysis import AnalyzeOptions
 from rehearse.batch import Failure, Job, Result, analyse_one
 from rehearse.errors import InputError
+from rehearse.machine import cores
 from rehearse.models import Analysis
-from rehearse.transcribe import cores
 
 # A private local cluster (no address given) stays small beside the transcriptions.
 LOCAL_OBJECT_STORE = 100 * 1024 * 1024  # bytes; recordings pass through it one by one

@@ -19,7 +19,6 @@ import hashlib
 import importlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Levels, audio_file, probe_d
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError
 from rehearse.files import sha256_file, write_atomic
 from rehearse.languages import language_code, language_name
+from rehearse.machine import cores
 from rehearse.models import Segment, Span, Transcript, Word, from_dict, to_dict
 from rehearse.stages import TRANSCRIPTION, Tracker
 from rehearse.timing import snap_to_silence
@@ -348,11 +348,6 @@ def _write_cache(
 
 
 # --- engines ---------------------------------------------------------------------------
-
-
-def cores() -> int:
-    """The CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _threads(options: TranscribeOptions) -> int:
