@@ -12,32 +12,20 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.captions import to_srt, to_vtt
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
 from rehearse.models import ANALYSIS_FILE, Analysis, History, to_json
 from rehearse.models import load_analysis as load_analysis
 from rehearse.progress import Past
+from rehearse.report.html import render_html
+from rehearse.report.markdown import render_markdown
+from rehearse.report.view import PROGRESS_CHART, Report, segment_labels
 from rehearse.stages import Tracker
-
-Charts = Mapping[str, bytes]
-
-PROGRESS_CHART = "progress.png"
-
-
-@dataclass(frozen=True)
-class Report:
-    """What the writers write: the analysis, its charts (file name -> PNG) and, when the
-    history has earlier rehearsals of the talk, its past."""
-
-    analysis: Analysis
-    charts: Charts
-    past: Past | None = None
-
 
 Writer = Callable[[Report, Path], None]
 
@@ -52,22 +40,15 @@ def write_charts(report: Report, folder: Path) -> None:
 
 
 def write_html(report: Report, folder: Path) -> None:
-    from rehearse.report.html import render_html
-
     write_atomic(folder / "report.html", render_html(report))
 
 
 def write_markdown(report: Report, folder: Path) -> None:
-    from rehearse.report.markdown import render_markdown
-
     write_atomic(folder / "report.md", render_markdown(report))
 
 
 def write_captions(report: Report, folder: Path) -> None:
     """transcript.srt / .vtt with each cue tagged by its point, e.g. '[3]'."""
-    from rehearse.captions import to_srt, to_vtt
-    from rehearse.report.view import segment_labels
-
     analysis = report.analysis
     labels = segment_labels(analysis)
     write_atomic(folder / "transcript.srt", to_srt(analysis.transcript, labels=labels))

@@ -1,7 +1,9 @@
-"""What every report format says the same way: labels, times, verdicts, transcript tags."""
+"""What every report format says the same way: labels, times, verdicts, transcript tags; the
+``Report`` the writers take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -15,6 +17,21 @@ from rehearse.models import Analysis, PointReport, RehearsalPoint
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past, length_change, talk_time
 from rehearse.voice import MONOTONE_ST, NO_VERDICT
+
+Charts = Mapping[str, bytes]
+
+PROGRESS_CHART = "progress.png"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the writers write: the analysis, its charts (file name -> PNG) and, when the
+    history has earlier rehearsals of the talk, its past."""
+
+    analysis: Analysis
+    charts: Charts
+    past: Past | None = None
+
 
 STATUS_LABELS = {
     "covered": "said",
