@@ -22,9 +22,11 @@ from datetime import datetime
 from pathlib import Path
 
 from rehearse import __version__
-from rehearse.analysis import AnalyzeOptions, analyze
+from rehearse.analysis import AnalyzeOptions
+from rehearse.cluster import run_ray
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
+from rehearse.jobs import Failure, Job, Result, analyse_one
 from rehearse.machine import cores
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
 from rehearse.pipeline import save
@@ -61,15 +63,6 @@ KEY_VERSION = 1  # bump when what makes an analysis "the same" changes
 
 
 @dataclass(frozen=True)
-class Job:
-    """One recording to analyse against its notes, as ``speaker``."""
-
-    recording: Path
-    notes: Path
-    speaker: str | None = None
-
-
-@dataclass(frozen=True)
 class BatchOptions:
     """How to run a batch. ``jobs`` 0: ``default_jobs()``; ``threads`` (per job) 0: the cores
     shared out over the jobs; ``cluster`` None runs processes here, "ray" Ray tasks at
@@ -85,14 +78,6 @@ class BatchOptions:
     keep: bool = False  # record takes too short to judge in the history too
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A recording that could not be analysed, as one line."""
-
-    message: str
-
-
-Result = Analysis | Failure
 OnRow = Callable[[BatchRow, int, int], None]
 
 
@@ -233,16 +218,6 @@ def _done_before(out: Path, row: BatchRow | None) -> Analysis | None:
 
 
 # --- step 3: analysing ----------------------------------------------------------------------
-
-
-def analyse_one(job: Job, options: AnalyzeOptions) -> Result:
-    """``rehearse analyze`` of one recording, its failure as one line (runs in a worker)."""
-    try:
-        return analyze(job.recording, job.notes, options, speaker=job.speaker)
-    except RehearseError as exc:
-        return Failure(str(exc))
-    except Exception as exc:  # a worker must report, never take the batch down
-        return Failure(f"{job.recording}: {type(exc).__name__}: {exc}")
 
 
 def run_local(
@@ -408,8 +383,6 @@ def _analyse(
     if batch.cluster is None:
         return run_local(todo, options, jobs)
     if batch.cluster == "ray":
-        from rehearse.cluster import run_ray
-
         return run_ray(todo, options, batch.address, threads)
     raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
 
