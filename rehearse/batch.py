@@ -26,10 +26,13 @@ from rehearse.analysis import AnalyzeOptions
 from rehearse.cluster import run_ray
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
+from rehearse.history import check_db, default_db
 from rehearse.jobs import Failure, Job, Result, analyse_one
 from rehearse.machine import cores
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
+from rehearse.notes import load_notes
 from rehearse.pipeline import save
+from rehearse.report import check_output
 from rehearse.textnorm import speaker_key
 
 log = logging.getLogger(__name__)
@@ -166,8 +169,6 @@ def _manifest_jobs(manifest: Path, notes: str | Path | None) -> list[Job]:
 
 def _check_jobs(jobs: list[Job]) -> None:
     """Every recording and notes file exists and every notes file reads, before any work."""
-    from rehearse.notes import load_notes
-
     for job in jobs:
         if not job.recording.is_file():
             raise InputError(f"{job.recording}: no such recording")
@@ -327,8 +328,6 @@ def run_batch(
     """Analyse every job not done before, save each report and history entry, and write the
     class report (batch.json, .md, .html and its chart) into ``out``. ``on_row(row, done,
     total)`` follows along. A recording that fails is a failed row; the rest go on."""
-    from rehearse.history import check_db, default_db
-    from rehearse.report import check_output
     from rehearse.report.batch import write_batch_report
 
     out, options, batch = Path(out), options or AnalyzeOptions(), batch or BatchOptions()

@@ -16,7 +16,7 @@ from rehearse.clock import clock
 from rehearse.models import Analysis, PointReport, RehearsalPoint
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over
 from rehearse.progress import Past, length_change, talk_time
-from rehearse.voice import MONOTONE_ST, NO_VERDICT
+from rehearse.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
 
 Charts = Mapping[str, bytes]
 
@@ -229,22 +229,20 @@ def voice_text(analysis: Analysis) -> str:
 
 def voice_help(analysis: Analysis) -> str:
     """What the voice measures mean, with their thresholds; relative to this speaker."""
-    from rehearse import voice as v
-
     median = analysis.voice.median_f0_hz if analysis.voice else None
     around = f" ({median:.0f} Hz)" if median else ""
     return (
-        f"Pitch variation: how much your pitch moves within each {v.WINDOW:g} s of speech, as "
+        f"Pitch variation: how much your pitch moves within each {WINDOW:g} s of speech, as "
         "the spread (standard deviation) of your voice's fundamental frequency in semitones "
         f"around your own median{around}; Hincks (2005) found this spread to follow "
         "listeners' ratings of liveliness. It is relative to you, so a deep or a high voice "
-        f"does not change it. A stretch is monotone when its spread is below {v.MONOTONE_ST:g} "
-        f"semitones and below {v.MONOTONE_SHARE:.0%} of your own median spread. Loudness: the "
+        f"does not change it. A stretch is monotone when its spread is below {MONOTONE_ST:g} "
+        f"semitones and below {MONOTONE_SHARE:.0%} of your own median spread. Loudness: the "
         "RMS level of your voiced speech in dBFS (pauses left out); phones and many laptops "
         "apply automatic gain control, which evens loudness out, so a flat loudness line may "
         "be the device rather than you. A sentence trails off when its last "
-        f"{v.EDGE:g} s of voiced speech are {v.TRAIL_DB:g} dB or more quieter than its first "
-        f"{v.EDGE:g} s."
+        f"{EDGE:g} s of voiced speech are {TRAIL_DB:g} dB or more quieter than its first "
+        f"{EDGE:g} s."
     )
 
 
