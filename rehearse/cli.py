@@ -9,13 +9,19 @@ import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from rehearse import __version__, stages, weights
@@ -649,10 +655,6 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
     """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
     with the history, this rehearsal's place in it (or ``history_note``: why it is not in
     it)."""
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
     points = analysis.points
     skipped = [p for p in points if p.skipped]
     partly = [p for p in points if p.status == "partial"]
@@ -845,8 +847,6 @@ def pacing(
 
 def _print_pacing(analysis) -> None:
     """The per-point timing table, then the headline numbers."""
-    from rich.table import Table
-
     pacing = analysis.pacing
     table = Table(title="Time per point", title_justify="left")
     deck = _slide_column(analysis)
@@ -903,8 +903,6 @@ def _print_pacing(analysis) -> None:
 
 def _print_slide_table(analysis) -> None:
     """Time per slide against its budget (nothing for a talk of one section)."""
-    from rich.table import Table
-
     slides = view.slide_times(analysis)
     if not slides:
         return
@@ -979,8 +977,6 @@ def models_list() -> None:
 
     Example: rehearse models
     """
-    from rich.table import Table
-
     table = Table(title=f"Whisper models (rehearse keeps its own in {models_dir()})")
     for name in ("engine", "model", "status", "size"):
         table.add_column(name, justify="right" if name == "size" else "left", no_wrap=True)
@@ -1033,8 +1029,6 @@ def points(notes: NotesArg, target: Target = None, encoding: Encoding = None) ->
 
     Example: rehearse points notes/talk.md --target 10m
     """
-    from rich.table import Table
-
     parsed = load_notes(notes, encoding)
     goal = check_target(parse_duration(target)) if target else parsed.target
     budgets, sources = point_budgets(parsed, goal), budget_sources(parsed, goal)
@@ -1132,8 +1126,6 @@ def coverage(
 
     Example: rehearse coverage talk.m4a --notes notes/talk.md --json
     """
-    from rich.table import Table
-
     options = replace(options, voice=False)  # not shown here
     with _stages(stages.ANALYSIS) as tracker:
         analysis = run_analysis(recording, notes, options, progress=tracker)
@@ -1240,10 +1232,6 @@ def history(
 
 def _print_history(past) -> None:
     """The rehearsals table, then the points most often skipped or said out of order."""
-    from rich import box
-    from rich.measure import Measurement
-    from rich.table import Table
-
     who = f" by {past.speaker}" if past.speaker else ""
     title = f"{past.talk.title}{who}: {_count(len(past.rehearsals), 'rehearsal')}"
     targets = {r.target for r in past.rehearsals}
@@ -1371,8 +1359,6 @@ def _voice_cells(r) -> tuple[str, str]:
 
 def _dates(created: list[str]) -> list[str]:
     """'28 Nov 18:02' for each time ('2024-11-28 18:02' when the history spans years)."""
-    from datetime import datetime
-
     times = [datetime.fromisoformat(c) for c in created]
     spec = "%d %b %H:%M" if len({t.year for t in times}) <= 1 else "%Y-%m-%d %H:%M"
     return [t.strftime(spec) for t in times]
@@ -1391,8 +1377,6 @@ def _print_talks(opened, as_json: bool) -> None:
     if not talks:
         console.print(f"No rehearsals in {escape(str(opened.path))} yet.")
         return
-    from rich.table import Table
-
     table = Table(title=f"Talks in {escape(str(opened.path))}", title_justify="left")
     for name in ("talk", "notes", "rehearsals"):
         table.add_column(name)
@@ -1486,9 +1470,6 @@ def _rehearsal_name(r) -> str:
 
 
 def _print_comparison(c) -> None:
-    from rich import box
-    from rich.table import Table
-
     console.print(
         f"[bold]{escape(c.b.title)}[/bold]: A {escape(_rehearsal_name(c.a))} → "
         f"B {escape(_rehearsal_name(c.b))}",

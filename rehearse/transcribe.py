@@ -14,7 +14,9 @@ This is the only module that imports whisper, faster_whisper or ctranslate2 (laz
 
 from __future__ import annotations
 
+import base64
 import functools
+import gzip
 import hashlib
 import importlib
 import json
@@ -549,9 +551,6 @@ def _openai_model(
 
 def _heads_dump(heads: Sequence[tuple[int, int]], layers: int, per_layer: int) -> bytes:
     """Alignment heads in the base85(gzip(bool array)) form whisper's set_alignment_heads reads."""
-    import base64
-    import gzip
-
     mask = np.zeros((layers, per_layer), dtype=bool)
     for layer, head in heads:
         mask[layer, head] = True
