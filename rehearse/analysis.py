@@ -10,10 +10,10 @@ from pathlib import Path
 
 from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
+from rehearse.clock import clock
 from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
 from rehearse.hearing import judge
-from rehearse.history import normal_name, normal_speaker
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -34,8 +34,8 @@ from rehearse.pacing import (
     reading_seconds,
     reading_time,
 )
-from rehearse.report.view import clock
 from rehearse.stages import ANALYSIS, Tracker
+from rehearse.textnorm import normal_name, normal_speaker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
 from rehearse.voice import WINDOW as PITCH_WINDOW
 from rehearse.voice import measure_voice

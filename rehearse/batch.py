@@ -22,12 +22,18 @@ from datetime import datetime
 from pathlib import Path
 
 from rehearse import __version__
-from rehearse.analysis import AnalyzeOptions, analyze
+from rehearse.analysis import AnalyzeOptions
+from rehearse.cluster import run_ray
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
-from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict
+from rehearse.history import check_db, default_db
+from rehearse.jobs import Failure, Job, Result, analyse_one
+from rehearse.machine import cores
+from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
+from rehearse.notes import load_notes
 from rehearse.pipeline import save
-from rehearse.transcribe import cores
+from rehearse.report import check_output
+from rehearse.textnorm import speaker_key
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +66,6 @@ KEY_VERSION = 1  # bump when what makes an analysis "the same" changes
 
 
 @dataclass(frozen=True)
-class Job:
-    """One recording to analyse against its notes, as ``speaker``."""
-
-    recording: Path
-    notes: Path
-    speaker: str | None = None
-
-
-@dataclass(frozen=True)
 class BatchOptions:
     """How to run a batch. ``jobs`` 0: ``default_jobs()``; ``threads`` (per job) 0: the cores
     shared out over the jobs; ``cluster`` None runs processes here, "ray" Ray tasks at
@@ -84,14 +81,6 @@ class BatchOptions:
     keep: bool = False  # record takes too short to judge in the history too
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A recording that could not be analysed, as one line."""
-
-    message: str
-
-
-Result = Analysis | Failure
 OnRow = Callable[[BatchRow, int, int], None]
 
 
@@ -126,8 +115,6 @@ def plan(source: str | Path, notes: str | Path | None = None) -> list[Job]:
 def _once(jobs: list[Job]) -> list[Job]:
     """Each rehearsal (recording, notes, speaker) once: a manifest listing one twice would
     count it twice in the class report. A warning names what was left out."""
-    from rehearse.history import speaker_key
-
     seen: dict[tuple, Job] = {}
     for job in jobs:
         key = (job.recording.resolve(), job.notes.resolve(), speaker_key(job.speaker))
@@ -182,8 +169,6 @@ def _manifest_jobs(manifest: Path, notes: str | Path | None) -> list[Job]:
 
 def _check_jobs(jobs: list[Job]) -> None:
     """Every recording and notes file exists and every notes file reads, before any work."""
-    from rehearse.notes import load_notes
-
     for job in jobs:
         if not job.recording.is_file():
             raise InputError(f"{job.recording}: no such recording")
@@ -225,8 +210,6 @@ def earlier_rows(out: Path) -> dict[str, BatchRow]:
 
 def _done_before(out: Path, row: BatchRow | None) -> Analysis | None:
     """The analysis an earlier row points to, if its report folder still holds it."""
-    from rehearse.report import load_analysis
-
     if row is None or row.report is None:
         return None
     try:
@@ -236,16 +219,6 @@ def _done_before(out: Path, row: BatchRow | None) -> Analysis | None:
 
 
 # --- step 3: analysing ----------------------------------------------------------------------
-
-
-def analyse_one(job: Job, options: AnalyzeOptions) -> Result:
-    """``rehearse analyze`` of one recording, its failure as one line (runs in a worker)."""
-    try:
-        return analyze(job.recording, job.notes, options, speaker=job.speaker)
-    except RehearseError as exc:
-        return Failure(str(exc))
-    except Exception as exc:  # a worker must report, never take the batch down
-        return Failure(f"{job.recording}: {type(exc).__name__}: {exc}")
 
 
 def run_local(
@@ -355,8 +328,6 @@ def run_batch(
     """Analyse every job not done before, save each report and history entry, and write the
     class report (batch.json, .md, .html and its chart) into ``out``. ``on_row(row, done,
     total)`` follows along. A recording that fails is a failed row; the rest go on."""
-    from rehearse.history import check_db, default_db
-    from rehearse.report import check_output
     from rehearse.report.batch import write_batch_report
 
     out, options, batch = Path(out), options or AnalyzeOptions(), batch or BatchOptions()
@@ -411,8 +382,6 @@ def _analyse(
     if batch.cluster is None:
         return run_local(todo, options, jobs)
     if batch.cluster == "ray":
-        from rehearse.cluster import run_ray
-
         return run_ray(todo, options, batch.address, threads)
     raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
 

@@ -9,23 +9,49 @@ import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from rehearse import __version__, stages
-from rehearse.analysis import AnalyzeOptions
+from rehearse import __version__, stages, weights
+from rehearse import history as store
+from rehearse.analysis import AnalyzeOptions, demo_files, demo_options
+from rehearse.analysis import analyze as run_analysis
+from rehearse.analysis import mark as mark_point
+from rehearse.captions import write_transcript
 from rehearse.errors import InputError, OutputError, RehearseError
-from rehearse.pacing import PAUSE_RANGE, PacingOptions
-from rehearse.pipeline import Who
-from rehearse.report import shapes, view
+from rehearse.files import write_atomic
+from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
+from rehearse.models import analysis_folder, load_analysis
+from rehearse.notes import check_target, format_notes, load_notes, parse_duration
+from rehearse.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
+from rehearse.pipeline import Who, rehearse
+from rehearse.progress import compare as compared
+from rehearse.progress import habits, numbers, talk_time, target_band
+from rehearse.report import (
+    check_output,
+    rerender,
+    shapes,
+    view,
+    write_progress,
+    write_report,
+)
 from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions
+from rehearse.transcribe import transcribe as run_transcription
+from rehearse.voice import NO_VERDICT
+from rehearse.weights import list_models, models_dir
 
 EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
 SUMMARY_LIST = 8  # longest list of points in the terminal summary; the report has them all
@@ -293,8 +319,6 @@ def _transcribe_options(
 def _analyze_options(
     target: str | None, filler: list[str] | None, pause: float, keep_fillers: bool, **transcription
 ) -> AnalyzeOptions:
-    from rehearse.notes import parse_duration
-
     pacing = replace(
         DEFAULT_PACING,
         pause=pause,
@@ -477,15 +501,6 @@ def report(
 
     Example: rehearse report reports/my-talk/20250101-120000-take1/analysis.json
     """
-    from rehearse.history import default_db
-    from rehearse.report import (
-        analysis_folder,
-        check_output,
-        load_analysis,
-        rerender,
-        write_report,
-    )
-
     analysis = load_analysis(analysis_file)
     own = analysis_folder(analysis_file)
     past = _past(default_db(own.parent.parent, db), analysis, own)
@@ -514,10 +529,6 @@ def mark(
 
     Example: rehearse mark reports/my-talk/20250101-120000-take1 3 said
     """
-    from rehearse.analysis import mark as mark_point
-    from rehearse.history import HistoryDB, default_db
-    from rehearse.report import analysis_folder, load_analysis, rerender
-
     analysis = load_analysis(report_path)
     folder = analysis_folder(report_path)
     corrected = mark_point(analysis, point, status)
@@ -543,8 +554,6 @@ def mark(
 
 def _past(database: Path, analysis, folder: Path):
     """The analysis in its history, if there is one to read (a warning if it cannot be)."""
-    from rehearse.history import HistoryError, past_of
-
     if not database.exists():
         return None
     try:
@@ -565,8 +574,6 @@ def demo(
 
     Example: rehearse demo --open
     """
-    from rehearse.analysis import demo_files, demo_options
-
     recording, notes = demo_files()
     options = demo_options()
     slot = view.clock(options.pacing.target)
@@ -582,8 +589,6 @@ def demo(
 def _analyze_and_report(
     recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
 ) -> None:
-    from rehearse.pipeline import rehearse
-
     with _stages(stages.ANALYSIS_AND_REPORT) as tracker:
         saved = rehearse(recording, notes, options, out, who, progress=tracker)
     _print_warnings(saved.analysis)
@@ -601,8 +606,6 @@ def _analyze_and_report(
 def _print_warnings(analysis) -> None:
     for warning in analysis.warnings:
         _warn(warning)
-    from rehearse.voice import NO_VERDICT
-
     for warning in analysis.voice.warnings if analysis.voice else ():
         if not warning.startswith(NO_VERDICT):  # the summary's Voice line says why
             _warn(f"voice: {warning}")
@@ -652,10 +655,6 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
     """Coverage, durations, pace, drift, overruns, fillers, skipped and out-of-order points;
     with the history, this rehearsal's place in it (or ``history_note``: why it is not in
     it)."""
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
     points = analysis.points
     skipped = [p for p in points if p.skipped]
     partly = [p for p in points if p.status == "partial"]
@@ -836,11 +835,9 @@ def pacing(
 
     Example: rehearse pacing talk.m4a --notes notes/talk.md --target 10m --keep-fillers
     """
-    from rehearse.analysis import analyze
-
     options = replace(options, voice=False)  # not shown here
     with _stages(stages.ANALYSIS) as tracker:
-        analysis = analyze(recording, notes, options, progress=tracker)
+        analysis = run_analysis(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
         console.print_json(data=shapes.pacing_json(analysis))
@@ -850,8 +847,6 @@ def pacing(
 
 def _print_pacing(analysis) -> None:
     """The per-point timing table, then the headline numbers."""
-    from rich.table import Table
-
     pacing = analysis.pacing
     table = Table(title="Time per point", title_justify="left")
     deck = _slide_column(analysis)
@@ -908,8 +903,6 @@ def _print_pacing(analysis) -> None:
 
 def _print_slide_table(analysis) -> None:
     """Time per slide against its budget (nothing for a talk of one section)."""
-    from rich.table import Table
-
     slides = view.slide_times(analysis)
     if not slides:
         return
@@ -943,11 +936,8 @@ def transcribe(
 
     Example: rehearse transcribe talk.m4a --language pl -o reports/transcripts
     """
-    from rehearse.captions import write_transcript
-    from rehearse.transcribe import transcribe as run
-
     with _stages(stages.TRANSCRIPTION) as tracker:
-        result = run(recording, options, progress=tracker)
+        result = run_transcription(recording, options, progress=tracker)
     t = result.transcript
     paths = write_transcript(t, out, recording.stem)
     probability = f" (p={t.language_probability:.2f})" if t.language_probability is not None else ""
@@ -987,10 +977,6 @@ def models_list() -> None:
 
     Example: rehearse models
     """
-    from rich.table import Table
-
-    from rehearse.weights import list_models, models_dir
-
     table = Table(title=f"Whisper models (rehearse keeps its own in {models_dir()})")
     for name in ("engine", "model", "status", "size"):
         table.add_column(name, justify="right" if name == "size" else "left", no_wrap=True)
@@ -1018,8 +1004,6 @@ def models_install(
 
     Example: rehearse models install
     """
-    from rehearse import weights
-
     with _progress("Assembling the base model") as update:
         folder = weights.install_base(force=force, progress=update)
     console.print(f"base (faster engine): verified, {escape(str(folder))}", highlight=False)
@@ -1045,11 +1029,6 @@ def points(notes: NotesArg, target: Target = None, encoding: Encoding = None) ->
 
     Example: rehearse points notes/talk.md --target 10m
     """
-    from rich.table import Table
-
-    from rehearse.notes import check_target, load_notes, parse_duration
-    from rehearse.pacing import budget_sources, point_budgets
-
     parsed = load_notes(notes, encoding)
     goal = check_target(parse_duration(target)) if target else parsed.target
     budgets, sources = point_budgets(parsed, goal), budget_sources(parsed, goal)
@@ -1116,9 +1095,6 @@ def notes(
 
     Example: rehearse notes slides.pptx -o notes/talk.md
     """
-    from rehearse.files import write_atomic
-    from rehearse.notes import format_notes, load_notes
-
     if out is not None and out.exists() and not force:
         raise InputError(f"{out} exists: choose another name or add --force to replace it")
     parsed = load_notes(deck)
@@ -1150,13 +1126,9 @@ def coverage(
 
     Example: rehearse coverage talk.m4a --notes notes/talk.md --json
     """
-    from rich.table import Table
-
-    from rehearse.analysis import analyze
-
     options = replace(options, voice=False)  # not shown here
     with _stages(stages.ANALYSIS) as tracker:
-        analysis = analyze(recording, notes, options, progress=tracker)
+        analysis = run_analysis(recording, notes, options, progress=tracker)
     _print_warnings(analysis)
     if as_json:
         console.print_json(data=shapes.coverage_json(analysis))
@@ -1236,9 +1208,6 @@ def history(
 
     Example: rehearse history notes/talk.md
     """
-    from rehearse import history as store
-    from rehearse.report import write_progress
-
     reports = out or Path("reports")
     if rebuild:
         reports = notes or reports
@@ -1263,12 +1232,6 @@ def history(
 
 def _print_history(past) -> None:
     """The rehearsals table, then the points most often skipped or said out of order."""
-    from rich import box
-    from rich.measure import Measurement
-    from rich.table import Table
-
-    from rehearse.progress import habits, numbers, talk_time, target_band
-
     who = f" by {past.speaker}" if past.speaker else ""
     title = f"{past.talk.title}{who}: {_count(len(past.rehearsals), 'rehearsal')}"
     targets = {r.target for r in past.rehearsals}
@@ -1396,8 +1359,6 @@ def _voice_cells(r) -> tuple[str, str]:
 
 def _dates(created: list[str]) -> list[str]:
     """'28 Nov 18:02' for each time ('2024-11-28 18:02' when the history spans years)."""
-    from datetime import datetime
-
     times = [datetime.fromisoformat(c) for c in created]
     spec = "%d %b %H:%M" if len({t.year for t in times}) <= 1 else "%Y-%m-%d %H:%M"
     return [t.strftime(spec) for t in times]
@@ -1416,8 +1377,6 @@ def _print_talks(opened, as_json: bool) -> None:
     if not talks:
         console.print(f"No rehearsals in {escape(str(opened.path))} yet.")
         return
-    from rich.table import Table
-
     table = Table(title=f"Talks in {escape(str(opened.path))}", title_justify="left")
     for name in ("talk", "notes", "rehearsals"):
         table.add_column(name)
@@ -1438,9 +1397,7 @@ def _print_talks(opened, as_json: bool) -> None:
 
 
 def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | None) -> None:
-    from rehearse.history import forget
-
-    rehearsal, marker = forget(database, rehearsal_id, notes=notes, talk=talk)
+    rehearsal, marker = store.forget(database, rehearsal_id, notes=notes, talk=talk)
     console.print(
         f"Took rehearsal {rehearsal_id} ({_date(rehearsal.created)}, "
         f"{escape(Path(rehearsal.recording).name)}) out of the history.",
@@ -1456,8 +1413,6 @@ def _forget(database: Path, rehearsal_id: int, notes: Path | None, talk: str | N
 
 
 def _rebuild(database: Path, reports: Path) -> None:
-    from rehearse import history as store
-
     done = store.rebuild(database, reports)  # it warns of what it could not read
     forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
     console.print(
@@ -1498,9 +1453,6 @@ def compare(
 
     Example: rehearse compare 3 5
     """
-    from rehearse.history import default_db, pick_pair
-    from rehearse.progress import compare as compared
-
     database = default_db(out, db)
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
@@ -1518,11 +1470,6 @@ def _rehearsal_name(r) -> str:
 
 
 def _print_comparison(c) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from rehearse.progress import talk_time
-
     console.print(
         f"[bold]{escape(c.b.title)}[/bold]: A {escape(_rehearsal_name(c.a))} → "
         f"B {escape(_rehearsal_name(c.b))}",

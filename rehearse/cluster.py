@@ -1,7 +1,7 @@
 """A batch on a Ray cluster: each recording a Ray task on whichever node is free.
 
 A task gets the recording's and the notes' bytes (no shared file system is needed), runs the
-same ``batch.analyse_one`` as a local job with the model installed on its node, and returns
+same ``jobs.analyse_one`` as a local job with the model installed on its node, and returns
 the analysis; the driver puts back the real paths and alone writes reports and the history
 (SQLite must not be shared over a network file system). Ray is an optional extra
 (``pip install 'rehearse[cluster]'``), imported only here.
@@ -16,10 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from rehearse.analysis import AnalyzeOptions
-from rehearse.batch import Failure, Job, Result, analyse_one
 from rehearse.errors import InputError, first_line
+from rehearse.jobs import Failure, Job, Result, analyse_one
+from rehearse.machine import cores
 from rehearse.models import Analysis
-from rehearse.transcribe import cores
 
 # A private local cluster (no address given) stays small beside the transcriptions.
 LOCAL_OBJECT_STORE = 100 * 1024 * 1024  # bytes; recordings pass through it one by one

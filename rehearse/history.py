@@ -35,9 +35,17 @@ from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
-from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk
+from rehearse.models import (
+    Analysis,
+    History,
+    Rehearsal,
+    RehearsalPoint,
+    Talk,
+    analysis_folder,
+    load_analysis,
+)
 from rehearse.progress import KnownPoint, Past, match_points
-from rehearse.textnorm import detect_language
+from rehearse.textnorm import detect_language, name_key, normal_name, normal_speaker, speaker_key
 
 log = logging.getLogger(__name__)
 
@@ -784,28 +792,6 @@ def timestamp(iso: str) -> float:
     return datetime.fromisoformat(iso).timestamp()
 
 
-def normal_speaker(name: str | None) -> str | None:
-    """A speaker's name with its spacing tidied; None for none, blank or "me"."""
-    name = " ".join((name or "").split())
-    return None if not name or name.casefold() == "me" else name
-
-
-def speaker_key(name: str | None) -> str:
-    """What tells speakers apart: the name without case ('' for the usual speaker)."""
-    return (normal_speaker(name) or "").casefold()
-
-
-def normal_name(name: str | None) -> str | None:
-    """A talk name with its spacing tidied; None for none or blank."""
-    return " ".join((name or "").split()) or None
-
-
-def name_key(name: str | None) -> str | None:
-    """What tells talk names apart: the name without case."""
-    name = normal_name(name)
-    return name.casefold() if name else None
-
-
 # --- forgetting and rebuilding -------------------------------------------------------------
 
 
@@ -891,8 +877,6 @@ def rebuild(path: str | Path, reports: str | Path) -> Rebuilt:
     one transaction: the old rows go only when the new ones are all in. Each file that
     cannot be read, and a broken database set aside, is a logged warning.
     """
-    from rehearse.report import load_analysis
-
     reports, path = Path(reports), Path(path)
     if not reports.is_dir():
         raise HistoryError(f"reports folder not found: {reports}")
@@ -1027,8 +1011,6 @@ def _is_notes(ref: str) -> bool:
 def _resolve(path: Path, ref: str, history: HistoryDB | None = None) -> Rehearsal:
     """A rehearsal by history id, analysis.json or report folder. An analysis the history
     holds comes from it (with its id and point ids)."""
-    from rehearse.report import analysis_folder, load_analysis
-
     if ref.isdigit():
         if history is not None:
             return history.rehearsal(int(ref))

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import types
 import typing
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal, TypeVar
+
+from rehearse.errors import InputError
 
 T = TypeVar("T")
 
@@ -782,3 +786,118 @@ def _describe(tp: Any) -> str:
 def _short(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+# --- reading an analysis.json ---------------------------------------------------
+
+ANALYSIS_FILE = "analysis.json"
+
+
+def load_analysis(path: str | Path) -> Analysis:
+    """Read an analysis.json (or the folder holding one); InputError if it is not one."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / ANALYSIS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"analysis not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read analysis {path}: {_reason(exc)}") from None
+    if not isinstance(data, dict) or "points" not in data or "schema" not in data:
+        raise InputError(f"{path} is not a rehearse analysis.json")
+    schema = data["schema"]
+    if type(schema) is not int:
+        raise InputError(
+            f"{path} is not a valid analysis: schema should be a whole number such as "
+            f"{SCHEMA_VERSION}, not {json.dumps(schema)}"
+        )
+    if schema > SCHEMA_VERSION:
+        raise InputError(
+            f"{path} has schema {schema}, newer than this rehearse reads "
+            f"({SCHEMA_VERSION}); upgrade rehearse"
+        )
+    if schema < 2:
+        data = from_schema_1(data)
+    try:
+        analysis = from_dict(Analysis, data)
+        check_values(data)
+    except SchemaError as exc:
+        raise InputError(f"{path} is not a valid analysis: {exc}") from None
+    return analysis
+
+
+# Numbers of an analysis.json by field name: shares lie in 0..1, scores in 0..100, these
+# may be negative (ahead of plan, under budget, decibels); every other number is >= 0.
+SHARES = frozenset({"coverage", "probability", "language_probability", "no_speech_prob", "badly"})
+SCORES = frozenset({"score"})
+SIGNED = frozenset({"drift", "over", "avg_logprob"})
+
+
+def check_values(data: object, where: str = "") -> None:
+    """SchemaError naming the first number of analysis data that is not finite or out of
+    its range (a hand-edited coverage of 5.0 would show as 500 %)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            check_values(value, f"{where}.{key}" if where else str(key))
+        return
+    if isinstance(data, list):
+        for i, value in enumerate(data):
+            check_values(value, f"{where}[{i}]")
+        return
+    if isinstance(data, bool) or not isinstance(data, int | float):
+        return
+    name = where.rsplit(".", 1)[-1].split("[", 1)[0]
+    if not math.isfinite(data):
+        raise SchemaError(f"{where} should be a finite number, not {data}")
+    if name in SHARES or name.endswith("_share"):
+        low, high = 0.0, 1.0
+    elif name in SCORES:
+        low, high = 0.0, 100.0
+    elif name in SIGNED or name.endswith("_db"):
+        return
+    else:
+        low, high = 0.0, math.inf
+    if not low <= data <= high:
+        span = f"between {low:g} and {high:g}" if high < math.inf else "0 or more"
+        raise SchemaError(f"{where} should be {span}, not {data:g}")
+
+
+# Per-point facts schema 1 kept only in pacing.points[]; schema 2 keeps them in points[].
+_POINT_TIMING = ("words", "wpm", "drift", "fillers", "budget_from", "over_budget")
+
+
+def from_schema_1(data: dict) -> dict:
+    """A schema 1 analysis as schema 2 data: per-point timing moves from ``pacing.points[]``
+    into ``points[]``; the copies of the target, the recording's length and the transcript's
+    engine, model and language go. Values are not checked here (``from_dict`` does that)."""
+    data = dict(data, schema=2)
+    pacing = data.get("pacing")
+    if isinstance(pacing, dict):
+        pacing = {k: v for k, v in pacing.items() if k not in ("points", "target", "duration")}
+        timings = data["pacing"].get("points")
+        points = data.get("points")
+        if isinstance(timings, list) and isinstance(points, list) and len(timings) == len(points):
+            data["points"] = [
+                {**{k: t[k] for k in _POINT_TIMING if k in t}, **p}
+                if isinstance(p, dict) and isinstance(t, dict)
+                else p
+                for p, t in zip(points, timings, strict=True)
+            ]
+        data["pacing"] = pacing
+    drop = {"talk": ("target",), "recording": ("duration",)}
+    drop["transcription"] = ("engine", "model", "language")
+    for block, keys in drop.items():
+        if isinstance(data.get(block), dict):
+            data[block] = {k: v for k, v in data[block].items() if k not in keys}
+    return data
+
+
+def analysis_folder(path: str | Path) -> Path:
+    """The report folder of an analysis.json path (or the folder itself)."""
+    path = Path(path)
+    return path if path.is_dir() else path.parent
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

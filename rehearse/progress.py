@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from rehearse import textnorm
+from rehearse.clock import clock
 from rehearse.models import History, Rehearsal, RehearsalPoint, Talk
 
 # How alike two versions of a point must be (0-100, ``similarity``) to be the same point:
@@ -366,8 +367,6 @@ class Past:
 
 def length_change(before: float, after: float) -> str:
     """'0:26 shorter', '0:05 longer' or 'as long' (by the times as shown, to the second)."""
-    from rehearse.report.view import clock
-
     delta = round(after) - round(before)
     if delta == 0:
         return "as long"

@@ -189,3 +189,28 @@ def _identifier(candidates: tuple[str, ...]):
     identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(candidates))
     return identifier
+
+
+# --- names -----------------------------------------------------------------------------
+
+
+def normal_speaker(name: str | None) -> str | None:
+    """A speaker's name with its spacing tidied; None for none, blank or "me"."""
+    name = " ".join((name or "").split())
+    return None if not name or name.casefold() == "me" else name
+
+
+def speaker_key(name: str | None) -> str:
+    """What tells speakers apart: the name without case ('' for the usual speaker)."""
+    return (normal_speaker(name) or "").casefold()
+
+
+def normal_name(name: str | None) -> str | None:
+    """A talk name with its spacing tidied; None for none or blank."""
+    return " ".join((name or "").split()) or None
+
+
+def name_key(name: str | None) -> str | None:
+    """What tells talk names apart: the name without case."""
+    name = normal_name(name)
+    return name.casefold() if name else None

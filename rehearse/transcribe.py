@@ -14,12 +14,13 @@ This is the only module that imports whisper, faster_whisper or ctranslate2 (laz
 
 from __future__ import annotations
 
+import base64
 import functools
+import gzip
 import hashlib
 import importlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Levels, audio_file, probe_d
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError, first_line
 from rehearse.files import sha256_file, write_atomic
 from rehearse.languages import language_code, language_name
+from rehearse.machine import cores
 from rehearse.models import Segment, Span, Transcript, Word, from_dict, to_dict
 from rehearse.stages import TRANSCRIPTION, Tracker
 from rehearse.timing import snap_to_silence
@@ -350,11 +352,6 @@ def _write_cache(
 # --- engines ---------------------------------------------------------------------------
 
 
-def cores() -> int:
-    """The CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _threads(options: TranscribeOptions) -> int:
     return options.threads or cores()
 
@@ -554,9 +551,6 @@ def _openai_model(
 
 def _heads_dump(heads: Sequence[tuple[int, int]], layers: int, per_layer: int) -> bytes:
     """Alignment heads in the base85(gzip(bool array)) form whisper's set_alignment_heads reads."""
-    import base64
-    import gzip
-
     mask = np.zeros((layers, per_layer), dtype=bool)
     for layer, head in heads:
         mask[layer, head] = True

@@ -8,38 +8,24 @@ time and shows the progress chart.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.captions import to_srt, to_vtt
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
-from rehearse.models import SCHEMA_VERSION, Analysis, History, SchemaError, from_dict, to_json
+from rehearse.models import ANALYSIS_FILE, Analysis, History, to_json
+from rehearse.models import load_analysis as load_analysis
 from rehearse.progress import Past
+from rehearse.report.html import render_html
+from rehearse.report.markdown import render_markdown
+from rehearse.report.view import PROGRESS_CHART, Report, segment_labels
 from rehearse.stages import Tracker
-
-Charts = Mapping[str, bytes]
-
-ANALYSIS_FILE = "analysis.json"
-PROGRESS_CHART = "progress.png"
-
-
-@dataclass(frozen=True)
-class Report:
-    """What the writers write: the analysis, its charts (file name -> PNG) and, when the
-    history has earlier rehearsals of the talk, its past."""
-
-    analysis: Analysis
-    charts: Charts
-    past: Past | None = None
-
 
 Writer = Callable[[Report, Path], None]
 
@@ -54,22 +40,15 @@ def write_charts(report: Report, folder: Path) -> None:
 
 
 def write_html(report: Report, folder: Path) -> None:
-    from rehearse.report.html import render_html
-
     write_atomic(folder / "report.html", render_html(report))
 
 
 def write_markdown(report: Report, folder: Path) -> None:
-    from rehearse.report.markdown import render_markdown
-
     write_atomic(folder / "report.md", render_markdown(report))
 
 
 def write_captions(report: Report, folder: Path) -> None:
     """transcript.srt / .vtt with each cue tagged by its point, e.g. '[3]'."""
-    from rehearse.captions import to_srt, to_vtt
-    from rehearse.report.view import segment_labels
-
     analysis = report.analysis
     labels = segment_labels(analysis)
     write_atomic(folder / "transcript.srt", to_srt(analysis.transcript, labels=labels))
@@ -256,112 +235,6 @@ def slugify(text: str, *, fallback: str = "talk") -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:60].rstrip("-") or fallback
-
-
-def load_analysis(path: str | Path) -> Analysis:
-    """Read an analysis.json (or the folder holding one); InputError if it is not one."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / ANALYSIS_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"analysis not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read analysis {path}: {_reason(exc)}") from None
-    if not isinstance(data, dict) or "points" not in data or "schema" not in data:
-        raise InputError(f"{path} is not a rehearse analysis.json")
-    schema = data["schema"]
-    if type(schema) is not int:
-        raise InputError(
-            f"{path} is not a valid analysis: schema should be a whole number such as "
-            f"{SCHEMA_VERSION}, not {json.dumps(schema)}"
-        )
-    if schema > SCHEMA_VERSION:
-        raise InputError(
-            f"{path} has schema {schema}, newer than this rehearse reads "
-            f"({SCHEMA_VERSION}); upgrade rehearse"
-        )
-    if schema < 2:
-        data = from_schema_1(data)
-    try:
-        analysis = from_dict(Analysis, data)
-        check_values(data)
-    except SchemaError as exc:
-        raise InputError(f"{path} is not a valid analysis: {exc}") from None
-    return analysis
-
-
-# Numbers of an analysis.json by field name: shares lie in 0..1, scores in 0..100, these
-# may be negative (ahead of plan, under budget, decibels); every other number is >= 0.
-SHARES = frozenset({"coverage", "probability", "language_probability", "no_speech_prob", "badly"})
-SCORES = frozenset({"score"})
-SIGNED = frozenset({"drift", "over", "avg_logprob"})
-
-
-def check_values(data: object, where: str = "") -> None:
-    """SchemaError naming the first number of analysis data that is not finite or out of
-    its range (a hand-edited coverage of 5.0 would show as 500 %)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            check_values(value, f"{where}.{key}" if where else str(key))
-        return
-    if isinstance(data, list):
-        for i, value in enumerate(data):
-            check_values(value, f"{where}[{i}]")
-        return
-    if isinstance(data, bool) or not isinstance(data, int | float):
-        return
-    name = where.rsplit(".", 1)[-1].split("[", 1)[0]
-    if not math.isfinite(data):
-        raise SchemaError(f"{where} should be a finite number, not {data}")
-    if name in SHARES or name.endswith("_share"):
-        low, high = 0.0, 1.0
-    elif name in SCORES:
-        low, high = 0.0, 100.0
-    elif name in SIGNED or name.endswith("_db"):
-        return
-    else:
-        low, high = 0.0, math.inf
-    if not low <= data <= high:
-        span = f"between {low:g} and {high:g}" if high < math.inf else "0 or more"
-        raise SchemaError(f"{where} should be {span}, not {data:g}")
-
-
-# Per-point facts schema 1 kept only in pacing.points[]; schema 2 keeps them in points[].
-_POINT_TIMING = ("words", "wpm", "drift", "fillers", "budget_from", "over_budget")
-
-
-def from_schema_1(data: dict) -> dict:
-    """A schema 1 analysis as schema 2 data: per-point timing moves from ``pacing.points[]``
-    into ``points[]``; the copies of the target, the recording's length and the transcript's
-    engine, model and language go. Values are not checked here (``from_dict`` does that)."""
-    data = dict(data, schema=2)
-    pacing = data.get("pacing")
-    if isinstance(pacing, dict):
-        pacing = {k: v for k, v in pacing.items() if k not in ("points", "target", "duration")}
-        timings = data["pacing"].get("points")
-        points = data.get("points")
-        if isinstance(timings, list) and isinstance(points, list) and len(timings) == len(points):
-            data["points"] = [
-                {**{k: t[k] for k in _POINT_TIMING if k in t}, **p}
-                if isinstance(p, dict) and isinstance(t, dict)
-                else p
-                for p, t in zip(points, timings, strict=True)
-            ]
-        data["pacing"] = pacing
-    drop = {"talk": ("target",), "recording": ("duration",)}
-    drop["transcription"] = ("engine", "model", "language")
-    for block, keys in drop.items():
-        if isinstance(data.get(block), dict):
-            data[block] = {k: v for k, v in data[block].items() if k not in keys}
-    return data
-
-
-def analysis_folder(path: str | Path) -> Path:
-    """The report folder of an analysis.json path (or the folder itself)."""
-    path = Path(path)
-    return path if path.is_dir() else path.parent
 
 
 def _reason(exc: BaseException) -> str:

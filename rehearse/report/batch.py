@@ -15,12 +15,14 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from rehearse import __version__
+from rehearse.clock import clock
 from rehearse.errors import OutputError
 from rehearse.files import write_atomic
 from rehearse.models import BatchReport, BatchRow, to_json
 from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, _png, _rc, glyph_warnings
+from rehearse.report.html import data_uri
 from rehearse.report.markdown import escape_md
-from rehearse.report.view import clock, environment, shorten
+from rehearse.report.view import environment, shorten
 
 BATCH_FILES = {"json": "batch.json", "markdown": "batch.md", "html": "batch.html"}
 CHART = "batch.png"
@@ -51,8 +53,6 @@ def write_batch_report(
 def render_page(report: BatchReport, kind: str, chart: bytes) -> str:
     """batch.html (every text escaped by autoescape, the chart inline) or batch.md (every
     text escaped by ``escape_md``, the chart beside it)."""
-    from rehearse.report.html import data_uri
-
     html = kind == "html"
     env = environment(autoescape=html, finalize=None if html else escape_md)
     images = {"chart": CHART}

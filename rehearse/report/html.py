@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from rehearse.report import Report
-from rehearse.report.view import context, environment
+from rehearse.report.view import PROGRESS_CHART, Report, context, environment
 
 
 def data_uri(png: bytes) -> str:
@@ -15,7 +14,6 @@ def data_uri(png: bytes) -> str:
 def render_html(report: Report) -> str:
     """The page; every piece of user text is escaped by jinja2's autoescape. Phones get the
     narrow layout of each chart (a <picture> source), wider screens the report's PNGs."""
-    from rehearse.report import PROGRESS_CHART
     from rehearse.report.charts import NARROW, progress_chart
     from rehearse.report.charts import charts as draw
 

@@ -6,8 +6,7 @@ import re
 
 from markupsafe import Markup
 
-from rehearse.report import Report
-from rehearse.report.view import context, environment
+from rehearse.report.view import Report, context, environment
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _LEADING = re.compile(r"^(\d+)([.)])|^([#+\-=>])")

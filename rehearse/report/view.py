@@ -1,7 +1,9 @@
-"""What every report format says the same way: labels, times, verdicts, transcript tags."""
+"""What every report format says the same way: labels, times, verdicts, transcript tags; the
+``Report`` the writers take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -10,10 +12,26 @@ from markupsafe import Markup
 
 from rehearse import __version__
 from rehearse.align import AlignOptions
+from rehearse.clock import clock
 from rehearse.models import Analysis, PointReport, RehearsalPoint
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned_length
-from rehearse.progress import Past
-from rehearse.voice import MONOTONE_ST, NO_VERDICT
+from rehearse.progress import Past, length_change, talk_time
+from rehearse.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
+
+Charts = Mapping[str, bytes]
+
+PROGRESS_CHART = "progress.png"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the writers write: the analysis, its charts (file name -> PNG) and, when the
+    history has earlier rehearsals of the talk, its past."""
+
+    analysis: Analysis
+    charts: Charts
+    past: Past | None = None
+
 
 STATUS_LABELS = {
     "covered": "said",
@@ -45,17 +63,6 @@ def slide_name(point: PointReport) -> str:
 def shorten(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def clock(seconds: float | None) -> str:
-    """Seconds as m:ss (h:mm:ss past an hour); an en dash for none."""
-    if seconds is None:
-        return "–"
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    if hours:
-        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-    return f"{rest // 60}:{rest % 60:02d}"
 
 
 def signed(seconds: float) -> str:
@@ -219,22 +226,20 @@ def voice_text(analysis: Analysis) -> str:
 
 def voice_help(analysis: Analysis) -> str:
     """What the voice measures mean, with their thresholds; relative to this speaker."""
-    from rehearse import voice as v
-
     median = analysis.voice.median_f0_hz if analysis.voice else None
     around = f" ({median:.0f} Hz)" if median else ""
     return (
-        f"Pitch variation: how much your pitch moves within each {v.WINDOW:g} s of speech, as "
+        f"Pitch variation: how much your pitch moves within each {WINDOW:g} s of speech, as "
         "the spread (standard deviation) of your voice's fundamental frequency in semitones "
         f"around your own median{around}; Hincks (2005) found this spread to follow "
         "listeners' ratings of liveliness. It is relative to you, so a deep or a high voice "
-        f"does not change it. A stretch is monotone when its spread is below {v.MONOTONE_ST:g} "
-        f"semitones and below {v.MONOTONE_SHARE:.0%} of your own median spread. Loudness: the "
+        f"does not change it. A stretch is monotone when its spread is below {MONOTONE_ST:g} "
+        f"semitones and below {MONOTONE_SHARE:.0%} of your own median spread. Loudness: the "
         "RMS level of your voiced speech in dBFS (pauses left out); phones and many laptops "
         "apply automatic gain control, which evens loudness out, so a flat loudness line may "
         "be the device rather than you. A sentence trails off when its last "
-        f"{v.EDGE:g} s of voiced speech are {v.TRAIL_DB:g} dB or more quieter than its first "
-        f"{v.EDGE:g} s."
+        f"{EDGE:g} s of voiced speech are {TRAIL_DB:g} dB or more quieter than its first "
+        f"{EDGE:g} s."
     )
 
 
@@ -497,8 +502,6 @@ class SinceLast:
 def since_last(past: Past | None, analysis: Analysis | None = None) -> SinceLast | None:
     """'Since last time', when there was a last time. A point still in the notes is named as
     ``analysis`` names it (with its slide, for a deck)."""
-    from rehearse.progress import length_change, talk_time
-
     since = past.since if past is not None else None
     if since is None:
         return None
