@@ -34,7 +34,8 @@ from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.files import write_atomic
 from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
 from rehearse.models import analysis_folder, load_analysis
-from rehearse.notes import check_target, format_notes, load_notes, parse_duration
+from rehearse.notes import format_notes, load_notes
+from rehearse.notetext import check_target, parse_duration
 from rehearse.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
 from rehearse.pipeline import Who, rehearse
 from rehearse.progress import compare as compared

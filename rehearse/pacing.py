@@ -49,7 +49,7 @@ from rehearse.models import (
     Transcript,
     Word,
 )
-from rehearse.notes import check_target
+from rehearse.notetext import check_target
 from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)
