@@ -219,7 +219,7 @@ def summarize(points: Sequence[PointReport], duration: float, target: float | No
         skipped=tuple(p.number for p in points if p.skipped),
         out_of_order=tuple(p.number for p in points if p.out_of_order),
         target=target,
-        uncertain=tuple(p.number for p in points if p.status == "uncertain"),
+        uncertain=tuple(p.number for p in points if p.uncertain),
     )
 
 
@@ -270,7 +270,7 @@ def point_reports(
     for point in notes.points:
         cov = covered[point.index]
         timing = timed.get(point.index)
-        said = cov.status != "missed" and cov.start is not None
+        said = not cov.skipped and cov.start is not None
         budget = timing.budget if timing and timing.budget is not None else point.budget
         reports.append(
             PointReport(

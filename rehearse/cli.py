@@ -34,7 +34,8 @@ from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.files import write_atomic
 from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
 from rehearse.models import analysis_folder, load_analysis
-from rehearse.notes import check_target, format_notes, load_notes, parse_duration
+from rehearse.notes import format_notes, load_notes
+from rehearse.notetext import check_target, parse_duration
 from rehearse.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
 from rehearse.pipeline import Who, rehearse
 from rehearse.progress import compare as compared
@@ -657,8 +658,8 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
     it)."""
     points = analysis.points
     skipped = [p for p in points if p.skipped]
-    partly = [p for p in points if p.status == "partial"]
-    uncertain = [p for p in points if p.status == "uncertain"]
+    partly = [p for p in points if p.partly]
+    uncertain = [p for p in points if p.uncertain]
     unsure = f"; {len(uncertain)} uncertain" if uncertain else ""
     corrected = [p for p in points if p.corrected]
     reordered = [p for p in points if p.out_of_order]
@@ -1145,7 +1146,7 @@ def coverage(
         quote = escape(p.quote)
         if p.missing:
             quote += f"\n[yellow]not heard: {escape(', '.join(p.missing))}[/yellow]"
-        score = f"{p.score:.0f}%" if p.status != "missed" else ""
+        score = f"{p.score:.0f}%" if not p.skipped else ""
         slide = [str(p.slide)] if deck else []
         table.add_row(*slide, str(p.number), status, score, view.clock(p.start), quote)
     console.print(table)
@@ -1330,7 +1331,7 @@ def _print_history(past) -> None:
 def _skipped_cell(r) -> str:
     """'3, 9*, ?5': the points skipped (``*``: corrected by hand), then the uncertain ones."""
     skipped = [f"{p.number}{'*' if p.corrected else ''}" for p in r.points if p.skipped]
-    unsure = [f"?{p.number}" for p in r.points if p.status == "uncertain"]
+    unsure = [f"?{p.number}" for p in r.points if p.uncertain]
     return ", ".join(skipped + unsure) or "–"
 
 
@@ -1483,7 +1484,7 @@ def _print_comparison(c) -> None:
         for p in changed:
             label = escape(view.shorten(f"{p.latest.number}. {p.latest.text}", width))
             colour = "green" if p.b is not None and p.b.said else "red"
-            colour = "cyan" if p.b is not None and p.b.status == "uncertain" else colour
+            colour = "cyan" if p.b is not None and p.b.uncertain else colour
             change = f"{view.status_text(p.a)} → [{colour}]{view.status_text(p.b)}[/]"
             console.print(f"  {label}  {change}", highlight=False)
     else:
@@ -1569,12 +1570,12 @@ def _took(point) -> str:
         return "–"
     if point.duration is not None:
         return view.clock(point.duration)
-    return "uncertain" if point.status == "uncertain" else "skipped"
+    return "uncertain" if point.uncertain else "skipped"
 
 
 def _not_said(point) -> str:
     """What the time column of a point without a passage says."""
-    return "uncertain" if point.status == "uncertain" else "[red]skipped[/red]"
+    return "uncertain" if point.uncertain else "[red]skipped[/red]"
 
 
 def _change(a: float, b: float, spec: str) -> str:

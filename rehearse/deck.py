@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rehearse.errors import NotesError
 from rehearse.models import Notes, Point, Section
-from rehearse.notes import build_notes, clean_text, split_budget, split_front_matter
+from rehearse.notetext import build_notes, clean_text, split_budget, split_front_matter
 from rehearse.slides import OLE_MAGIC, ZIP_MAGIC, Paragraph, Slide, read_slides
 
 DECK_SUFFIXES = (".pptx", ".odp")

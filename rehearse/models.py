@@ -30,6 +30,29 @@ SCHEMA_VERSION = 2
 Status = Literal["covered", "partial", "missed", "uncertain"]
 SAID: tuple[Status, ...] = ("covered", "partial")
 
+
+class _Judged:
+    """What a point's ``status`` says, asked by name rather than by its literal."""
+
+    status: Status
+
+    @property
+    def said(self) -> bool:
+        return self.status in SAID
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "missed"
+
+    @property
+    def partly(self) -> bool:
+        return self.status == "partial"
+
+    @property
+    def uncertain(self) -> bool:
+        return self.status == "uncertain"
+
+
 # Field metadata: leave the field out of the JSON when it is None (a field that only some
 # inputs have, such as a deck point's slide, so that other reports stay as they were).
 OMIT_NONE = "omit_none"
@@ -186,7 +209,7 @@ class Hearing:
 
 
 @dataclass(frozen=True)
-class PointCoverage:
+class PointCoverage(_Judged):
     """Whether and where one point was said: ``start``/``end`` are its last complete
     delivery, ``repeats`` its other deliveries; a point skipped but named in passing has
     ``mentions``."""
@@ -403,7 +426,7 @@ class TranscriptionInfo:
 
 
 @dataclass(frozen=True)
-class PointReport:
+class PointReport(_Judged):
     """One point as the report shows it: notes + coverage + timing. ``duration`` is the time
     it took (None if skipped), ``budget`` its planned time and ``budget_from`` where that
     comes from; ``drift`` is how far behind (+) or ahead (-) of the plan the talk was when
@@ -437,14 +460,6 @@ class PointReport:
     corrected: Status | None = field(default=None, metadata={OMIT_NONE: True})
     # For an uncertain point: the stretch where it should be and how badly it was heard.
     hearing: Hearing | None = field(default=None, metadata={OMIT_NONE: True})
-
-    @property
-    def said(self) -> bool:
-        return self.status in SAID
-
-    @property
-    def skipped(self) -> bool:
-        return self.status == "missed"
 
     @property
     def over(self) -> float | None:
@@ -496,7 +511,7 @@ class Analysis:
 
 
 @dataclass(frozen=True)
-class RehearsalPoint:
+class RehearsalPoint(_Judged):
     """One point of a rehearsal as the history keeps it: the number and text it had in that
     rehearsal's notes, and what happened to it. ``point_id`` is the point across versions of
     the notes: a renumbered or reworded point keeps it (None until the history matched it)."""
@@ -514,14 +529,6 @@ class RehearsalPoint:
     repeats: int = 0
     point_id: int | None = None
     corrected: Status | None = None  # the status the analysis gave, when corrected by hand
-
-    @property
-    def said(self) -> bool:
-        return self.status in SAID
-
-    @property
-    def skipped(self) -> bool:
-        return self.status == "missed"
 
 
 @dataclass(frozen=True)
@@ -572,11 +579,11 @@ class Rehearsal:
 
     @property
     def skipped(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if p.status == "missed")
+        return tuple(p.number for p in self.points if p.skipped)
 
     @property
     def uncertain(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if p.status == "uncertain")
+        return tuple(p.number for p in self.points if p.uncertain)
 
     @property
     def corrected(self) -> tuple[int, ...]:

@@ -49,7 +49,7 @@ from rehearse.models import (
     Transcript,
     Word,
 )
-from rehearse.notes import check_target
+from rehearse.notetext import check_target
 from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)
@@ -289,7 +289,7 @@ def _point_spans(coverage: Coverage) -> list[PointCoverage]:
 
 
 def _said(p: PointCoverage) -> bool:
-    return p.status != "missed" and p.start is not None and p.end is not None
+    return not p.skipped and p.start is not None and p.end is not None
 
 
 def _owner(word: Word, spans: Sequence[PointCoverage]) -> int | None:

@@ -136,7 +136,7 @@ def habits(history: History, what: str, limit: int = 5) -> list[Habit]:
     counts: dict[object, list[int]] = {}
     for rehearsal in history.rehearsals:
         for point in rehearsal.points:
-            hit = point.status == "missed" if what == "skipped" else point.out_of_order
+            hit = point.skipped if what == "skipped" else point.out_of_order
             count = counts.setdefault(_identity(point), [0, 0])
             count[0] += hit
             count[1] += 1
@@ -243,11 +243,11 @@ class Comparison:
 
     @property
     def newly_said(self) -> list[PointChange]:
-        return [p for p in self.points if p.a and p.b and p.a.status == "missed" and p.b.said]
+        return [p for p in self.points if p.a and p.b and p.a.skipped and p.b.said]
 
     @property
     def newly_skipped(self) -> list[PointChange]:
-        return [p for p in self.points if p.a and p.b and p.a.said and p.b.status == "missed"]
+        return [p for p in self.points if p.a and p.b and p.a.said and p.b.skipped]
 
     @property
     def added(self) -> list[PointChange]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from rehearse.errors import InputError, NotesError
-from rehearse.notes import load_notes, parse_duration, parse_notes
+from rehearse.notes import load_notes, parse_notes
+from rehearse.notetext import parse_duration
 
 ROOT = Path(__file__).parent.parent
 

@@ -178,7 +178,7 @@ def _coverage_note(ax: Axes, y: int, point: PointReport, score: float, layout: L
         parts.append(OUT_OF_ORDER_MARK if layout is NARROW else f"{OUT_OF_ORDER_MARK} out of order")
     if point.missing and layout is WIDE:
         parts.append(shorten("not heard: " + ", ".join(point.missing), 48))
-    color = COLORS["missed"] if point.status == "missed" else COLORS["ink"]
+    color = COLORS["missed"] if point.skipped else COLORS["ink"]
     if point.hearing is not None and layout is WIDE:
         parts.append("heard badly")
     ax.text(
@@ -479,7 +479,7 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
             va="center",
             fontsize=layout.font - 1,
             zorder=3,
-            color=COLORS["over"] if row.over or p.status == "missed" else COLORS["ink"],
+            color=COLORS["over"] if row.over or p.skipped else COLORS["ink"],
         )
     _point_axis(ax, points, layout.label, grid)
     ax.set_xlim(0, longest * (1.22 if layout is WIDE else 1.35))
@@ -893,12 +893,12 @@ def _status_handles(uncertain: bool = False) -> list[Patch]:
 
 
 def _any_uncertain(points) -> bool:
-    return any(p.status == "uncertain" for p in points)
+    return any(p.uncertain for p in points)
 
 
 def _unsaid(point: PointReport) -> str:
     """What a chart writes where a point has no passage: 'skipped' or 'uncertain'."""
-    return "uncertain" if point.status == "uncertain" else "skipped"
+    return "uncertain" if point.uncertain else "skipped"
 
 
 def _mark_handle() -> Line2D:
