@@ -183,12 +183,13 @@ _CODECS = {
     "mp3": ("-c:a", "libmp3lame", "-ar", "22050"),
     "m4a": ("-c:a", "aac"),
     "wav": ("-c:a", "pcm_s16le", "-ar", "16000"),
+    "flac": ("-c:a", "flac", "-ar", "16000"),  # lossless like wav, at about 60 % of its size
 }
 
 
 def encode(wav: Path, out: Path, bitrate: str) -> Path:
     codec = _CODECS[out.suffix[1:]]
-    rate = () if out.suffix == ".wav" else ("-b:a", bitrate)
+    rate = () if out.suffix in (".wav", ".flac") else ("-b:a", bitrate)
     _run(
         "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav),
         "-ac", "1", *codec, *rate, "-map_metadata", "-1", "-fflags", "+bitexact",
