@@ -30,6 +30,7 @@ from rehearse.notes import load_notes
 from rehearse.pacing import (
     PacingOptions,
     measure_pacing,
+    planned,
     planned_length,
     reading_seconds,
     reading_time,
@@ -246,7 +247,7 @@ def too_short(analysis: Analysis) -> str | None:
     talk = analysis.pacing.talk_time or 0.0
     if talk < JUNK_SECONDS:
         return f"a talk of {clock(talk)} is too short to judge (under {clock(JUNK_SECONDS)})"
-    plan = planned_length(analysis.summary.target, [p.budget for p in analysis.points])
+    plan = planned(analysis)
     what = "plan"
     if not plan:
         plan = reading_seconds([p.text for p in analysis.points], analysis.talk.language)

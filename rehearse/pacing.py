@@ -37,6 +37,7 @@ from rehearse import fillers as fillerlib
 from rehearse import textnorm
 from rehearse.errors import InputError
 from rehearse.models import (
+    Analysis,
     Coverage,
     Filler,
     Notes,
@@ -274,6 +275,11 @@ def _share(budgets: dict[int, float | None], points, total: float, floor: float)
 def planned_length(target: float | None, budgets: Sequence[float | None]) -> float | None:
     """The talk's planned length: the target, else the budgets' sum when every point has one."""
     return target or (sum(budgets) if budgets and None not in budgets else None)
+
+
+def planned(analysis: Analysis) -> float | None:
+    """``planned_length`` of an analysed rehearsal."""
+    return planned_length(analysis.summary.target, [p.budget for p in analysis.points])
 
 
 def is_over(duration: float | None, budget: float | None) -> bool:

@@ -28,14 +28,13 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from rehearse.align import AlignOptions
 from rehearse.models import Analysis, History, PointReport, Rehearsal
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE
+from rehearse.pacing import OVER_SECONDS, OVER_SHARE, planned
 from rehearse.progress import TARGET_BAND, point_rows, talk_time, target_band
 from rehearse.report.view import (
     STATUS_LABELS,
     SlideTime,
     clock,
     label,
-    planned,
     rows,
     shorten,
     slide_times,

@@ -14,7 +14,7 @@ from rehearse import __version__
 from rehearse.align import AlignOptions
 from rehearse.clock import clock
 from rehearse.models import Analysis, PointReport, RehearsalPoint
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned_length
+from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned
 from rehearse.progress import Past, length_change, talk_time
 from rehearse.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
 
@@ -114,11 +114,6 @@ def transcript_lines(analysis: Analysis) -> list[Line]:
         Line(seg.start, seg.end, seg.text.strip(), tags.get(i))
         for i, seg in enumerate(analysis.transcript.segments)
     ]
-
-
-def planned(analysis: Analysis) -> float | None:
-    """The planned length: the target, else the budgets when every point has one."""
-    return planned_length(analysis.summary.target, [p.budget for p in analysis.points])
 
 
 def duration_detail(analysis: Analysis) -> str:
