@@ -153,7 +153,7 @@ def run(recording: Path, notes: Path, engine: str, folder: Path) -> dict:
     wall time, real-time factor, the child's peak RSS."""
     import av
 
-    from rehearse import weights
+    from rehearse.transcribe import weights
 
     with av.open(str(recording)) as container:
         duration = container.duration / av.time_base

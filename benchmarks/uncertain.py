@@ -1,8 +1,8 @@
 """How often points go "uncertain": on clean held-out rehearsals against degraded copies.
 
 A point the aligner would call skipped (or partly said) becomes uncertain when the stretch of
-the recording where it should be was heard badly (``rehearse/hearing.py``). That must almost
-never happen on clean speech, and should on speech Whisper cannot hear.
+the recording where it should be was heard badly (``rehearse/transcribe/hearing.py``). That
+must almost never happen on clean speech, and should on speech Whisper cannot hear.
 
 - **clean**: every held-out case (``benchmarks/cases/heldout``), transcribed with
   faster-whisper base as ``rehearse analyze`` does (cached in ``$REHEARSE_HOME``; the stored
@@ -32,13 +32,19 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rehearse import weights
 from rehearse.align import align
 from rehearse.files import sha256_file
-from rehearse.hearing import judge
 from rehearse.models import Coverage, Notes, Transcript
 from rehearse.notes import load_notes
-from rehearse.transcribe import TranscribeOptions, _cache_dir, _digest, cache_key, transcribe
+from rehearse.transcribe import (
+    TranscribeOptions,
+    _cache_dir,
+    _digest,
+    cache_key,
+    transcribe,
+    weights,
+)
+from rehearse.transcribe.hearing import judge
 
 HELDOUT = Path(__file__).resolve().parent / "cases" / "heldout"
 # Real readings (human voices) of the held-out set, English and Polish.

@@ -1,3 +1,4 @@
 from rehearse.cli import app
 
-app(prog_name="rehearse")
+if __name__ == "__main__":
+    app(prog_name="rehearse")

@@ -13,7 +13,6 @@ from rehearse.audio import stream
 from rehearse.clock import clock
 from rehearse.errors import InputError
 from rehearse.fillers import filler_prompt
-from rehearse.hearing import judge
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -38,6 +37,7 @@ from rehearse.pacing import (
 from rehearse.stages import ANALYSIS, Tracker
 from rehearse.textnorm import normal_name, normal_speaker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
+from rehearse.transcribe.hearing import judge
 from rehearse.voice import WINDOW as PITCH_WINDOW
 from rehearse.voice import measure_voice
 

@@ -24,22 +24,21 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from rehearse import __version__, stages, weights
+from rehearse import __version__, stages
 from rehearse import history as store
 from rehearse.analysis import AnalyzeOptions, demo_files, demo_options
 from rehearse.analysis import analyze as run_analysis
 from rehearse.analysis import mark as mark_point
-from rehearse.captions import write_transcript
 from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.files import write_atomic
 from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
+from rehearse.history.trends import compare as compared
+from rehearse.history.trends import habits, numbers, talk_time, target_band
 from rehearse.models import analysis_folder, load_analysis
 from rehearse.notes import format_notes, load_notes
-from rehearse.notetext import check_target, parse_duration
+from rehearse.notes.text import check_target, parse_duration
 from rehearse.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
 from rehearse.pipeline import Who, rehearse
-from rehearse.progress import compare as compared
-from rehearse.progress import habits, numbers, talk_time, target_band
 from rehearse.report import (
     check_output,
     rerender,
@@ -48,11 +47,12 @@ from rehearse.report import (
     write_progress,
     write_report,
 )
+from rehearse.report.captions import write_transcript
 from rehearse.stages import Step, Tracker
-from rehearse.transcribe import TranscribeOptions
+from rehearse.transcribe import TranscribeOptions, weights
 from rehearse.transcribe import transcribe as run_transcription
+from rehearse.transcribe.weights import list_models, models_dir
 from rehearse.voice import NO_VERDICT
-from rehearse.weights import list_models, models_dir
 
 EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
 SUMMARY_LIST = 8  # longest list of points in the terminal summary; the report has them all

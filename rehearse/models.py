@@ -26,7 +26,7 @@ T = TypeVar("T")
 SCHEMA_VERSION = 2
 
 # "uncertain": the recording where the point should be was heard too badly to judge
-# (rehearse/hearing.py): neither said nor skipped.
+# (rehearse/transcribe/hearing.py): neither said nor skipped.
 Status = Literal["covered", "partial", "missed", "uncertain"]
 SAID: tuple[Status, ...] = ("covered", "partial")
 

@@ -50,7 +50,7 @@ from rehearse.models import (
     Transcript,
     Word,
 )
-from rehearse.notetext import check_target
+from rehearse.notes.text import check_target
 from rehearse.timing import spoken_words
 
 log = logging.getLogger(__name__)

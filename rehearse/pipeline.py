@@ -12,8 +12,8 @@ from pathlib import Path
 from rehearse.analysis import AnalyzeOptions, analyze, too_short
 from rehearse.errors import RehearseError
 from rehearse.history import HistoryDB, check_db, default_db, keep_out, past_of
+from rehearse.history.trends import Past
 from rehearse.models import Analysis
-from rehearse.progress import Past
 from rehearse.report import check_output, write_report
 from rehearse.stages import Tracker
 

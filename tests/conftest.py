@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="session", autouse=True)
 def rehearse_home(tmp_path_factory: pytest.TempPathFactory):
-    from rehearse import weights
+    from rehearse.transcribe import weights
 
     models = weights.models_dir()
     home = tmp_path_factory.mktemp("rehearse-home")
@@ -47,7 +47,6 @@ def shared_rehearsals(rehearse_home) -> dict[str, Path]:
     """The three shared rehearsals, with their real Whisper transcripts put in the session's
     transcript cache, so `rehearse analyze` of them (notes in Polish, the base model) runs
     the real pipeline without the minute of transcription."""
-    from rehearse import weights
     from rehearse.files import sha256_file
     from rehearse.models import Transcript, from_json
     from rehearse.transcribe import (
@@ -57,6 +56,7 @@ def shared_rehearsals(rehearse_home) -> dict[str, Path]:
         _digest,
         _write_cache,
         cache_key,
+        weights,
     )
 
     options = TranscribeOptions(language="pl")

@@ -315,8 +315,8 @@ def test_question_note_is_not_said_by_one_word_out_of_place():
     """A note written as a question has few content words among its function words; one of
     them heard once ("Three." announcing a part), out of notes order, is not the point said.
     A keyword note of as many content words is said by that one word."""
-    from rehearse import evidence as ev
     from rehearse.align import _said, _speech
+    from rehearse.align import evidence as ev
 
     points = [
         "Why did we open a bakery in a small town?",
@@ -359,8 +359,8 @@ def test_a_spoken_list_number_opens_the_sentence_it_numbers():
 def test_a_summary_note_of_one_long_sentence_is_said_though_its_words_lie_apart():
     """ "Antique ivory: certificates" sums up a long sentence whose two key words lie far
     apart, in a talk that says "ivory" everywhere: the sentence is still its evidence."""
-    from rehearse import evidence as ev
     from rehearse.align import _said, _speech
+    from rehearse.align import evidence as ev
 
     notes = parse_notes(
         "1. Export bans\n2. Antique ivory: certificates\n3. Guidance document\n", "t.md"
@@ -453,8 +453,8 @@ def test_words_said_twice_go_to_the_point_that_fits_the_order_at_both_sayings():
     again at the end of point 3's run, just before point 1's re-delivery. Both sayings count
     for point 1, the point that fits the notes order where they were said, though their
     words name point 3's subject; what is said twice within one point's runs adds nothing."""
-    from rehearse import evidence as ev
     from rehearse.align import _echoes, _emissions, _Run, _speech
+    from rehearse.align import evidence as ev
 
     opening = "Zanim pokażę wam moje doświadczenie zawodowe, kilka słów o tym, kim jestem."
     texts = [opening, SEED[0], SEED[1], SEED[2], opening, SEED[0], SEED[1]]

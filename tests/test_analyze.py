@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from rehearse import weights
 from rehearse.analysis import demo_files
 from rehearse.audio import SAMPLE_RATE, load_audio
 from rehearse.cli import app
 from rehearse.report import load_analysis, view
+from rehearse.transcribe import weights
 
 RECORDING, NOTES = demo_files()
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -123,3 +123,25 @@ def test_the_code_is_ruff_clean():
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_module_table_names_every_module_of_the_tree():
+    """docs/how-it-works.md's table of packages and modules is the tree: every module file
+    under rehearse/ is named in it, and every module it names exists."""
+    text = (ROOT / "docs" / "how-it-works.md").read_text(encoding="utf-8")
+    table = re.search(r"^\| package \| module \| stage \|\n\|[-|]+\|\n((?:\|.*\n)+)", text, re.M)
+    assert table, "no | package | module | stage | table in docs/how-it-works.md"
+    named = []
+    for row in table.group(1).splitlines():
+        package, modules = (cell.strip() for cell in row.strip("|").split("|")[:2])
+        folder = re.fullmatch(r"`(rehearse/(?:[a-z_]+/)*)`", package)
+        assert folder, row
+        named += [folder.group(1) + m for m in re.findall(r"`([a-z_]+\.py)`", modules)]
+    assert len(named) == len(set(named)), "a module is named twice"
+    tree = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "rehearse").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert not tree - set(named), f"not in the table: {sorted(tree - set(named))}"
+    assert not set(named) - tree, f"in the table, not in the tree: {sorted(set(named) - tree)}"

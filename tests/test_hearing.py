@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from rehearse.cli import app
-from rehearse.hearing import BADLY_SHARE, judge
 from rehearse.models import Coverage, PointCoverage, Segment, Span, Transcript, Word
 from rehearse.report import load_analysis
+from rehearse.transcribe.hearing import BADLY_SHARE, judge
 
 NOTES = """---
 language: en

@@ -8,7 +8,7 @@ import pytest
 
 from rehearse.errors import InputError, NotesError
 from rehearse.notes import load_notes, parse_notes
-from rehearse.notetext import parse_duration
+from rehearse.notes.text import parse_duration
 
 ROOT = Path(__file__).parent.parent
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rehearse.models import History, Rehearsal, RehearsalPoint, Talk
-from rehearse.notes import load_notes
-from rehearse.progress import (
+from rehearse.history.trends import (
     MOVED,
     REWORDED,
     KnownPoint,
@@ -20,6 +18,8 @@ from rehearse.progress import (
     point_rows,
     similarity,
 )
+from rehearse.models import History, Rehearsal, RehearsalPoint, Talk
+from rehearse.notes import load_notes
 
 NOTES = load_notes(Path(__file__).parent.parent / "notes" / "kilka-zdan-o-sobie.md")
 TEXTS = [p.text for p in NOTES.points]

@@ -389,8 +389,8 @@ def test_partly_said_changed_and_drift_are_told_alike_everywhere(analysis, tmp_p
     last time" and `compare` both call it a change (the report said "the same points said
     and skipped"). Point 14 skipped too: the headline drift says which point it is at, why."""
     from rehearse.history import rehearsal_of
+    from rehearse.history.trends import Past
     from rehearse.models import History, Talk
-    from rehearse.progress import Past
     from rehearse.report.view import final_drift, since_last
 
     points = list(analysis.points)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rehearse.sequence import Costs, best_path
+from rehearse.align.sequence import Costs, best_path
 
 OFF = -1  # "off script before any point" as best_path reports it
 

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from rehearse.analysis import mark
 from rehearse.cli import app
 from rehearse.history import HistoryDB
+from rehearse.history.trends import compare
 from rehearse.notes import load_notes
-from rehearse.progress import compare
 from rehearse.report import shapes
 
 DOC = (Path(__file__).parent.parent / "docs" / "json.md").read_text(encoding="utf-8")

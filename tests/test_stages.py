@@ -106,7 +106,7 @@ def test_analyze_reports_its_stages_in_order(tmp_path):
 def interrupt_at(stage: str, home: Path, out: Path) -> subprocess.CompletedProcess:
     """`rehearse -v analyze` of the 40 s rehearsal, sent SIGINT as soon as it says that it
     has entered ``stage``."""
-    from rehearse import weights
+    from rehearse.transcribe import weights
 
     env = {**os.environ, "REHEARSE_HOME": str(home), "REHEARSE_MODELS": str(weights.models_dir())}
     env["PYTHONUNBUFFERED"] = "1"

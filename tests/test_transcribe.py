@@ -12,7 +12,6 @@ import pytest
 from rapidfuzz import fuzz
 from typer.testing import CliRunner
 
-from rehearse import convert, weights
 from rehearse.cli import app
 from rehearse.errors import LanguageMismatchError, ModelError
 from rehearse.models import Transcript, from_dict, from_json, to_dict
@@ -22,7 +21,9 @@ from rehearse.transcribe import (
     TranscribeOptions,
     TranscribeResult,
     cache_key,
+    convert,
     transcribe,
+    weights,
 )
 
 JFK_LINE = "ask not what your country can do for you"
@@ -101,8 +102,8 @@ def test_openai_engine_hears_jfk_on_the_converted_weights(jfk_openai: Transcribe
 @pytest.mark.parametrize("engine", ["jfk_faster", "jfk_openai"])
 def test_each_segment_keeps_whispers_confidence(engine: str, request) -> None:
     """Both engines keep, per segment, Whisper's average log-probability, no-speech
-    probability and compression ratio (what rehearse/hearing.py judges), through the cache
-    too; clear speech is heard surely and has no stretch of sound without words."""
+    probability and compression ratio (what rehearse/transcribe/hearing.py judges), through the
+    cache too; clear speech is heard surely and has no stretch of sound without words."""
     result = request.getfixturevalue(engine)
     for transcript in (result.transcript, from_dict(Transcript, to_dict(result.transcript))):
         for s in transcript.segments:

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rehearse.audio import QUIET_FRAME, scan
-from rehearse.windows import SEARCH, Window, plan
+from rehearse.transcribe.windows import SEARCH, Window, plan
 
 SOURCES = Path(__file__).parent.parent / "benchmarks" / "sources"
 

@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from rehearse.captions import to_srt, to_vtt
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
+from rehearse.history.trends import Past
 from rehearse.models import ANALYSIS_FILE, Analysis, History, to_json
 from rehearse.models import load_analysis as load_analysis
-from rehearse.progress import Past
+from rehearse.report.captions import to_srt, to_vtt
 from rehearse.report.html import render_html
 from rehearse.report.markdown import render_markdown
 from rehearse.report.view import PROGRESS_CHART, Report, segment_labels

@@ -27,9 +27,9 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from rehearse.align import AlignOptions
+from rehearse.history.trends import TARGET_BAND, point_rows, talk_time, target_band
 from rehearse.models import Analysis, History, PointReport, Rehearsal
 from rehearse.pacing import OVER_SECONDS, OVER_SHARE, planned
-from rehearse.progress import TARGET_BAND, point_rows, talk_time, target_band
 from rehearse.report.view import (
     STATUS_LABELS,
     SlideTime,

@@ -8,8 +8,8 @@ documented keys are the ones these functions give.
 
 from __future__ import annotations
 
+from rehearse.history.trends import Comparison, talk_time
 from rehearse.models import Analysis, History, Rehearsal, RehearsalPoint, Talk, to_dict
-from rehearse.progress import Comparison, talk_time
 from rehearse.report.view import slide_times
 
 PACING_POINT_KEYS = ("number", "start", "end", "duration", "words", "wpm", "budget")

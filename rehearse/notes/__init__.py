@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 from charset_normalizer import from_bytes
 
-from rehearse import deck
 from rehearse.errors import InputError, NotesError
 from rehearse.models import Notes, Point, Section
-from rehearse.notetext import (
+from rehearse.notes import deck
+from rehearse.notes.text import (
     STDIN,
     build_notes,
     clean_text,

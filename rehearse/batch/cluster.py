@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from rehearse.analysis import AnalyzeOptions
+from rehearse.batch.jobs import Failure, Job, Result, analyse_one
 from rehearse.errors import InputError, first_line
-from rehearse.jobs import Failure, Job, Result, analyse_one
 from rehearse.machine import cores
 from rehearse.models import Analysis
 

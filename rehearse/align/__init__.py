@@ -58,8 +58,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from rehearse import evidence as ev
-from rehearse import meaning
+from rehearse.align import evidence as ev
+from rehearse.align import meaning
+from rehearse.align.sequence import Costs, best_path
 from rehearse.models import (
     Adlib,
     Coverage,
@@ -71,7 +72,6 @@ from rehearse.models import (
     Transcript,
     Word,
 )
-from rehearse.sequence import Costs, best_path
 from rehearse.textnorm import SENTENCE_END, acronym_forms, is_stopword, split_words, word_forms
 from rehearse.timing import PAUSE, spoken_words
 

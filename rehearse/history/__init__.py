@@ -35,6 +35,7 @@ from pathlib import Path
 
 from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
+from rehearse.history.trends import KnownPoint, Past, match_points
 from rehearse.models import (
     Analysis,
     History,
@@ -44,7 +45,6 @@ from rehearse.models import (
     analysis_folder,
     load_analysis,
 )
-from rehearse.progress import KnownPoint, Past, match_points
 from rehearse.textnorm import detect_language, name_key, normal_name, normal_speaker, speaker_key
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from rehearse.errors import NotesError
 from rehearse.models import Notes, Point, Section
-from rehearse.notetext import build_notes, clean_text, split_budget, split_front_matter
-from rehearse.slides import OLE_MAGIC, ZIP_MAGIC, Paragraph, Slide, read_slides
+from rehearse.notes.slides import OLE_MAGIC, ZIP_MAGIC, Paragraph, Slide, read_slides
+from rehearse.notes.text import build_notes, clean_text, split_budget, split_front_matter
 
 DECK_SUFFIXES = (".pptx", ".odp")
 # Formats people try that hold slides but cannot be read: what to do instead.

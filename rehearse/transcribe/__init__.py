@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse import weights, windows
 from rehearse.audio import QUIET_FRAME, SAMPLE_RATE, Levels, audio_file, probe_duration, scan, spans
 from rehearse.errors import AudioError, LanguageMismatchError, ModelError, first_line
 from rehearse.files import sha256_file, write_atomic
@@ -38,6 +37,7 @@ from rehearse.machine import cores
 from rehearse.models import Segment, Span, Transcript, Word, from_dict, to_dict
 from rehearse.stages import TRANSCRIPTION, Tracker
 from rehearse.timing import snap_to_silence
+from rehearse.transcribe import weights, windows
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 report and history entry -> the class report.
 
 Every recording goes through the same ``analysis.analyze`` as ``rehearse analyze``. Workers
-(processes on this machine, or Ray tasks with ``cluster="ray"``: see ``rehearse.cluster``)
+(processes on this machine, or Ray tasks with ``cluster="ray"``: see ``rehearse.batch.cluster``)
 only analyse; this process alone writes the report folders and the history database.
 """
 
@@ -23,11 +23,11 @@ from pathlib import Path
 
 from rehearse import __version__
 from rehearse.analysis import AnalyzeOptions
-from rehearse.cluster import run_ray
+from rehearse.batch.cluster import run_ray
+from rehearse.batch.jobs import Failure, Job, Result, analyse_one
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
 from rehearse.history import check_db, default_db
-from rehearse.jobs import Failure, Job, Result, analyse_one
 from rehearse.machine import cores
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
 from rehearse.notes import load_notes
