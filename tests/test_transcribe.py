@@ -12,14 +12,17 @@ import pytest
 from rapidfuzz import fuzz
 from typer.testing import CliRunner
 
+from rehearse.audio import QUIET_FRAME
 from rehearse.cli import app
 from rehearse.errors import LanguageMismatchError, ModelError
-from rehearse.models import Transcript, from_dict, from_json, to_dict
+from rehearse.models import Segment, Transcript, Word, from_dict, from_json, to_dict
 from rehearse.stages import TRANSCRIPTION, Step, Tracker
 from rehearse.transcribe import (
     LanguageGuess,
     TranscribeOptions,
     TranscribeResult,
+    _holes,
+    _split,
     cache_key,
     convert,
     transcribe,
@@ -398,3 +401,30 @@ def test_the_recording_as_a_whole_decides_its_language(data_dir: Path, tmp_path:
     assert whole.language == "pl" and contradicted
     assert whole.probability == pytest.approx((0.865 + 0.08 + 0.058) / 3)
     assert _detect(ScriptedDetector(*windows), long, scan(long), "pl") == (windows[0], False)
+
+
+def test_a_word_stretched_over_speech_is_transcribed_again() -> None:
+    """Whisper may give a segment's last word the rest of the segment (seen: 20 s of a
+    Polish interview, a whole passage, as one word): that stretch is a hole to repair when
+    it is not quiet, and the word is taken out with the words after it kept in their own
+    segment (they are said after what fills the hole)."""
+    said = [Word(" pracują", 0.0, 0.6, 0.9), Word(" po", 0.6, 0.8, 0.9)]
+    stretched = Word(" kilkadziesiąt", 0.8, 20.0, 0.4)
+    after = Word(" nawet.", 20.0, 20.4, 0.4)
+    words = [*said, stretched, after]
+    speech = np.zeros(round(21 / QUIET_FRAME), dtype=bool)
+    assert list(_holes(words, 21.0, speech, 0.0)) == [(0.8, 20.0, 2)]
+
+    read_then_pause = speech.copy()  # a dropped line and then a long pause: the pause
+    read_then_pause[round(9 / QUIET_FRAME) :] = True  # is not counted
+    assert list(_holes(words, 21.0, read_then_pause, 0.0)) == [(0.8, 20.0, 2)]
+
+    silence = np.ones_like(speech)  # a word drawn out over a pause is no hole
+    assert list(_holes(words, 21.0, silence, 0.0)) == []
+    plausible = [*said, Word(" kilkadziesiąt", 0.8, 2.0, 0.9), Word(" nawet.", 2.0, 2.4, 0.9)]
+    assert list(_holes(plausible, 2.4, speech, 0.0)) == []
+
+    segment = Segment(0.0, 20.4, "".join(w.text for w in words), tuple(words))
+    before, rest = _split(segment, {stretched}, [0.8])
+    assert (before.text, before.start, before.end) == (" pracują po", 0.0, 0.8)
+    assert (rest.text, rest.start, rest.end, rest.words) == (" nawet.", 20.0, 20.4, (after,))

@@ -36,7 +36,7 @@ from rehearse.languages import language_code, language_name
 from rehearse.machine import cores
 from rehearse.models import Segment, Span, Transcript, Word, from_dict, to_dict
 from rehearse.stages import TRANSCRIPTION, Tracker
-from rehearse.timing import snap_to_silence
+from rehearse.timing import WORD_BASE, WORD_PER_LETTER, snap_to_silence
 from rehearse.transcribe import weights, windows
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ Progress = Callable[[float, float], None]  # (seconds of audio done, of the wind
 # 2: dropped speech re-transcribed, word edges snapped to silences; 4: windowed, the window,
 # the batch size in the key; 5: the language check decided on the recording as a whole;
 # 6: each segment keeps Whisper's confidence (avg_logprob, no_speech_prob, compression_ratio)
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 DETECT_SECONDS = 30.0
 # The previous window's text is the next one's prompt, as Whisper carries it between its own
 # 30 s chunks: the faster engine gets its tokens (timestamps included, as Whisper's own), the
@@ -62,7 +62,9 @@ LOOKAHEAD = 10.0  # s
 # Whisper sometimes drops a stretch of speech (seen on a restart: 23 s of the talk said again
 # came out as nothing). A gap between words this long is checked for speech...
 REPAIR_GAP = 2.0  # s
-REPAIR_SPEECH = 0.5  # ... and transcribed on its own when at least this share of it is not quiet
+REPAIR_SPEECH = 0.5  # ... and transcribed on its own when at least this share of it is not quiet,
+SOUND_RUN = 0.2  # s; counted from the first to the last run this long that is mostly sound (a
+SOUND_MIN = 1.0  # s; pause at its end is not counted), which must last this long
 # Whisper's loops leave segments of several words squeezed into a few milliseconds.
 FASTEST_WORDS = 10.0  # words per second no speaker reaches: a segment faster is dropped
 # The recording's language is decided on the recording as a whole: a first 30 s of speech
@@ -652,17 +654,53 @@ def _drop_collapsed(segments: list[Segment]) -> list[Segment]:
 
 
 def unheard(segments: Sequence[Segment], quiet: np.ndarray, duration: float) -> tuple[Span, ...]:
-    """The gaps between words (and before the first, after the last) of ``REPAIR_GAP`` s or
-    more that are mostly not quiet (``REPAIR_SPEECH``): sound in which Whisper, even asked
-    again, recognised no word."""
-    words = [w for s in segments for w in s.words]
+    """The stretches of ``REPAIR_GAP`` s or more with no word, or inside a stretched word,
+    that are mostly not quiet (``REPAIR_SPEECH``): sound in which Whisper, even asked again,
+    recognised no word."""
+    words = sorted((w for s in segments for w in s.words), key=lambda w: w.start)
+    return tuple(
+        Span(round(start, 3), round(end, 3))
+        for start, end, _ in _holes(words, duration, quiet, 0.0)
+    )
+
+
+def _holes(words: Sequence[Word], duration: float, quiet: np.ndarray, offset: float):
+    """``(start, end, word)`` for each stretch Whisper may have dropped speech in: a gap
+    between words (``word`` None), or a word longer than its letters allow by ``REPAIR_GAP``
+    s or more (whisper gives the last word of a segment the rest of the segment, up to
+    20 s of speech that then has no words), when the stretch is mostly not quiet once the
+    silences at its ends are left out (a dropped line followed by a long pause). Times are
+    ``offset`` s before the recording's (a window's)."""
     edges = [0.0, *(t for w in words for t in (w.start, w.end)), duration]
-    found = []
-    for start, end in zip(edges[::2], edges[1::2], strict=True):
-        frames = quiet[int(start / QUIET_FRAME) : int(end / QUIET_FRAME)]
-        if end - start >= REPAIR_GAP and len(frames) and 1 - frames.mean() >= REPAIR_SPEECH:
-            found.append(Span(round(start, 3), round(end, 3)))
-    return tuple(found)
+    stretches = [(a, b, None) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    stretches += [(w.start, w.end, i) for i, w in enumerate(words) if _stretched(w)]
+    for start, end, word in sorted(stretches, key=lambda s: s[0]):
+        spoken_from = start if word is None else start + _longest(words[word])
+        a, b = int((offset + spoken_from) / QUIET_FRAME), int((offset + end) / QUIET_FRAME)
+        sound = _sound(quiet[a:b])
+        long_enough = end - spoken_from >= REPAIR_GAP and len(sound) * QUIET_FRAME >= SOUND_MIN
+        if long_enough and sound.mean() >= REPAIR_SPEECH:
+            yield start, end, word
+
+
+def _sound(quiet: np.ndarray) -> np.ndarray:
+    """Which of these frames are not quiet, from the first to the last that begins a run
+    of ``SOUND_RUN`` s mostly not quiet (a click in a silence is no sound)."""
+    frames = round(SOUND_RUN / QUIET_FRAME)
+    sound = ~quiet
+    if len(sound) < frames:
+        return sound[:0]
+    runs = np.flatnonzero(np.convolve(sound, np.ones(frames), "valid") > frames / 2)
+    return sound[runs[0] : runs[-1] + frames] if len(runs) else sound[:0]
+
+
+def _longest(word: Word) -> float:
+    """The longest a word with these letters takes to say (a drawn-out one included)."""
+    return WORD_BASE + WORD_PER_LETTER * sum(c.isalnum() for c in word.text)
+
+
+def _stretched(word: Word) -> bool:
+    return word.end - word.start - _longest(word) >= REPAIR_GAP
 
 
 def _repair_gaps(
@@ -675,16 +713,11 @@ def _repair_gaps(
     quiet: np.ndarray,
 ) -> list[Segment]:
     """``segments`` of a window (``samples``, starting ``offset`` s into the recording; times
-    from the window's start) with every gap of ``REPAIR_GAP`` s or more that is mostly not
-    quiet transcribed on its own and filled with what is heard there."""
-    words = [w for s in segments for w in s.words]
-    duration = len(samples) / SAMPLE_RATE
-    edges = [0.0, *(t for w in words for t in (w.start, w.end)), duration]
-    found = []
-    for start, end in zip(edges[::2], edges[1::2], strict=True):
-        frames = quiet[int((offset + start) / QUIET_FRAME) : int((offset + end) / QUIET_FRAME)]
-        if end - start < REPAIR_GAP or not len(frames) or 1 - frames.mean() < REPAIR_SPEECH:
-            continue
+    from the window's start) with every hole (``_holes``) transcribed on its own and filled
+    with what is heard there; a stretched word is replaced by what is heard over its span."""
+    words = sorted((w for s in segments for w in s.words), key=lambda w: w.start)
+    found, replaced, filled = [], set(), []
+    for start, end, word in _holes(words, len(samples) / SAMPLE_RATE, quiet, offset):
         piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
         log.info("%.1f-%.1f s: speech but no words; transcribing it", offset + start, offset + end)
         heard, _ = engine.transcribe(piece, language, options, options.initial_prompt, None)
@@ -692,7 +725,39 @@ def _repair_gaps(
             moved = tuple(w for w in s.words if w.end <= end)
             if moved:
                 found.append(replace(s, start=moved[0].start, end=moved[-1].end, words=moved))
-    return _monotonic(sorted([*segments, *found], key=lambda s: s.start)) if found else segments
+                filled.append(start)
+                if word is not None:
+                    replaced.add(words[word])
+    if not found:
+        return segments
+    kept = [piece for s in segments for piece in _split(s, replaced, filled)]
+    return _monotonic(sorted([*kept, *found], key=lambda s: s.start))
+
+
+def _split(segment: Segment, dropped: set[Word], holes: list[float]) -> list[Segment]:
+    """``segment`` without the ``dropped`` words, split at each filled hole it spans (the
+    words after a hole are said after what fills it), each piece's text and times its own."""
+    pieces, piece = [], []
+    for word in segment.words:
+        if piece and any(piece[-1].start < t <= word.start for t in holes):
+            pieces.append(piece)
+            piece = []
+        if word not in dropped:
+            piece.append(word)
+    pieces.append(piece)
+    if len(pieces) == 1 and len(piece) == len(segment.words):
+        return [segment]
+    return [
+        replace(
+            segment,
+            start=p[0].start,
+            end=p[-1].end,
+            text="".join(w.text for w in p),
+            words=tuple(p),
+        )
+        for p in pieces
+        if p
+    ]
 
 
 def _monotonic(segments: list[Segment]) -> list[Segment]:
