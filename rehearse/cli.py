@@ -1463,15 +1463,29 @@ def compare(
     out: ReportsFolder = Path("reports"),
     db: HistoryDb = None,
     as_json: AsJson = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help="Also write a page to hear both: per point, then and now, each time playing "
+            "that rehearsal's recording (its report folder's recording.m4a).",
+        ),
+    ] = None,
 ) -> None:
     """What changed between two rehearsals: points said or skipped, time per point, drift,
     pace, pauses, fillers, voice.
 
-    Example: rehearse compare 3 5
+    Example: rehearse compare 3 5 --html then-and-now.html
     """
     database = default_db(out, db)
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
+    if html is not None:
+        from rehearse.report.compare import write_compare
+
+        page = write_compare(comparison, html)
+        err_console.print(f"Then and now: {escape(str(page))}", highlight=False, soft_wrap=True)
     if as_json:
         console.print_json(data=shapes.comparison_json(comparison))
         return

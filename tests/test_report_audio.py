@@ -18,6 +18,7 @@ from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
 from rehearse.audio import SAMPLE_RATE, decode
 from rehearse.cli import app
+from rehearse.clock import clock
 from rehearse.models import Analysis, RecordingInfo, Transcript, from_json
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing
@@ -70,7 +71,8 @@ def test_the_report_plays_the_copy_under_a_csp_that_allows_only_it(tmp_path):
     folder = write_report(analysis, tmp_path)
     assert (folder / AUDIO_FILE).stat().st_size > 100_000
     html = (folder / "report.html").read_text(encoding="utf-8")
-    assert f'<audio id="player-audio" controls preload="metadata" src="{AUDIO_FILE}">' in html
+    player = '<audio id="player-audio" data-player controls preload="metadata"'
+    assert f'{player} src="{AUDIO_FILE}">' in html
     [csp] = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
     [code] = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
     assert code == script()
@@ -141,3 +143,17 @@ def test_a_recording_that_cannot_be_decoded_is_a_report_without_a_player(tmp_pat
     [said] = [r.getMessage() for r in caplog.records]
     assert said.startswith(f"{broken}: no audio copy")
     assert not list(folder.glob(".*"))
+
+
+def test_compare_html_without_a_copy_shows_plain_times(tmp_path):
+    analysis = make_analysis(tmp_path / "gone.mp3")
+    a = write_report(analysis, tmp_path / "a")  # the recording is gone: no copy
+    b = write_report(analysis, tmp_path / "b")
+    page = tmp_path / "then-now.html"
+    args = ["compare", str(a), str(b), "--html", str(page), "--out", str(tmp_path / "a")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "<audio" not in html and "<script" not in html and "data-t=" not in html
+    assert "Then has no recording.m4a" in html and "Now has no recording.m4a" in html
+    assert f'<span class="time">{clock(analysis.points[1].start)}</span>' in html  # as text

@@ -1,7 +1,10 @@
 (() => {
   "use strict";
-  const audio = document.getElementById("player-audio");
-  if (!audio) return;
+  // Each <audio data-player>; a link's data-player names the one it plays (default: the
+  // first), the keys act on the one played last.
+  const players = Array.from(document.querySelectorAll("audio[data-player]"));
+  if (!players.length) return;
+  let audio = players[0];
   const STEP = 5;
   const now = document.getElementById("now");
   const words = Array.from(document.querySelectorAll("[data-w]"));
@@ -9,6 +12,12 @@
   const passages = Array.from(document.querySelectorAll(".passage[data-start]"));
   let word = null;
   let passage = null;
+
+  function use(player) {
+    if (player === audio) return;
+    audio.pause();
+    audio = player;
+  }
 
   function play(t) {
     audio.currentTime = Math.max(0, t);
@@ -20,6 +29,8 @@
     const link = event.target.closest("[data-t]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
+    const chosen = link.dataset.player && document.getElementById(link.dataset.player);
+    if (chosen) use(chosen);
     play(parseFloat(link.dataset.t));
   });
 
@@ -70,11 +81,11 @@
     document.querySelectorAll(".playing").forEach((e) => e.classList.remove("playing"));
     passage = inside;
     if (!inside) {
-      now.textContent = "";
+      if (now) now.textContent = "";
       return;
     }
     inside.classList.add("playing");
-    now.textContent = "Now: " + inside.dataset.label;
+    if (now) now.textContent = "Now: " + inside.dataset.label;
     const number = inside.dataset.point;
     if (number) {
       document.querySelectorAll('tr[data-point="' + number + '"]').forEach((row) => {
@@ -88,7 +99,12 @@
     if (!audio.paused) requestAnimationFrame(follow);
   }
 
-  audio.addEventListener("play", follow);
-  audio.addEventListener("seeked", () => mark(audio.currentTime));
-  audio.addEventListener("timeupdate", () => mark(audio.currentTime));
+  players.forEach((player) => {
+    player.addEventListener("play", () => {
+      use(player);
+      follow();
+    });
+    player.addEventListener("seeked", () => player === audio && mark(audio.currentTime));
+    player.addEventListener("timeupdate", () => player === audio && mark(audio.currentTime));
+  });
 })();
