@@ -64,7 +64,8 @@ def talk_map(analysis: Analysis) -> list[Passage]:
     """Every segment of the transcript, in order, grouped into passages by the point (or
     ad-lib) whose span overlaps it most."""
     owners = _owners(analysis)
-    fillers = {round(f.start, 2) for f in analysis.pacing.fillers}
+    fillers = {round(f.start, 2): len(f.text.split()) for f in analysis.pacing.fillers}
+    left = 0  # words of a filler ("you know") still to mark
     pauses = sorted(analysis.pacing.pauses, key=lambda p: p.start)
     passages: list[Passage] = []
     run: list[Sentence] = []
@@ -78,12 +79,13 @@ def talk_map(analysis: Analysis) -> list[Passage]:
             gap = next((p for p in pauses if p.start + p.duration <= w.start + PAUSE_SLACK), None)
             if gap is not None:
                 pauses.remove(gap)
+            left = max(left - 1, fillers.get(round(w.start, 2), 0))
             words.append(
                 Spoken(
                     text,
                     w.start,
                     w.end,
-                    filler=round(w.start, 2) in fillers,
+                    filler=left > 0,
                     pause=gap.duration if gap else None,
                     pause_at=gap.start if gap else None,
                 )
