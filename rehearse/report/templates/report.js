@@ -9,7 +9,6 @@
   const now = document.getElementById("now");
   const words = Array.from(document.querySelectorAll("[data-w]"));
   const starts = words.map((w) => parseFloat(w.dataset.w));
-  const passages = Array.from(document.querySelectorAll(".passage[data-start]"));
   let word = null;
   let passage = null;
 
@@ -74,9 +73,8 @@
       if (at) at.classList.add("here");
       word = at;
     }
-    const inside = passages.find(
-      (p) => parseFloat(p.dataset.start) <= t && t < parseFloat(p.dataset.end) + 0.5
-    ) || null;
+    // the passage of the word last begun, so the point named and the word marked agree
+    const inside = (at && at.closest(".passage")) || null;
     if (inside === passage) return;
     document.querySelectorAll(".playing").forEach((e) => e.classList.remove("playing"));
     passage = inside;
