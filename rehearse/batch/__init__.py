@@ -364,7 +364,7 @@ def run_batch(
     for index, result in _analyse(todo, options, batch, count, threads):
         job = jobs[index]
         if isinstance(result, Analysis):
-            result = _saved(result, out, database, batch)
+            result = _saved(result, out, database, batch.keep, batch.audio)
         if isinstance(result, tuple):
             analysis, folder = result
             report = folder.resolve().relative_to(out.resolve()).as_posix()
@@ -388,11 +388,12 @@ def _analyse(
 
 
 def _saved(
-    analysis: Analysis, out: Path, database: Path | None, batch: BatchOptions
+    analysis: Analysis, out: Path, database: Path | None, keep: bool, audio: bool = True
 ) -> tuple | Failure:
-    """Its report folder and history entry, as ``rehearse analyze`` writes them."""
+    """Its report folder (with the recording's copy when ``audio``) and history entry, as
+    ``rehearse analyze`` writes them."""
     try:
-        saved = save(analysis, out, database, keep=batch.keep, audio=batch.audio)
+        saved = save(analysis, out, database, keep=keep, audio=audio)
         failed = saved.failed
     except RehearseError as exc:
         failed = exc
