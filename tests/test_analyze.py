@@ -80,6 +80,27 @@ def test_analyze_reports_the_skipped_points(first):
 
 
 @pytest.mark.slow
+def test_analyze_puts_the_recording_beside_the_report_and_no_audio_leaves_it_out(
+    env, first, tmp_path
+):
+    import av
+
+    _, folder, _ = first
+    with av.open(str(folder / "recording.m4a")) as container:
+        [stream] = container.streams
+        assert stream.codec_context.name == "aac" and stream.layout.nb_channels == 1
+        assert container.duration / av.time_base == pytest.approx(157.8, abs=0.5)
+    assert 'src="recording.m4a"' in (folder / "report.html").read_text(encoding="utf-8")
+    args = ("--out", tmp_path, "--no-audio", "--no-history")
+    result = run(env, "analyze", RECORDING, "--notes", NOTES, *args)
+    assert result.exit_code == 0, result.output
+    [quiet] = reports(tmp_path)
+    assert not (quiet / "recording.m4a").exists()
+    html = (quiet / "report.html").read_text(encoding="utf-8")
+    assert "<audio" not in html and "no player" in html
+
+
+@pytest.mark.slow
 def test_analyze_measures_the_voice(first):
     """The bundled rehearsal is espeak-ng Polish: a flat synthetic voice."""
     _, folder, result = first

@@ -110,7 +110,7 @@ def test_dollars_and_emoji_in_the_notes_are_drawn_as_typed(tmp_path, caplog):
     analysis = make_analysis(parse_notes(text, "notes/dollars.md"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        folder = write_report(analysis, tmp_path)
+        folder = write_report(analysis, tmp_path, audio=False)
     assert (folder / "coverage.png").read_bytes().startswith(PNG)
     assert not [w for w in caught if "Glyph" in str(w.message)]
     said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
