@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from rehearse.analysis import demo_files
 from rehearse.audio import SAMPLE_RATE, load_audio
 from rehearse.cli import app
-from rehearse.report import load_analysis, view
+from rehearse.clock import clock
+from rehearse.models import load_analysis
 from rehearse.transcribe import weights
 
 RECORDING, NOTES = demo_files()
@@ -202,7 +203,7 @@ def test_durations_agree_between_terminal_json_html_and_markdown(first):
     ) == (duration, pacing.talk_time, pacing.speaking_time)
     assert pacing.speaking_time <= pacing.talk_time <= duration
     talk, recording, speaking = (
-        view.clock(x) for x in (pacing.talk_time, duration, pacing.speaking_time)
+        clock(x) for x in (pacing.talk_time, duration, pacing.speaking_time)
     )
     durations = f"recording {recording} · speaking time {speaking}"
     html = (folder / "report.html").read_text(encoding="utf-8")

@@ -29,12 +29,13 @@ from rehearse.models import (
     Voice,
     VoiceSpan,
     from_json,
+    load_analysis,
     to_dict,
     to_json,
 )
 from rehearse.notes import load_notes, parse_notes
 from rehearse.pacing import PacingOptions, measure_pacing
-from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, view, write_report
+from rehearse.report import WRITERS, folder_name, render, slugify, view, write_report
 from rehearse.report.charts import charts
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import segment_labels

@@ -21,7 +21,6 @@ from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
 from rehearse.history.trends import Past
 from rehearse.models import ANALYSIS_FILE, Analysis, History, to_json
-from rehearse.models import load_analysis as load_analysis
 from rehearse.report.audio import AUDIO_FILE, audio_copy
 from rehearse.report.captions import to_srt, to_vtt
 from rehearse.report.html import render_html
