@@ -8,10 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
-from rehearse.models import Transcript, from_json
+from rehearse.cli import app
+from rehearse.models import Transcript, from_json, load_analysis
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import write_report
@@ -266,19 +268,17 @@ WATCH_CSP = (
 
 
 @pytest.fixture(scope="module")
-def heard(tmp_path_factory) -> tuple[Path, object]:
-    """A real report of the bundled recording (fixture transcript, real align and pacing)
-    with its recording.m4a, and its analysis."""
-    recording, notes_path = demo_files()
-    notes = load_notes(notes_path)
-    data = Path(__file__).parent / "data" / "transcripts" / "pl-skips.json"
-    transcript = from_json(Transcript, data.read_text(encoding="utf-8"))
-    coverage = align(notes, transcript)
-    pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=180.0))
-    sha = hashlib.sha256(recording.read_bytes()).hexdigest()
-    result = TranscribeResult(transcript, cached=True, seconds=0.0, sha256=sha)
-    analysis = build_analysis(notes, recording, result, coverage, pacing)
-    return write_report(analysis, tmp_path_factory.mktemp("reports")) / "report.html", analysis
+def heard(shared_rehearsals, tmp_path_factory) -> tuple[Path, object]:
+    """A real report made by `rehearse analyze` of a real rehearsal (its real Whisper
+    transcript from the session's cache), with its recording.m4a, and its analysis."""
+    _, notes = demo_files()
+    out = tmp_path_factory.mktemp("reports")
+    args = ["analyze", shared_rehearsals["pl-skips"], "--notes", notes, "--out", out]
+    result = CliRunner().invoke(app, [*map(str, args), "--target", "3m", "--no-history"])
+    assert result.exit_code == 0, result.output
+    page = next(out.rglob("report.html"))
+    assert (page.parent / "recording.m4a").is_file()
+    return page, load_analysis(page.parent)
 
 
 def open_watched(browser, page: Path, width: int) -> None:
