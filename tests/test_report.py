@@ -47,13 +47,18 @@ PNG = b"\x89PNG\r\n\x1a\n"
 RECORDING, NOTES = demo_files()
 
 
-def make_analysis(notes, name: str = "pl-skips", target: float | None = None) -> Analysis:
+def make_analysis(
+    notes, name: str = "pl-skips", target: float | None = None, recording: Path | None = None
+) -> Analysis:
+    """A fixture transcript through real align and pacing; its recording at ``recording``
+    (default: a path that does not exist, so the report has no player)."""
     transcript = from_json(Transcript, (DATA / "transcripts" / f"{name}.json").read_text())
     coverage = align(notes, transcript)
     pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=target))
     sha = hashlib.sha256(RECORDING.read_bytes()).hexdigest()
     result = TranscribeResult(transcript, cached=True, seconds=0.1, sha256=sha)
-    return build_analysis(notes, Path(f"rehearsals/{name}.mp3"), result, coverage, pacing)
+    recording = recording or Path(f"rehearsals/{name}.mp3")
+    return build_analysis(notes, recording, result, coverage, pacing)
 
 
 @pytest.fixture(scope="module")

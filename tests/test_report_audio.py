@@ -3,7 +3,6 @@ player and its CSP, --no-audio, and a recording that is gone by `rehearse report
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -12,20 +11,18 @@ from pathlib import Path
 
 import av
 import pytest
+from test_report import make_analysis as make_report_analysis
 from typer.testing import CliRunner
 
-from rehearse.align import align
-from rehearse.analysis import build_analysis, demo_files
+from rehearse.analysis import demo_files
 from rehearse.audio import SAMPLE_RATE, decode
 from rehearse.cli import app
 from rehearse.clock import clock
-from rehearse.models import Analysis, RecordingInfo, Transcript, from_json
+from rehearse.models import Analysis, RecordingInfo
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import render, write_report
 from rehearse.report.audio import AUDIO_FILE, BITRATE, encode
 from rehearse.report.html import script, script_hash
-from rehearse.transcribe import TranscribeResult
 
 DATA = Path(__file__).parent / "data"
 RECORDING, NOTES = demo_files()
@@ -35,13 +32,7 @@ STRICT = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 def make_analysis(recording: Path) -> Analysis:
     """The bundled rehearsal's fixture transcript through real align and pacing, its
     recording at ``recording``."""
-    notes = load_notes(NOTES)
-    transcript = from_json(Transcript, (DATA / "transcripts" / "pl-skips.json").read_text())
-    coverage = align(notes, transcript)
-    pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=180.0))
-    sha = hashlib.sha256(RECORDING.read_bytes()).hexdigest()
-    result = TranscribeResult(transcript, cached=True, seconds=0.1, sha256=sha)
-    return build_analysis(notes, recording, result, coverage, pacing)
+    return make_report_analysis(load_notes(NOTES), target=180.0, recording=recording)
 
 
 @pytest.fixture(scope="module")
