@@ -1,0 +1,133 @@
+"""The talks of the app's folder: every notes file or deck in it that reads as notes, known to
+requests only by its path relative to the folder, and what the history says of each."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from rehearse.clock import clock
+from rehearse.errors import RehearseError
+from rehearse.history import HistoryDB
+from rehearse.models import Notes, Rehearsal
+from rehearse.notes import load_notes
+from rehearse.pacing import point_budgets
+
+log = logging.getLogger(__name__)
+
+NOTES_FILES = (".md", ".pptx", ".odp")
+# How deep under the folder notes are looked for: the folder and notes/ in it, not a whole
+# home directory's tree on every page load.
+DEPTH = 2
+# Any length works: the presenter view scales the points' shares of it to the slot given.
+NOMINAL_SLOT = 600.0  # s
+SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class PlannedPoint:
+    """A point as the record page's presenter view plans it: when it starts and its budget."""
+
+    number: int
+    text: str
+    section: str
+    budget: float | None
+    start: float | None
+    weight: float  # its share of the talk when the slot is given on the record page
+
+
+@dataclass(frozen=True)
+class Talk:
+    """A notes file of the folder (``key``: its path from the folder, with /) and its notes."""
+
+    key: str
+    path: Path
+    notes: Notes
+
+    @property
+    def plan(self) -> list[PlannedPoint]:
+        """The points in order with budgets and planned starts (None without a plan)."""
+        budgets = point_budgets(self.notes, self.notes.target)
+        weights = point_budgets(self.notes, self.notes.target or NOMINAL_SLOT)
+        planned, at = [], 0.0
+        for p in self.notes.points:
+            budget = budgets.get(p.index)
+            start = at if budget is not None and at is not None else None
+            at = at + budget if budget is not None and at is not None else None
+            weight = weights.get(p.index) or 0.0
+            planned.append(PlannedPoint(p.number, p.text, p.section, budget, start, weight))
+        return planned
+
+
+def find_talks(folder: Path, skip: Path | None = None) -> dict[str, Talk]:
+    """Every notes file under ``folder`` (``DEPTH`` levels, hidden folders and ``skip``, the
+    reports folder, left out) that reads as notes with points, by key."""
+    found: dict[str, Talk] = {}
+    for path in _files(folder, DEPTH, skip.resolve() if skip else None):
+        try:
+            notes = load_notes(path)
+        except RehearseError:
+            continue
+        except Exception as exc:  # an odd file must not take the Talks page down
+            log.info("%s: not read as notes (%s)", path, exc)
+            continue
+        key = path.relative_to(folder).as_posix()
+        found[key] = Talk(key, path, notes)
+    return found
+
+
+def _files(folder: Path, depth: int, skip: Path | None) -> list[Path]:
+    out = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return out
+    for entry in entries:
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            if depth > 1 and entry.name not in SKIPPED_DIRS and entry.resolve() != skip:
+                out += _files(entry, depth - 1, skip)
+        elif entry.suffix.lower() in NOTES_FILES and entry.is_file():
+            out.append(entry)
+    return out
+
+
+def rehearsals(database: Path, talk: Talk) -> list[Rehearsal]:
+    """The talk's rehearsals in the history (yours, oldest first); none without a history."""
+    if not database.exists():
+        return []
+    try:
+        with HistoryDB.open(database) as history:
+            found = history.find_talk(notes=talk.path)
+            return list(history.history(found, None).rehearsals) if found else []
+    except RehearseError as exc:
+        log.warning("history %s: %s", database, exc)
+        return []
+
+
+def summary(talk: Talk, past: list[Rehearsal]) -> dict:
+    """A talk as ``GET /api/talks`` lists it."""
+    last = past[-1] if past else None
+    return {
+        "talk": talk.key,
+        "title": talk.notes.title,
+        "points": len(talk.notes.points),
+        "target": talk.notes.target,
+        "rehearsals": len(past),
+        "last": None
+        if last is None
+        else {
+            "created": last.created,
+            "coverage": last.coverage,
+            "talk_time": clock(last.talk_time),
+            "skipped": skipped(last),
+            "report": last.report,
+        },
+    }
+
+
+def skipped(rehearsal: Rehearsal) -> list[int]:
+    """The numbers of the points a rehearsal skipped."""
+    return [p.number for p in rehearsal.points if p.status == "missed"]

@@ -1,0 +1,277 @@
+"""`rehearse serve`, the real server on 127.0.0.1 in a process of its own: a recording
+uploaded through the API is analysed into a report and the history the CLI reads; bad
+requests are refused with a clear message and nothing written."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("starlette", reason="the web extra is not installed")
+
+from rehearse.cli import app
+from rehearse.history import HistoryDB
+
+ROOT = Path(__file__).parent.parent
+NOTES = ROOT / "rehearse" / "data" / "kilka-zdan-o-sobie.md"
+RECORDING = ROOT / "rehearse" / "data" / "pl-skips.mp3"
+TALK = NOTES.name
+LIMIT_MB = 2  # the server's upload limit in these tests: the recording (0.9 MB) fits
+READY = 60  # s for the server to answer (a loaded machine imports slowly)
+ANALYSED = 300  # s for the job; the transcript is cached, a cold machine still loads models
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A running ``rehearse serve`` over ``folder`` and how to talk to it."""
+
+    def __init__(self, folder: Path, port: int, process: subprocess.Popen) -> None:
+        self.folder, self.port, self.process = folder, port, process
+        self.url = f"http://127.0.0.1:{port}"
+        self.csrf = ""
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def json(self, path: str) -> dict:
+        status, body = self.get(path)
+        assert status == 200, body
+        return json.loads(body)
+
+    def post(self, path: str, fields: dict, files: dict, headers: dict | None = None):
+        """A multipart POST as the pages send it (their Origin and CSRF token, unless
+        ``headers`` says otherwise); (status, answer)."""
+        boundary = secrets.token_hex(16)
+        parts = []
+        for name, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        for name, (filename, data) in files.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                + data
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        sent = {"Origin": self.url, "X-CSRF-Token": self.csrf}
+        sent.update(headers or {})
+        sent["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        request = urllib.request.Request(
+            self.url + path,
+            data=body,
+            headers={k: v for k, v in sent.items() if v is not None},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+        except (ConnectionError, urllib.error.URLError) as exc:  # closed mid-upload: refused
+            return 413, {"error": str(exc)}
+
+
+def start(folder: Path, *args: str) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "rehearse", "serve", "--dir", str(folder), "--port", str(port),
+               "--max-upload", str(LIMIT_MB), *args]  # fmt: skip
+    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = Server(folder, port, process)
+    deadline = time.monotonic() + READY
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode())
+        try:
+            server.csrf = server.json("/api/session")["csrf"]
+            return server
+        except (OSError, AssertionError):
+            time.sleep(0.3)
+    process.kill()
+    raise AssertionError("the server did not answer")
+
+
+@pytest.fixture
+def server(tmp_path, shared_rehearsals):
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    shutil.copy(NOTES, folder)
+    running = start(folder)
+    yield running
+    running.process.terminate()
+    running.process.wait(timeout=30)
+
+
+def tree(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+def wait_for(server: Server, job: str) -> dict:
+    deadline = time.monotonic() + ANALYSED
+    seen = []
+    while time.monotonic() < deadline:
+        state = server.json(f"/api/jobs/{job}")
+        seen.append(state)
+        assert state["state"] in ("queued", "running", "done", "failed"), state
+        if state["state"] in ("done", "failed"):
+            return state | {"seen": seen}
+        time.sleep(0.5)
+    raise AssertionError(f"job {job} not done: {seen[-1]}")
+
+
+@pytest.mark.slow
+def test_an_uploaded_recording_is_analysed_into_a_report_and_the_history(server):
+    assert server.json("/api/talks")["talks"][0]["talk"] == TALK
+    status, answer = server.post(
+        "/api/rehearsals",
+        {"talk": TALK, "target": "3m"},
+        {"recording": ("pl-skips.mp3", RECORDING.read_bytes())},
+    )
+    assert status == 202, answer
+    done = wait_for(server, answer["job"])
+    assert done["state"] == "done", done
+    assert done["share"] == 1.0 and done["error"] is None
+    shares = [s["share"] for s in done["seen"]]
+    assert shares == sorted(shares)  # the tracker's share never goes back
+    assert any(s["stage"].startswith("Aligning") or s["state"] == "done" for s in done["seen"])
+
+    status, page = server.get(done["report"])
+    assert status == 200 and b"Kilka zda" in page
+    relative = done["report"].removeprefix("/reports/").removesuffix("/report.html")
+    folder = server.folder / "reports" / relative
+    assert (folder / "report.html").is_file() and (folder / "analysis.json").is_file()
+    analysis = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+    assert [p["number"] for p in analysis["points"] if p["status"] == "missed"] == [3, 9, 13]
+
+    database = server.folder / "reports" / "history.sqlite"
+    with HistoryDB.open(database) as history:
+        [(talk, _)] = history.talks()
+        [rehearsal] = history.history(talk, None).rehearsals
+    assert Path(rehearsal.report) == folder.resolve()
+    recordings = list((server.folder / "recordings").iterdir())
+    assert [Path(rehearsal.recording).name] == [r.name for r in recordings]
+    assert recordings[0].read_bytes() == RECORDING.read_bytes()
+
+    result = CliRunner().invoke(
+        app,
+        ["history", str(server.folder / TALK), "--out", str(server.folder / "reports")],
+        env={"COLUMNS": "120"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 rehearsal" in result.output and "3, 9, 13" in result.output
+
+    listed = server.json("/api/talks")["talks"][0]
+    assert listed["rehearsals"] == 1 and listed["last"]["skipped"] == [3, 9, 13]
+    assert listed["last"]["report"] == done["report"]
+    status, page = server.get(f"/talks/{TALK}")
+    assert status == 200 and done["report"].encode() in page
+
+
+def test_bad_requests_are_refused_and_nothing_is_written(server):
+    before = tree(server.folder)
+    audio = RECORDING.read_bytes()
+    refused = {
+        "not audio": server.post(
+            "/api/rehearsals", {"talk": TALK}, {"recording": ("take.mp3", b"just text " * 100)}
+        ),
+        "oversized": server.post(
+            "/api/rehearsals",
+            {"talk": TALK},
+            {"recording": ("big.wav", b"RIFF\0\0\0\0WAVE" + bytes((LIMIT_MB + 1) << 20))},
+        ),
+        "traversal": server.post(
+            "/api/rehearsals", {"talk": "../talks/" + TALK}, {"recording": ("a.mp3", audio)}
+        ),
+        "absolute": server.post(
+            "/api/rehearsals", {"talk": str(server.folder / TALK)}, {"recording": ("a.mp3", audio)}
+        ),
+        "cross-origin": server.post(
+            "/api/rehearsals",
+            {"talk": TALK},
+            {"recording": ("a.mp3", audio)},
+            {"Origin": "http://evil.example"},
+        ),
+        "no csrf token": server.post(
+            "/api/rehearsals",
+            {"talk": TALK},
+            {"recording": ("a.mp3", audio)},
+            {"X-CSRF-Token": None},
+        ),
+        "notes not notes": server.post(
+            "/api/notes", {}, {"notes": ("../../escape.md", b"no numbered points here")}
+        ),
+    }
+    expected = {"not audio": 400, "oversized": 413, "traversal": 400, "absolute": 400,
+                "cross-origin": 403, "no csrf token": 403, "notes not notes": 400}  # fmt: skip
+    for what, (status, answer) in refused.items():
+        assert status == expected[what], (what, status, answer)
+        if what != "oversized":  # the server may close the connection instead of answering
+            assert answer["error"] and "\n" not in answer["error"], what
+    assert "not a recording" in refused["not audio"][1]["error"]
+    assert "no talk" in refused["traversal"][1]["error"]
+    assert "cross-origin" in refused["cross-origin"][1]["error"]
+    for path in ("/reports/history.sqlite", "/reports/../kilka-zdan-o-sobie.md",
+                 "/reports/%2e%2e/kilka-zdan-o-sobie.md", "/talks/../etc/passwd"):  # fmt: skip
+        assert server.get(path)[0] == 404, path
+    assert tree(server.folder) == before
+    assert server.json("/api/jobs")["jobs"] == []
+
+
+def test_uploaded_notes_are_stored_under_a_name_of_the_servers(server):
+    status, answer = server.post(
+        "/api/notes", {}, {"notes": ("../../outside.md", NOTES.read_bytes())}
+    )
+    assert status == 201, answer
+    assert answer["talk"].startswith("notes/") and "outside" not in answer["talk"]
+    assert not (server.folder.parent / "outside.md").exists()
+    assert (server.folder / answer["talk"]).read_bytes() == NOTES.read_bytes()
+    assert answer["talk"] in [t["talk"] for t in server.json("/api/talks")["talks"]]
+
+
+def test_pages_are_served_with_a_strict_policy(server):
+    for path in ("/", f"/talks/{TALK}", f"/record?talk={TALK}", "/static/app.js"):
+        request = urllib.request.urlopen(server.url + path, timeout=30)
+        policy = request.headers["Content-Security-Policy"]
+        assert request.status == 200 and "script-src 'self'" in policy, path
+        assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+
+
+def test_a_bad_folder_a_taken_port_or_an_open_host_without_a_token_is_one_line(tmp_path):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "rehearse", "serve", *args],
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    missing = run("--dir", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and missing.stderr.startswith("error: --dir")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run("--dir", str(tmp_path), "--port", str(port))
+    assert busy.returncode == 2 and f"port {port}" in busy.stderr and "in use" in busy.stderr
+    assert len(busy.stderr.strip().splitlines()) == 1
+    open_host = run("--dir", str(tmp_path), "--host", "0.0.0.0")
+    assert open_host.returncode == 2 and "--token" in open_host.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing made: not even the reports folder
