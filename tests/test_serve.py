@@ -191,7 +191,7 @@ def test_an_uploaded_recording_is_analysed_into_a_report_and_the_history(server)
 
 def test_bad_requests_are_refused_and_nothing_is_written(server):
     before = tree(server.folder)
-    audio = RECORDING.read_bytes()
+    audio = RECORDING.read_bytes()[:4096]  # small: a refusal may come before the body is read
     refused = {
         "not audio": server.post(
             "/api/rehearsals", {"talk": TALK}, {"recording": ("take.mp3", b"just text " * 100)}

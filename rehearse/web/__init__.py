@@ -18,6 +18,7 @@ import socket
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -245,7 +246,10 @@ def make_app(options: ServeOptions) -> Starlette:
     async def talk_page(request: Request) -> Response:
         talk = state.talk(request.path_params["key"])
         past = await run_in_threadpool(rehearsals, state.options.history, talk)
-        rows = [{"r": r, "skipped": skipped(r), "url": state.report_url(r.report)} for r in past]
+        rows = [
+            {"r": r, "skipped": skipped(r), "url": state.report_url(r.report), "date": _date(r)}
+            for r in past
+        ]
         return state.page("talk.html.j2", request, talk=talk, plan=talk.plan, rows=rows)
 
     async def record_page(request: Request) -> Response:
@@ -348,6 +352,14 @@ def _talk_summaries(state: _State) -> list[dict]:
             listed["last"]["report"] = state.report_url(listed["last"]["report"])
         out.append(listed)
     return out
+
+
+def _date(rehearsal) -> str:
+    """'7 Dec 14:29', as ``history`` shows a rehearsal's date."""
+    try:
+        return datetime.fromisoformat(rehearsal.created).strftime("%-d %b %H:%M")
+    except ValueError:
+        return rehearsal.created[:16]
 
 
 def _jobs(state: _State, as_json) -> list[dict]:

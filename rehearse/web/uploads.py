@@ -4,7 +4,6 @@ bytes, notes that parse, both stored under names the server makes, inside the fo
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 from rehearse.errors import InputError, NotesError
@@ -49,9 +48,9 @@ def audio_kind(head: bytes) -> str | None:
 
 
 def new_name(stem: str, suffix: str) -> str:
-    """A server-made file name: the time, ``stem`` and a random part (nothing from the
-    request but the kind of file the server found)."""
-    return f"{datetime.now():%Y%m%d-%H%M%S}-{stem}-{secrets.token_hex(3)}{suffix}"
+    """A server-made file name: ``stem`` and a random part (nothing from the request but
+    the kind of file the server found; the report folder adds the time)."""
+    return f"{stem}-{secrets.token_hex(4)}{suffix}"
 
 
 def save_recording(source, folder: Path, limit: int) -> Path:
@@ -80,11 +79,14 @@ def save_notes(source, filename: str, folder: Path, limit: int) -> Path:
         load_notes(trial)
     except BaseException:
         trial.unlink(missing_ok=True)
+        if not any(folder.iterdir()):
+            folder.rmdir()  # made for this upload
         raise
     return trial.replace(target)
 
 
 def _copy(head: bytes, source, target: Path, limit: int) -> Path:
+    made = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(f".{target.name}.part") if not target.name.startswith(".") else target
     size = len(head)
@@ -98,5 +100,7 @@ def _copy(head: bytes, source, target: Path, limit: int) -> Path:
                 out.write(chunk)
     except BaseException:
         part.unlink(missing_ok=True)
+        if made:
+            target.parent.rmdir()
         raise
     return part if part == target else part.replace(target)
