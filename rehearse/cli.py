@@ -717,12 +717,16 @@ def serve(
             "--dir",
             metavar="FOLDER",
             help="The folder of your notes (Markdown or decks, in it and its subfolders); "
-            "the reports folder and the history are in it, as analyze run there keeps them.",
+            "uploaded notes and recordings are kept in it.",
         ),
     ] = Path("."),
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="The reports folder (relative: in --dir)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="The reports folder, as analyze --out; the history is history.sqlite in it.",
+        ),
     ] = Path("reports"),
     db: HistoryDb = None,
     port: Annotated[int, typer.Option(metavar="PORT", help="The port to listen on.")] = 8765,

@@ -30,6 +30,17 @@ TALK = NOTES.name
 LIMIT_MB = 2  # the server's upload limit in these tests: the recording (0.9 MB) fits
 READY = 60  # s for the server to answer (a loaded machine imports slowly)
 ANALYSED = 300  # s for the job; the transcript is cached, a cold machine still loads models
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def free_port() -> int:
@@ -244,7 +255,7 @@ def test_uploaded_notes_are_stored_under_a_name_of_the_servers(server):
         "/api/notes", {}, {"notes": ("../../outside.md", NOTES.read_bytes())}
     )
     assert status == 201, answer
-    assert answer["talk"].startswith("notes/") and "outside" not in answer["talk"]
+    assert answer["talk"].startswith("notes-") and "outside" not in answer["talk"]
     assert not (server.folder.parent / "outside.md").exists()
     assert (server.folder / answer["talk"]).read_bytes() == NOTES.read_bytes()
     assert answer["talk"] in [t["talk"] for t in server.json("/api/talks")["talks"]]
@@ -260,7 +271,7 @@ def test_pages_are_served_with_a_strict_policy(server):
 
 def test_a_bad_folder_a_taken_port_or_an_open_host_without_a_token_is_one_line(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "rehearse", "serve", *args],
+        return subprocess.run([sys.executable, "-m", "rehearse", "serve", *args], cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
 
     missing = run("--dir", str(tmp_path / "nowhere"))
@@ -275,3 +286,68 @@ def test_a_bad_folder_a_taken_port_or_an_open_host_without_a_token_is_one_line(t
     open_host = run("--dir", str(tmp_path), "--host", "0.0.0.0")
     assert open_host.returncode == 2 and "--token" in open_host.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made: not even the reports folder
+
+
+# --- in a real browser, its microphone a real rehearsal -------------------------------------
+
+LENGTH = 158  # s: pl-skips.mp3, recorded in real time
+RECORDED_ANALYSED = 420  # s: the take is new audio, so Whisper really transcribes it
+
+
+@pytest.fixture
+def browser(tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
+    from selenium.webdriver.chrome.service import Service
+
+    microphone = tmp_path / "rehearsal.wav"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(RECORDING), "-ar", "48000",
+                    "-ac", "1", str(microphone)], check=True)  # fmt: skip
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 "--autoplay-policy=no-user-gesture-required",
+                 f"--use-file-for-fake-audio-capture={microphone}%noloop"):  # fmt: skip
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.add_argument("--window-size=390,900")
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
+)
+def test_a_take_recorded_in_the_browser_reaches_its_report(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server.url}/record?talk={TALK}")
+    browser.find_element(By.ID, "target").send_keys("3m")
+    browser.find_element(By.ID, "rec").click()
+    time.sleep(20)
+    assert browser.find_element(By.ID, "elapsed").text in ("0:19", "0:20", "0:21")
+    assert browser.find_element(By.ID, "now").text.startswith("2. ")  # 0:16 planned for 1.
+    assert browser.find_element(By.ID, "next").text.startswith("3. ")
+    assert browser.find_element(By.ID, "left").text in ("2:39 left", "2:40 left", "2:41 left")
+    assert float(browser.find_element(By.ID, "level").get_attribute("value")) > 0
+    time.sleep(LENGTH - 20 + 3)
+    browser.find_element(By.ID, "stop").click()
+    time.sleep(1)
+    send = browser.find_element(By.ID, "send-take")
+    assert send.is_displayed()
+    send.click()
+    deadline = time.monotonic() + RECORDED_ANALYSED
+    while "/reports/" not in browser.current_url and time.monotonic() < deadline:
+        error = browser.find_elements(By.ID, "job-error")
+        assert not (error and error[0].is_displayed()), error[0].text
+        time.sleep(1)
+    assert browser.current_url.endswith("/report.html"), browser.current_url
+    assert "Kilka zdań o sobie" in browser.page_source
+    listed = server.json("/api/talks")["talks"][0]
+    assert listed["rehearsals"] == 1 and listed["last"]["talk_time"] > 120
+    assert listed["last"]["skipped"] == [3, 9, 13]
+    [take] = (server.folder / "recordings").iterdir()
+    assert take.suffix == ".webm" and take.stat().st_size > 100_000

@@ -87,8 +87,8 @@ REPORT_FILES = frozenset(
 
 @dataclass(frozen=True)
 class ServeOptions:
-    """How to serve: the ``folder`` of notes; the reports folder ``out`` (relative: in the
-    folder) and the history ``db`` (None: history.sqlite in ``out``), as ``analyze --out
+    """How to serve: the ``folder`` of notes (uploads go in it too); the reports folder
+    ``out`` and the history ``db`` (None: history.sqlite in ``out``), as ``analyze --out
     --db`` take them; where to listen; the ``token`` asked of every request (needed beyond
     loopback); the upload limit in bytes; worker processes (0: one per core)."""
 
@@ -103,7 +103,7 @@ class ServeOptions:
 
     @property
     def reports(self) -> Path:
-        return (self.folder / self.out).resolve()
+        return self.out.resolve()
 
     @property
     def history(self) -> Path:
@@ -407,7 +407,7 @@ def _new_work(state: _State, form) -> tuple[Work, str]:
     check_output(options.reports)
     check_db(options.history)
     if isinstance(notes_file, UploadFile):
-        stored = store_notes(notes_file.file, notes_file.filename or "", options.folder / "notes",
+        stored = store_notes(notes_file.file, notes_file.filename or "", options.folder,
                              options.max_upload)  # fmt: skip
         talk_key = stored.relative_to(options.folder).as_posix()
         notes = stored
@@ -417,7 +417,7 @@ def _new_work(state: _State, form) -> tuple[Work, str]:
     base = AnalyzeOptions()
     if target is not None:
         base = AnalyzeOptions(pacing=PacingOptions(target=target))
-    return Work(new_id(), saved, notes, options.reports, options.db, base), talk_key
+    return Work(new_id(), saved, notes, options.reports, options.history, base), talk_key
 
 
 def _new_notes(state: _State, form) -> str:
@@ -425,7 +425,7 @@ def _new_notes(state: _State, form) -> str:
     if not isinstance(notes, UploadFile):
         raise InputError("no notes: send them as the multipart field 'notes'")
     options = state.options
-    stored = store_notes(notes.file, notes.filename or "", options.folder / "notes",
+    stored = store_notes(notes.file, notes.filename or "", options.folder,
                          options.max_upload)  # fmt: skip
     return stored.relative_to(options.folder).as_posix()
 

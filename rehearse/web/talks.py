@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from rehearse.clock import clock
 from rehearse.errors import RehearseError
 from rehearse.history import HistoryDB
 from rehearse.models import Notes, Rehearsal
@@ -121,7 +120,7 @@ def summary(talk: Talk, past: list[Rehearsal]) -> dict:
         else {
             "created": last.created,
             "coverage": last.coverage,
-            "talk_time": clock(last.talk_time),
+            "talk_time": last.talk_time,
             "skipped": skipped(last),
             "report": last.report,
         },

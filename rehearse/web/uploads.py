@@ -79,8 +79,6 @@ def save_notes(source, filename: str, folder: Path, limit: int) -> Path:
         load_notes(trial)
     except BaseException:
         trial.unlink(missing_ok=True)
-        if not any(folder.iterdir()):
-            folder.rmdir()  # made for this upload
         raise
     return trial.replace(target)
 
