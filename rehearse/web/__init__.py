@@ -150,6 +150,9 @@ def listen(options: ServeOptions) -> socket.socket:
     """The listening socket, or InputError naming the port when it is taken."""
     family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
+    # A restart may bind while the last run's connections linger in TIME_WAIT; a port
+    # another server listens on is still refused.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((options.host, options.port))
     except OSError as exc:

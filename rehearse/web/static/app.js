@@ -256,6 +256,7 @@ function recordPage() {
     $("target").value = t ? clock(t) : "";
     presenter();
   });
+  $("target").addEventListener("input", presenter);
   presenter();
   buttons("idle");
 }
