@@ -212,6 +212,33 @@ def test_an_uploaded_recording_is_analysed_into_a_report_and_the_history(server)
     assert status == 200 and b"79 % said</strong> in 2:38, skipped 3, 9, 13" in page
 
 
+@pytest.mark.slow
+def test_a_job_a_stopped_server_did_not_finish_is_interrupted_and_runs_again(server):
+    status, answer = server.post(
+        "/api/rehearsals", {"talk": TALK}, {"recording": ("a.mp3", RECORDING.read_bytes())}
+    )
+    assert status == 202, answer
+    deadline = time.monotonic() + READY
+    while server.json(f"/api/jobs/{answer['job']}")["state"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    server.process.terminate()
+    server.process.wait(timeout=30)
+    reports = server.folder / "reports"
+    assert not list(reports.glob("*/*/report.html"))  # nothing half-written
+    again = start(server.folder)
+    try:
+        state = again.json(f"/api/jobs/{answer['job']}")
+        assert state["state"] == "interrupted" and "stopped" in state["error"], state
+        status, rerun = again.post(f"/api/jobs/{answer['job']}/again", {}, {})
+        assert status == 202, rerun
+        assert wait_for(again, rerun["job"])["state"] == "done"
+        assert len(list(reports.glob("*/*/report.html"))) == 1
+    finally:
+        again.process.terminate()
+        again.process.wait(timeout=30)
+
+
 def test_bad_requests_are_refused_and_nothing_is_written(server):
     before = tree(server.folder)
     audio = RECORDING.read_bytes()[:4096]  # small: a refusal may come before the body is read
@@ -298,6 +325,33 @@ def test_a_bad_folder_a_taken_port_or_an_open_host_without_a_token_is_one_line(t
     open_host = run("--dir", str(tmp_path), "--host", "0.0.0.0")
     assert open_host.returncode == 2 and "--token" in open_host.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made: not even the reports folder
+
+
+def test_a_token_is_asked_of_every_request_when_given(tmp_path):
+    port = free_port()
+    command = [sys.executable, "-m", "rehearse", "serve", "--dir", str(tmp_path), "--port",
+               str(port), "--token", "s3cret"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE)
+    server = Server(tmp_path, port, process)
+    try:
+        deadline = time.monotonic() + READY
+        while time.monotonic() < deadline:
+            try:
+                status, body = server.get("/api/talks")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert status == 401 and b"token" in body
+        assert server.get("/api/talks?token=wrong")[0] == 401
+        assert server.get("/?token=s3cret")[0] == 200
+        request = urllib.request.Request(
+            server.url + "/api/talks", headers={"Authorization": "Bearer s3cret"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 # --- in a real browser, its microphone a real rehearsal -------------------------------------

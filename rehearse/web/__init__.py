@@ -39,7 +39,7 @@ from rehearse.history import HistoryError, check_db, default_db
 from rehearse.notes.text import check_target, parse_duration
 from rehearse.pacing import PacingOptions
 from rehearse.report import check_output
-from rehearse.web.jobs import Jobs, JobState, Work, new_id
+from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
 from rehearse.web.talks import Talk, find_talks, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
 from rehearse.web.uploads import save_notes as store_notes
@@ -59,8 +59,9 @@ PAGE_CSP = (
     "connect-src 'self'; media-src 'self' blob:; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-# A report's own policy is in its <meta>; the header only adds that it may play a recording
-# of the reports folder (the report's player) and never be framed.
+# A report's own policy is in its <meta>, and a browser enforces both: this header loosens
+# nothing (media-src 'self' lets a player in the report through, if its meta allows it) and
+# forbids framing.
 REPORT_CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; media-src 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -229,7 +230,7 @@ def make_app(options: ServeOptions) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app):
-        state.jobs = Jobs(options.workers)
+        state.jobs = Jobs(options.workers, options.reports / JOBS_FILE)
         try:
             yield
         finally:
@@ -314,6 +315,13 @@ def make_app(options: ServeOptions) -> Starlette:
         job = state.jobs.submit(work, talk_key)
         return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
 
+    async def api_again(request: Request) -> Response:
+        _check_post(request, state)
+        job = state.jobs.again(request.path_params["id"]) if state.jobs else None
+        if job is None:
+            return JSONResponse({"error": "no failed or interrupted job of that id"}, 404)
+        return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
+
     async def api_notes(request: Request) -> Response:
         _check_post(request, state)
         form = await request.form(max_files=1, max_fields=5)
@@ -336,6 +344,7 @@ def make_app(options: ServeOptions) -> Starlette:
         Route("/api/jobs/{id}", api_job),
         Route("/api/rehearsals", api_rehearsals, methods=["POST"]),
         Route("/api/notes", api_notes, methods=["POST"]),
+        Route("/api/jobs/{id}/again", api_again, methods=["POST"]),
     ]
     hosts = [options.host, "localhost", "127.0.0.1", "[::1]", "::1"]
     app = Starlette(

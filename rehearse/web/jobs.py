@@ -1,9 +1,12 @@
 """Rehearsals the app analyses, off the request path: each job runs ``pipeline.rehearse`` (as
 ``rehearse analyze`` does) in a worker process, and its stages come back through a queue from
-the same ``stages.Tracker`` that draws the CLI's progress bar."""
+the same ``stages.Tracker`` that draws the CLI's progress bar. The jobs are kept in a file of
+the reports folder, so that a job a stopped server did not finish is shown as interrupted,
+to run again, when it starts again."""
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import secrets
@@ -17,19 +20,25 @@ from rehearse.analysis import AnalyzeOptions
 from rehearse.batch import default_jobs
 from rehearse.batch.jobs import Failure
 from rehearse.errors import RehearseError, first_line
+from rehearse.files import write_atomic
+from rehearse.pacing import PacingOptions
 from rehearse.pipeline import Who, rehearse
 from rehearse.stages import Tracker
 
 log = logging.getLogger(__name__)
 
 _steps = None  # in a worker: the queue its jobs' steps go back through
+JOBS_FILE = ".serve-jobs.json"  # in the reports folder; hidden, so never served
+KEPT = 200  # jobs the file keeps, newest; the reports and the history keep the rest
+INTERRUPTED = "the server stopped before this analysis finished; nothing of it was kept"
 
 
 @dataclass(frozen=True)
 class JobState:
-    """Where a job is, as ``GET /api/jobs/ID`` answers: ``state`` queued, running, done or
-    failed; ``share`` of the analysis done; ``stage`` the tracker's line; ``report`` the
-    report folder (relative to the reports folder) once done; ``error`` one line."""
+    """Where a job is, as ``GET /api/jobs/ID`` answers: ``state`` queued, running, done,
+    failed or interrupted (by a server stopped before it finished); ``share`` of the
+    analysis done; ``stage`` the tracker's line; ``report`` the report folder (relative to
+    the reports folder) once done; ``error`` one line."""
 
     id: str
     talk: str
@@ -85,9 +94,9 @@ def _worker_start(queue) -> None:
 
 class Jobs:
     """The app's jobs: at most ``workers`` analysed at once (default: as ``batch`` runs,
-    one per core), the rest queued; their states by id, newest first."""
+    one per core), the rest queued; their states by id, newest first, kept in ``store``."""
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, store: Path | None = None) -> None:
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads
         self.workers = workers or default_jobs()
         self._queue = context.Queue()
@@ -95,7 +104,10 @@ class Jobs:
             self.workers, mp_context=context, initializer=_worker_start, initargs=(self._queue,)
         )
         self._states: dict[str, JobState] = {}
+        self._work: dict[str, Work] = {}
         self._lock = threading.Lock()
+        self.store = store
+        self._load()
         self._reader = threading.Thread(target=self._read_steps, daemon=True)
         self._reader.start()
 
@@ -104,9 +116,19 @@ class Jobs:
         state = JobState(work.id, talk)
         with self._lock:
             self._states[work.id] = state
+            self._work[work.id] = work
+        self._save()
         future = self._pool.submit(run_job, work)
         future.add_done_callback(lambda f: self._finished(work, f))
         return state
+
+    def again(self, job_id: str) -> JobState | None:
+        """A new job of the same recording and notes as a failed or interrupted one."""
+        with self._lock:
+            state, work = self._states.get(job_id), self._work.get(job_id)
+        if state is None or work is None or state.state not in ("failed", "interrupted"):
+            return None
+        return self.submit(replace(work, id=new_id()), state.talk)
 
     def get(self, job_id: str) -> JobState | None:
         with self._lock:
@@ -128,6 +150,37 @@ class Jobs:
         with self._lock:
             if job_id in self._states:
                 self._states[job_id] = replace(self._states[job_id], **changes)
+        self._save()
+
+    def _save(self) -> None:
+        if self.store is None:
+            return
+        with self._lock:
+            kept = list(self._states)[-KEPT:]
+            rows = [_row(self._states[k], self._work.get(k)) for k in kept]
+        try:
+            write_atomic(self.store, json.dumps({"version": 1, "jobs": rows}, indent=1))
+        except OSError as exc:
+            log.warning("cannot keep the jobs in %s: %s", self.store, exc)
+
+    def _load(self) -> None:
+        """The jobs of the server's last run; those it did not finish are interrupted."""
+        try:
+            rows = json.loads(self.store.read_text(encoding="utf-8"))["jobs"]
+        except (AttributeError, OSError, ValueError, KeyError, TypeError):
+            return
+        for row in rows:
+            try:
+                state = JobState(**row["state"])
+                work = _work(row["work"]) if row.get("work") else None
+            except (KeyError, TypeError, ValueError):
+                continue
+            if state.state in ("queued", "running"):
+                state = replace(state, state="interrupted", stage="Interrupted",
+                                error=INTERRUPTED)  # fmt: skip
+            self._states[state.id] = state
+            if work is not None:
+                self._work[state.id] = work
 
     def _read_steps(self) -> None:
         while (item := self._queue.get()) is not None:
@@ -150,6 +203,23 @@ class Jobs:
         else:
             report = Path(result).relative_to(work.out).as_posix()
             self._update(work.id, state="done", share=1.0, stage="Done", report=report)
+
+
+def _row(state: JobState, work: Work | None) -> dict:
+    kept = None
+    if work is not None:
+        kept = {"id": work.id, "recording": str(work.recording), "notes": str(work.notes),
+                "out": str(work.out), "db": str(work.db) if work.db else None,
+                "target": work.options.pacing.target}  # fmt: skip
+    return {"state": state.__dict__, "work": kept}
+
+
+def _work(row: dict) -> Work:
+    target = row.get("target")
+    options = AnalyzeOptions(pacing=PacingOptions(target=target)) if target else AnalyzeOptions()
+    db = Path(row["db"]) if row.get("db") else None
+    return Work(row["id"], Path(row["recording"]), Path(row["notes"]), Path(row["out"]), db,
+                options)  # fmt: skip
 
 
 def new_id() -> str:

@@ -37,6 +37,14 @@ function talksPage() {
 // --- Analysing: poll the job ----------------------------------------------------------------
 function jobPage() {
   const id = $("job").dataset.job;
+  $("job-again").addEventListener("click", async () => {
+    try {
+      const answer = await post(`/api/jobs/${encodeURIComponent(id)}/again`, new FormData());
+      window.location.href = answer.url;
+    } catch (error) {
+      $("job-error").textContent = error.message;
+    }
+  });
   async function poll() {
     let job;
     try {
@@ -52,9 +60,10 @@ function jobPage() {
       $("job-report").href = job.report;
       $("job-report").hidden = false;
       window.location.href = job.report;
-    } else if (job.state === "failed") {
+    } else if (job.state === "failed" || job.state === "interrupted") {
       $("job-error").textContent = job.error;
       $("job-error").hidden = false;
+      $("job-again").hidden = false;
     } else {
       setTimeout(poll, 700);
     }
