@@ -254,7 +254,11 @@ def make_app(options: ServeOptions) -> Starlette:
             {"r": r, "skipped": skipped(r), "url": state.report_url(r.report), "date": _date(r)}
             for r in past
         ]
-        return state.page("talk.html.j2", request, talk=talk, plan=talk.plan, rows=rows)
+        progress = None  # the last report's chart of the talk's rehearsals, when it has one
+        if rows and rows[-1]["url"] and (Path(past[-1].report) / "progress.png").is_file():
+            progress = rows[-1]["url"].removesuffix("report.html") + "progress.png"
+        return state.page("talk.html.j2", request, talk=talk, plan=talk.plan, rows=rows,
+                          progress=progress)  # fmt: skip
 
     async def record_page(request: Request) -> Response:
         talks = await run_in_threadpool(state.talks)
@@ -275,7 +279,9 @@ def make_app(options: ServeOptions) -> Starlette:
         job = state.jobs.get(request.path_params["id"]) if state.jobs else None
         if job is None:
             raise HTTPException(404, "no such job (jobs last as long as the server)")
-        return state.page("job.html.j2", request, job=job_json(job))
+        talk = (await run_in_threadpool(state.talks)).get(job.talk)
+        title = talk.notes.title if talk else job.talk
+        return state.page("job.html.j2", request, job=job_json(job), title=title)
 
     async def report_file(request: Request) -> Response:
         target = _report_path(state.options.reports, request.path_params["path"])

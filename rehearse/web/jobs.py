@@ -159,6 +159,7 @@ class Jobs:
             kept = list(self._states)[-KEPT:]
             rows = [_row(self._states[k], self._work.get(k)) for k in kept]
         try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)  # the reports folder, at first
             write_atomic(self.store, json.dumps({"version": 1, "jobs": rows}, indent=1))
         except OSError as exc:
             log.warning("cannot keep the jobs in %s: %s", self.store, exc)
