@@ -376,9 +376,45 @@ def browser(tmp_path):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     options.add_argument("--window-size=390,900")
+    phone = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3}}
+    options.add_experimental_option("mobileEmulation", phone)  # headless windows are >= 500
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     yield driver
     driver.quit()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    reason="headless Chromium not installed (Debian chromium, chromium-driver)",
+)
+def test_the_pages_fit_a_phone_and_load_nothing_from_elsewhere(server, browser):
+    from selenium.webdriver.common.by import By
+
+    for path in ("/", f"/talks/{TALK}", f"/record?talk={TALK}"):
+        browser.get(server.url + path)
+        width = browser.execute_script("return [innerWidth, document.body.scrollWidth]")
+        assert width[0] == 390 and width[1] <= 390, (path, width)
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, (path, errors)  # a CSP violation or a script error is SEVERE
+    assert browser.find_element(By.ID, "rec").size["height"] >= 44  # a thumb's target
+
+
+def test_talks_are_the_folders_markdown_notes_and_decks(tmp_path):
+    from rehearse.web.talks import find_talks
+
+    shutil.copy(NOTES, tmp_path)
+    (tmp_path / "slides").mkdir()
+    shutil.copy(ROOT / "notes" / "kilka-zdan-o-sobie.pptx", tmp_path / "slides")
+    (tmp_path / "todo.md").write_text("no numbered points\n", encoding="utf-8")
+    (tmp_path / "reports" / "talk" / "take").mkdir(parents=True)
+    shutil.copy(NOTES, tmp_path / "reports" / "talk" / "take" / "report.md")
+    talks = find_talks(tmp_path, skip=tmp_path / "reports")
+    assert sorted(talks) == [TALK, "slides/kilka-zdan-o-sobie.pptx"]
+    assert all(len(t.notes.points) == 14 for t in talks.values())
+    plan = talks[TALK].plan
+    assert [p.number for p in plan] == list(range(1, 15)) and plan[0].budget is None
 
 
 @pytest.mark.slow
