@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from rehearse.align import AlignOptions, align
-from rehearse.models import Coverage, Notes, Transcript, from_json
+from rehearse.models import Coverage, Notes, Transcript, from_json, overlap
 from rehearse.notes import load_notes
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -179,7 +179,7 @@ def score_kinds(truth: dict, notes: Notes, coverage: Coverage) -> KindTally:
         c = by_number[m["point"]]
         reported = [(x.start, x.end) for x in getattr(c, "mentions", ())]
         tally.mentions_found += c.status == "missed" and any(
-            _overlap(r, (m["start"], m["end"])) > 0 for r in reported
+            overlap(*r, m["start"], m["end"]) > 0 for r in reported
         )
     tally.false_mentions = sum(
         len(getattr(by_number[n], "mentions", ())) > 0 for n in truth.get("never", [])
@@ -189,10 +189,6 @@ def score_kinds(truth: dict, notes: Notes, coverage: Coverage) -> KindTally:
         if c.status != "missed" and c.start is not None:
             tally.start_errors.append(abs(c.start - p["start"]))
     return tally
-
-
-def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def score_case(truth: dict, notes: Notes, coverage: Coverage) -> Tally:
@@ -210,7 +206,7 @@ def score_case(truth: dict, notes: Notes, coverage: Coverage) -> Tally:
             tally.repeats += 1
             spans = [(c.start, c.end)] + [(x.start, x.end) for x in c.repeats]
             tally.repeats_found += c.status != "missed" and any(
-                s[0] is not None and _overlap(s, (r["start"], r["end"])) > 0 for s in spans
+                s[0] is not None and overlap(*s, r["start"], r["end"]) > 0 for s in spans
             )
     for number in truth.get("missed", []):
         tally.skipped += 1
@@ -254,12 +250,12 @@ def _score_adlibs(truth: dict, coverage: Coverage, tally: Tally) -> None:
     spans = truth.get("adlib_spans", [])
     tally.adlibs = len(spans)
     tally.adlibs_found = sum(
-        any(_overlap((a.start, a.end), (s["start"], s["end"])) > 0 for a in coverage.adlibs)
+        any(overlap(a.start, a.end, s["start"], s["end"]) > 0 for a in coverage.adlibs)
         for s in spans
     )
     offscript = [(s["start"], s["end"]) for s in truth.get("offscript_spans", spans)]
     for a in coverage.adlibs:
-        inside = sum(_overlap((a.start, a.end), s) for s in offscript)
+        inside = sum(overlap(a.start, a.end, *s) for s in offscript)
         tally.false_adlibs += inside < 0.5 * (a.end - a.start)
 
 

@@ -47,6 +47,7 @@ from rehearse.report import (
     write_progress,
     write_report,
 )
+from rehearse.report.audio import AUDIO_FILE
 from rehearse.report.captions import write_transcript
 from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions, weights
@@ -184,6 +185,14 @@ OpenReport = Annotated[bool, typer.Option("--open", help="Open the HTML report i
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 NoHistory = Annotated[
     bool, typer.Option("--no-history", help="Neither read nor record the history.")
+]
+NoAudio = Annotated[
+    bool,
+    typer.Option(
+        "--no-audio",
+        help="Leave the recording's copy (recording.m4a, about 15 MB an hour) out of the report "
+        "folder: the report then has no player.",
+    ),
 ]
 Encoding = Annotated[
     str | None,
@@ -468,6 +477,7 @@ def analyze(
     no_history: NoHistory = False,
     keep: Keep = False,
     encoding: Encoding = None,
+    no_audio: NoAudio = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -478,7 +488,7 @@ def analyze(
     """
     who = Who(speaker=speaker, talk=talk, db=db, record=not no_history, keep=keep)
     options = replace(options, notes_encoding=encoding)
-    _analyze_and_report(recording, notes, options, out, open_report, who)
+    _analyze_and_report(recording, notes, options, out, open_report, who, audio=not no_audio)
 
 
 # The British spelling, as the help text writes it: the same command, not listed twice.
@@ -497,6 +507,7 @@ def report(
     out: NewReportOut = None,
     open_report: OpenReport = False,
     db: ReportHistoryDb = None,
+    no_audio: NoAudio = False,
 ) -> None:
     """Re-render the HTML/Markdown report and charts of a saved analysis (no transcribing).
 
@@ -506,10 +517,11 @@ def report(
     own = analysis_folder(analysis_file)
     past = _past(default_db(own.parent.parent, db), analysis, own)
     if out is None:
-        folder = rerender(analysis, own, past=past)
+        folder = rerender(analysis, own, past=past, audio=not no_audio)
     else:
         check_output(out)
-        folder = write_report(analysis, out, past=past)
+        kept = own / AUDIO_FILE
+        folder = write_report(analysis, out, past=past, audio=not no_audio, kept=kept)
     _print_warnings(analysis)
     _print_summary(analysis, past)
     _print_report_path(folder, open_report)
@@ -535,7 +547,8 @@ def mark(
     corrected = mark_point(analysis, point, status)
     database = default_db(folder.parent.parent, db)
     past = _past(database, corrected, folder)
-    rerender(corrected, folder, past=past, with_json=True)
+    kept = (folder / AUDIO_FILE).is_file()  # as analyze or report left it
+    rerender(corrected, folder, past=past, with_json=True, audio=kept)
     recorded = None
     if database.exists():
         with HistoryDB.open(database) as history:
@@ -588,10 +601,10 @@ def demo(
 
 
 def _analyze_and_report(
-    recording: Path, notes: Path, options, out: Path, open_: bool, who: Who
+    recording: Path, notes: Path, options, out: Path, open_: bool, who: Who, audio: bool = True
 ) -> None:
     with _stages(stages.ANALYSIS_AND_REPORT) as tracker:
-        saved = rehearse(recording, notes, options, out, who, progress=tracker)
+        saved = rehearse(recording, notes, options, out, who, progress=tracker, audio=audio)
     _print_warnings(saved.analysis)
     note = f"not recorded: {saved.kept_out}; --keep records it" if saved.kept_out else None
     past = saved.past if saved.failed is None else None
@@ -825,6 +838,7 @@ def batch(
     db: HistoryDb = None,
     no_history: NoHistory = False,
     keep: Keep = False,
+    no_audio: NoAudio = False,
     *,
     options: AnalyzeOptions,
 ) -> None:
@@ -844,6 +858,7 @@ def batch(
         record=not no_history,
         db=db,
         keep=keep,
+        audio=not no_audio,
     )
     check_batch(chosen)
     planned = plan(source, notes)
@@ -1522,15 +1537,29 @@ def compare(
     out: ReportsFolder = Path("reports"),
     db: HistoryDb = None,
     as_json: AsJson = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help="Also write a page to hear both: per point, then and now, each time playing "
+            "that rehearsal's recording (its report folder's recording.m4a).",
+        ),
+    ] = None,
 ) -> None:
     """What changed between two rehearsals: points said or skipped, time per point, drift,
     pace, pauses, fillers, voice.
 
-    Example: rehearse compare 3 5
+    Example: rehearse compare 3 5 --html then-and-now.html
     """
     database = default_db(out, db)
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
+    if html is not None:
+        from rehearse.report.compare import write_compare
+
+        page = write_compare(comparison, html)
+        err_console.print(f"Then and now: {escape(str(page))}", highlight=False, soft_wrap=True)
     if as_json:
         console.print_json(data=shapes.comparison_json(comparison))
         return

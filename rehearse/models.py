@@ -79,6 +79,11 @@ class Span:
     end: float
 
 
+def overlap(a: float, b: float, start: float, end: float) -> float:
+    """How many seconds the stretches ``a``..``b`` and ``start``..``end`` share (0 if none)."""
+    return max(0.0, min(b, end) - max(a, start))
+
+
 @dataclass(frozen=True)
 class Segment:
     """A stretch Whisper decoded as one piece, and how sure it was of it: ``avg_logprob``

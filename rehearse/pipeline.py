@@ -51,10 +51,12 @@ def rehearse(
     who: Who | None = None,
     *,
     progress: Tracker | None = None,
+    audio: bool = True,
 ) -> Saved:
     """Analyse ``recording`` against ``notes``, write its report folder under ``out`` and
     record it in the history. The reports folder and the history are checked before the
-    long work; ``progress`` hears of each stage up to the report."""
+    long work; ``progress`` hears of each stage up to the report. ``audio``: the report
+    folder gets the recording's copy for its player."""
     out, who = Path(out), who or Who()
     history = default_db(out, who.db) if who.record else None
     check_output(out)
@@ -63,7 +65,7 @@ def rehearse(
     analysis = analyze(
         recording, notes, options, progress=progress, speaker=who.speaker, talk_name=who.talk
     )
-    return save(analysis, out, history, keep=who.keep, progress=progress)
+    return save(analysis, out, history, keep=who.keep, progress=progress, audio=audio)
 
 
 def save(
@@ -73,15 +75,16 @@ def save(
     *,
     keep: bool = False,
     progress: Tracker | None = None,
+    audio: bool = True,
 ) -> Saved:
     """The report folder of ``analysis`` under ``out``, with its past, and its entry in the
     ``history`` database (None: no history). A take too short to judge is kept out of the
     history unless ``keep``; a history that cannot be written is ``Saved.failed``, the
-    report being written all the same."""
+    report being written all the same. ``audio``: as ``rehearse`` takes it."""
     kept_out = None if keep or history is None else too_short(analysis)
     record = history is not None and kept_out is None
     past = past_of(history, analysis) if record else None
-    folder = write_report(analysis, out, past=past, progress=progress)
+    folder = write_report(analysis, out, past=past, progress=progress, audio=audio)
     if kept_out is not None:
         keep_out(folder, analysis, kept_out)
         return Saved(analysis, folder, kept_out=kept_out)

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from rehearse.analysis import demo_files
 from rehearse.audio import SAMPLE_RATE, load_audio
 from rehearse.cli import app
-from rehearse.report import load_analysis, view
+from rehearse.clock import clock
+from rehearse.models import load_analysis
 from rehearse.transcribe import weights
 
 RECORDING, NOTES = demo_files()
@@ -77,6 +78,27 @@ def test_analyze_reports_the_skipped_points(first):
     assert "11 of 14 points said" in result.stdout
     assert "3. To co tutaj widzicie" in result.stdout and "13. czym sie interesuje" in result.stdout
     assert str(folder / "report.html") in result.stdout
+
+
+@pytest.mark.slow
+def test_analyze_puts_the_recording_beside_the_report_and_no_audio_leaves_it_out(
+    env, first, tmp_path
+):
+    import av
+
+    _, folder, _ = first
+    with av.open(str(folder / "recording.m4a")) as container:
+        [stream] = container.streams
+        assert stream.codec_context.name == "aac" and stream.layout.nb_channels == 1
+        assert container.duration / av.time_base == pytest.approx(157.8, abs=0.5)
+    assert 'src="recording.m4a"' in (folder / "report.html").read_text(encoding="utf-8")
+    args = ("--out", tmp_path, "--no-audio", "--no-history")
+    result = run(env, "analyze", RECORDING, "--notes", NOTES, *args)
+    assert result.exit_code == 0, result.output
+    [quiet] = reports(tmp_path)
+    assert not (quiet / "recording.m4a").exists()
+    html = (quiet / "report.html").read_text(encoding="utf-8")
+    assert "<audio" not in html and "no player" in html
 
 
 @pytest.mark.slow
@@ -181,7 +203,7 @@ def test_durations_agree_between_terminal_json_html_and_markdown(first):
     ) == (duration, pacing.talk_time, pacing.speaking_time)
     assert pacing.speaking_time <= pacing.talk_time <= duration
     talk, recording, speaking = (
-        view.clock(x) for x in (pacing.talk_time, duration, pacing.speaking_time)
+        clock(x) for x in (pacing.talk_time, duration, pacing.speaking_time)
     )
     durations = f"recording {recording} · speaking time {speaking}"
     html = (folder / "report.html").read_text(encoding="utf-8")

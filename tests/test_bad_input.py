@@ -45,7 +45,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def report_folder(tmp_path) -> Path:
-    return write_report(make_analysis(load_notes(NOTES), target=180.0), tmp_path / "reports")
+    analysis = make_analysis(load_notes(NOTES), target=180.0, recording=RECORDING)
+    return write_report(analysis, tmp_path / "reports")
 
 
 # --- languages ----------------------------------------------------------------------------

@@ -83,6 +83,7 @@ def test_batch_reports_every_good_recording_and_the_corrupt_one_as_failed(first)
         assert row.status == "analysed" and row.speaker == stem
         assert (out / row.report / "analysis.json").is_file()
         assert (out / row.report / "report.html").is_file()
+        assert (out / row.report / "recording.m4a").stat().st_size > 10_000
     assert rows["pl-skips"].skipped == SKIPPED
     assert rows["pl-reorder"].coverage > rows["pl-skips"].coverage > rows["pl-point2"].coverage
     assert 150 < rows["pl-skips"].duration < 165
@@ -143,6 +144,18 @@ def test_a_manifest_names_speakers_and_takes_paths_from_its_folder(shared_rehear
     [redone] = batch_of(out).rows
     assert redone.status == "analysed" and redone.report != row.report
     assert len(report_folders(out)) == 2 and len(history(out)) == 1  # the same recording
+
+
+@pytest.mark.slow
+def test_no_audio_leaves_the_recordings_out_of_the_report_folders(shared_rehearsals, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(shared_rehearsals["pl-skips"], folder)
+    out = tmp_path / "out"
+    result = run("batch", folder, "--notes", NOTES, "--out", out, "--jobs", 1, "--no-audio")
+    assert result.exit_code == 0, result.output
+    [report] = report_folders(out)
+    assert (report / "report.html").is_file() and not (report / "recording.m4a").exists()
 
 
 def test_a_manifest_listing_a_recording_twice_counts_it_once(shared_rehearsals, tmp_path, caplog):

@@ -8,10 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
-from rehearse.models import Transcript, from_json
+from rehearse.cli import app
+from rehearse.models import Transcript, from_json, load_analysis
 from rehearse.notes import load_notes
 from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import write_report
@@ -99,6 +101,7 @@ def browser(tmp_path_factory):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.add_argument("--window-size=1200,900")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     yield driver
     driver.quit()
@@ -252,3 +255,174 @@ def test_class_report_links_every_report_and_fits_the_screen(browser, class_page
     failed = browser.find_element("css selector", "tr.failed").text
     assert "broken" in failed and "cannot decode" in failed
     full_page_screenshot(browser, width, shots_dir(tmp_path) / f"class-{width}.png")
+
+
+# --- the player: the recording's copy, every time a link -----------------------------
+
+# Before any script of the page runs: keep every CSP violation the page causes.
+WATCH_CSP = (
+    "window.__violations = [];"
+    "document.addEventListener('securitypolicyviolation',"
+    " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+
+
+@pytest.fixture(scope="module")
+def heard(shared_rehearsals, tmp_path_factory) -> tuple[Path, object]:
+    """A real report made by `rehearse analyze` of a real rehearsal (its real Whisper
+    transcript from the session's cache), with its recording.m4a, and its analysis."""
+    _, notes = demo_files()
+    out = tmp_path_factory.mktemp("reports")
+    args = ["analyze", shared_rehearsals["pl-skips"], "--notes", notes, "--out", out]
+    result = CliRunner().invoke(app, [*map(str, args), "--target", "3m", "--no-history"])
+    assert result.exit_code == 0, result.output
+    page = next(out.rglob("report.html"))
+    assert (page.parent / "recording.m4a").is_file()
+    return page, load_analysis(page.parent)
+
+
+def open_watched(browser, page: Path, width: int) -> None:
+    browser.set_window_size(width, 844)
+    browser.get_log("browser")  # drop what earlier pages logged
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
+    browser.get(page.as_uri())
+
+
+def audio_state(browser) -> dict:
+    return browser.execute_script(
+        "const a = document.getElementById('player-audio');"
+        "return {t: a.currentTime, paused: a.paused, ready: a.readyState, d: a.duration}"
+    )
+
+
+def wait_for(browser, script: str, seconds: float = 10.0):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, seconds, 0.05).until(lambda b: b.execute_script(script))
+
+
+def click(browser, element) -> float:
+    """Click ``element`` (scrolled clear of the sticky player); its data-t."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+    return float(element.get_attribute("data-t"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_time_plays_the_recording_from_there(browser, heard, width, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    page, analysis = heard
+    open_watched(browser, page, width)
+    wait_for(browser, "return document.getElementById('player-audio').readyState >= 1")
+    state = audio_state(browser)
+    assert state["d"] == pytest.approx(analysis.summary.duration, abs=0.5) and state["paused"]
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+
+    # point 5's time in the points table
+    row = analysis.points.index(next(p for p in analysis.points if p.number == 5))
+    link = browser.find_element("css selector", f'tr[data-point="{row}"] td[data-label="At"] a')
+    t = click(browser, link)
+    assert t == pytest.approx(analysis.points[row].start, abs=0.01)
+    assert audio_state(browser)["t"] == pytest.approx(t, abs=0.3)
+    wait_for(browser, "return !document.getElementById('player-audio').paused")
+    wait_for(browser, "return document.getElementById('now').textContent.startsWith('Now: 5.')")
+    playing = browser.find_element("css selector", ".passage.playing h3").text
+    assert "5. Uwielbiam" in playing
+    assert browser.find_elements("css selector", f'tr.playing[data-point="{row}"]')
+
+    # the player stays in reach while the page scrolls
+    browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    top = browser.execute_script(
+        "return document.querySelector('.player').getBoundingClientRect().top"
+    )
+    assert top == pytest.approx(0, abs=1)
+
+    # a transcript sentence; space pauses and plays; the arrow steps 5 s
+    sentence = browser.find_elements("css selector", ".talk a.s[data-t]")[20]
+    t = click(browser, sentence)
+    assert audio_state(browser)["t"] == pytest.approx(t, abs=0.3)
+    wait_for(browser, "return document.querySelector('[data-w].here') !== null")
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    assert audio_state(browser)["paused"]
+    at = audio_state(browser)["t"]
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+    assert audio_state(browser)["t"] == pytest.approx(at + 5, abs=0.3)
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    wait_for(browser, "return !document.getElementById('player-audio').paused")
+
+    # a bar of the coverage chart: the layout this screen shows
+    kind = "narrow" if width <= 640 else "wide"
+    hits = browser.find_elements("css selector", f".hit.{kind}")
+    assert hits and all(h.is_displayed() for h in hits)
+    t = click(browser, hits[3])
+    assert audio_state(browser)["t"] == pytest.approx(t, abs=0.3)
+    browser.execute_script("document.getElementById('player-audio').pause()")
+
+    assert browser.execute_script("return window.__violations") == []
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !n.startsWith('data:'))"
+    )
+    assert all(n.startswith(page.parent.as_uri()) for n in fetched), fetched
+    full_page_screenshot(browser, width, shots_dir(tmp_path) / f"player-{width}.png")
+
+
+def test_without_the_copy_the_page_reads_without_a_player(browser, heard, tmp_path):
+    _, analysis = heard
+    page = write_report(analysis, tmp_path / "reports", audio=False) / "report.html"
+    open_watched(browser, page, 390)
+    assert browser.find_elements("css selector", "audio, script, a[data-t]") == []
+    assert "no player" in browser.find_element("css selector", ".noaudio").text
+    assert len(browser.find_elements("css selector", ".passage")) >= 11
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    assert browser.execute_script("return window.__violations") == []
+
+
+def test_compare_plays_then_and_now_from_each_recording(browser, heard, tmp_path):
+    """`compare A B --html`: A's report has its copy, B's is the same analysis of another
+    take; each point's then plays A's recording, now plays B's, from file:// next door."""
+    from typer.testing import CliRunner
+
+    from rehearse.cli import app
+
+    _, analysis = heard
+    a = write_report(analysis, tmp_path / "a")
+    b = write_report(analysis, tmp_path / "b")
+    page = tmp_path / "pages" / "then-now.html"
+    result = CliRunner().invoke(
+        app, ["compare", str(a), str(b), "--html", str(page), "--out", str(tmp_path / "a")]
+    )
+    assert result.exit_code == 0, result.output
+    open_watched(browser, page, 390)
+    wait_for(browser, "return [...document.querySelectorAll('audio')].every(a => a.readyState)")
+    then = browser.find_elements("css selector", 'a[data-player="player-then"]')[4]
+    t = click(browser, then)
+    said = [p.start for p in analysis.points if p.start is not None]
+    assert t == pytest.approx(said[4], abs=0.01)
+    state = browser.execute_script(
+        "return [...document.querySelectorAll('audio')].map(a => [a.id, a.currentTime])"
+    )
+    assert state[0][0] == "player-then" and state[0][1] == pytest.approx(t, abs=0.3)
+    now = browser.find_elements("css selector", 'a[data-player="player-now"]')[6]
+    t = click(browser, now)
+    wait_for(browser, "return !document.getElementById('player-now').paused")
+    assert browser.execute_script("return document.getElementById('player-then').paused")
+    at = browser.execute_script("return document.getElementById('player-now').currentTime")
+    assert at == pytest.approx(t, abs=0.5)
+    browser.execute_script("document.querySelectorAll('audio').forEach(a => a.pause())")
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    assert browser.execute_script("return window.__violations") == []
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -12,8 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from rehearse.cli import app
-from rehearse.models import Coverage, PointCoverage, Segment, Span, Transcript, Word
-from rehearse.report import load_analysis
+from rehearse.models import (
+    Coverage,
+    PointCoverage,
+    Segment,
+    Span,
+    Transcript,
+    Word,
+    load_analysis,
+)
 from rehearse.transcribe.hearing import BADLY_SHARE, judge
 
 NOTES = """---

@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 
 from rehearse.cli import app
 from rehearse.history import DB_NAME, FORGOTTEN, VERSION, HistoryDB, rebuild
-from rehearse.report import load_analysis, write_report
+from rehearse.models import load_analysis
+from rehearse.report import write_report
 
 ROOT = Path(__file__).parent.parent
 NOTES = ROOT / "notes" / "kilka-zdan-o-sobie.md"
@@ -738,7 +739,7 @@ def test_two_processes_finishing_together_both_land(shared_rehearsals, notes, tm
 def _record_when_told(db: str, analysis_file: str, sha: str, go: str) -> int:
     """In a process of its own: wait for ``go``, then record the analysis (with ``sha`` as
     its recording) in a history nobody has made yet."""
-    from rehearse.report import load_analysis
+    from rehearse.models import load_analysis
 
     analysis = load_analysis(analysis_file)
     analysis = replace(analysis, recording=replace(analysis.recording, sha256=sha))

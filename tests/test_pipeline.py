@@ -10,7 +10,8 @@ from dataclasses import replace
 import pytest
 from test_report import NOTES, make_analysis
 
-from rehearse.batch import Failure, _saved
+from rehearse.batch import _saved
+from rehearse.batch.jobs import Failure
 from rehearse.history import DB_NAME, FORGOTTEN, HistoryDB, rebuild
 from rehearse.notes import load_notes
 from rehearse.pipeline import save

@@ -29,12 +29,13 @@ from rehearse.models import (
     Voice,
     VoiceSpan,
     from_json,
+    load_analysis,
     to_dict,
     to_json,
 )
 from rehearse.notes import load_notes, parse_notes
 from rehearse.pacing import PacingOptions, measure_pacing
-from rehearse.report import WRITERS, folder_name, load_analysis, render, slugify, view, write_report
+from rehearse.report import WRITERS, folder_name, render, slugify, view, write_report
 from rehearse.report.charts import charts
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import segment_labels
@@ -46,13 +47,18 @@ PNG = b"\x89PNG\r\n\x1a\n"
 RECORDING, NOTES = demo_files()
 
 
-def make_analysis(notes, name: str = "pl-skips", target: float | None = None) -> Analysis:
+def make_analysis(
+    notes, name: str = "pl-skips", target: float | None = None, recording: Path | None = None
+) -> Analysis:
+    """A fixture transcript through real align and pacing; its recording at ``recording``
+    (default: a path that does not exist, so the report has no player)."""
     transcript = from_json(Transcript, (DATA / "transcripts" / f"{name}.json").read_text())
     coverage = align(notes, transcript)
     pacing = measure_pacing(notes, transcript, coverage, PacingOptions(target=target))
     sha = hashlib.sha256(RECORDING.read_bytes()).hexdigest()
     result = TranscribeResult(transcript, cached=True, seconds=0.1, sha256=sha)
-    return build_analysis(notes, Path(f"rehearsals/{name}.mp3"), result, coverage, pacing)
+    recording = recording or Path(f"rehearsals/{name}.mp3")
+    return build_analysis(notes, recording, result, coverage, pacing)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +116,7 @@ def test_dollars_and_emoji_in_the_notes_are_drawn_as_typed(tmp_path, caplog):
     analysis = make_analysis(parse_notes(text, "notes/dollars.md"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        folder = write_report(analysis, tmp_path)
+        folder = write_report(analysis, tmp_path, audio=False)
     assert (folder / "coverage.png").read_bytes().startswith(PNG)
     assert not [w for w in caught if "Glyph" in str(w.message)]
     said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

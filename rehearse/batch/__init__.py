@@ -79,6 +79,7 @@ class BatchOptions:
     record: bool = True
     db: Path | None = None
     keep: bool = False  # record takes too short to judge in the history too
+    audio: bool = True  # each report folder gets the recording's copy for its player
 
 
 OnRow = Callable[[BatchRow, int, int], None]
@@ -363,7 +364,7 @@ def run_batch(
     for index, result in _analyse(todo, options, batch, count, threads):
         job = jobs[index]
         if isinstance(result, Analysis):
-            result = _saved(result, out, database, batch.keep)
+            result = _saved(result, out, database, batch.keep, batch.audio)
         if isinstance(result, tuple):
             analysis, folder = result
             report = folder.resolve().relative_to(out.resolve()).as_posix()
@@ -386,10 +387,13 @@ def _analyse(
     raise InputError(f"unknown cluster {batch.cluster!r}; known: ray")
 
 
-def _saved(analysis: Analysis, out: Path, database: Path | None, keep: bool) -> tuple | Failure:
-    """Its report folder and history entry, as ``rehearse analyze`` writes them."""
+def _saved(
+    analysis: Analysis, out: Path, database: Path | None, keep: bool, audio: bool = True
+) -> tuple | Failure:
+    """Its report folder (with the recording's copy when ``audio``) and history entry, as
+    ``rehearse analyze`` writes them."""
     try:
-        saved = save(analysis, out, database, keep=keep)
+        saved = save(analysis, out, database, keep=keep, audio=audio)
         failed = saved.failed
     except RehearseError as exc:
         failed = exc

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from rehearse.errors import NotesError
+from rehearse.errors import NotesError, first_line
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .ppt, or an encrypted .pptx
 ZIP_MAGIC = b"PK\x03\x04"
@@ -84,12 +84,7 @@ def read_slides(path: Path, raw: bytes) -> tuple[Slide, ...]:
         raise
     except Exception as exc:  # a damaged zip or XML fails in many ways deep inside
         raise NotesError(f"{name} cannot be read as a slide deck (the file is damaged?): "
-                         f"{_reason(exc)}") from None  # fmt: skip
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
+                         f"{first_line(exc)[:120]}") from None  # fmt: skip
 
 
 def _lines(text: str, level: int, number: int | None) -> Iterator[Paragraph]:

@@ -1,4 +1,5 @@
-"""Write an Analysis as a report folder: analysis.json, report.html, report.md, charts, captions.
+"""Write an Analysis as a report folder: analysis.json, report.html, report.md, charts, captions
+and recording.m4a (the recording, for the page's player).
 
 Each format is a writer in ``WRITERS``; ``render`` runs them into a folder and
 ``write_report`` makes a new folder per rehearsal, atomically, never overwriting one. With
@@ -20,7 +21,7 @@ from rehearse.errors import InputError, OutputError
 from rehearse.files import probe_folder, write_atomic
 from rehearse.history.trends import Past
 from rehearse.models import ANALYSIS_FILE, Analysis, History, to_json
-from rehearse.models import load_analysis as load_analysis
+from rehearse.report.audio import AUDIO_FILE, audio_copy
 from rehearse.report.captions import to_srt, to_vtt
 from rehearse.report.html import render_html
 from rehearse.report.markdown import render_markdown
@@ -71,12 +72,16 @@ def render(
     formats: Iterable[str] | None = None,
     past: Past | None = None,
     progress: Tracker | None = None,
+    audio: bool = True,
+    kept: Path | None = None,
 ) -> Path:
     """Write the report files into ``folder`` (made if missing), replacing files of the same name.
 
     ``formats`` picks writers from ``WRITERS`` (default: all). With a ``past`` that has
-    earlier rehearsals, the report gets "Since last time" and progress.png. ``progress``
-    hears of the report stage, the charts and each writer.
+    earlier rehearsals, the report gets "Since last time" and progress.png. ``audio``: the
+    recording's copy for the page's player, first (encoded from the recording, or ``kept``:
+    a copy made before); without it no copy is left in the folder. ``progress`` hears of
+    the report stage, the charts and each writer.
     """
     from rehearse.report.charts import charts, glyph_warnings, progress_chart
 
@@ -89,11 +94,14 @@ def render(
     update = progress.start("report", len(chosen) + 1) if progress else None
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        sound = audio_copy(analysis.recording.path, folder, kept=kept) if audio else None
+        if sound is None:
+            (folder / AUDIO_FILE).unlink(missing_ok=True)
         with glyph_warnings():
             images = charts(analysis)
             if past is not None:
                 images[PROGRESS_CHART] = progress_chart(past.history, current=past.current.sha256)
-            report = Report(analysis, images, past)
+            report = Report(analysis, images, past, audio=sound)
             for done, name in enumerate(chosen, start=1):
                 if update:
                     update(done)  # the charts and the writers before this one
@@ -131,11 +139,14 @@ def write_report(
     *,
     past: Past | None = None,
     progress: Tracker | None = None,
+    audio: bool = True,
+    kept: Path | None = None,
 ) -> Path:
     """A new folder ``<out_root>/<talk-slug>/<YYYYmmdd-HHMMSS>-<recording-stem>/`` with the report.
 
     The report is written to a hidden temporary folder and renamed into place, so a failure
     leaves nothing behind; an existing folder gets a ``-2``, ``-3``... suffix instead.
+    ``audio`` and ``kept``: the recording's copy, as ``render`` takes them.
     """
     parent = Path(out_root) / slugify(analysis.talk.title)
     try:
@@ -144,7 +155,7 @@ def write_report(
     except OSError as exc:
         raise OutputError(f"cannot write the report to {out_root}: {_reason(exc)}") from None
     try:
-        render(analysis, tmp, past=past, progress=progress)
+        render(analysis, tmp, past=past, progress=progress, audio=audio, kept=kept)
         tmp.chmod(0o755)
         return _move_into_place(tmp, parent, folder_name(analysis))
     finally:
@@ -170,12 +181,18 @@ def write_progress(history: History, out_root: str | Path) -> Path:
 
 
 def rerender(
-    analysis: Analysis, folder: str | Path, *, past: Past | None = None, with_json: bool = False
+    analysis: Analysis,
+    folder: str | Path,
+    *,
+    past: Past | None = None,
+    with_json: bool = False,
+    audio: bool = True,
 ) -> Path:
     """Render the report of ``analysis`` again in its own ``folder`` (every file but
     analysis.json, unless ``with_json``: a corrected analysis): into a hidden copy of the
     folder, swapped in once every file is written, so a failure leaves the folder as it was,
-    never half re-rendered."""
+    never half re-rendered. ``audio``: keep the folder's recording.m4a (made from the
+    recording when it has none); False removes it."""
     folder = Path(folder)
     formats = [f for f in WRITERS if with_json or f != "json"]
     try:
@@ -186,7 +203,7 @@ def rerender(
     try:
         shutil.copytree(folder, tmp, dirs_exist_ok=True)  # analysis.json, forgotten.json...
         try:
-            render(analysis, tmp, formats=formats, past=past)
+            render(analysis, tmp, formats=formats, past=past, audio=audio, kept=tmp / AUDIO_FILE)
         except OutputError as exc:  # named after the folder the user gave, not the copy
             raise OutputError(str(exc).replace(str(tmp), str(folder))) from None
         folder.rename(old)

@@ -3,7 +3,9 @@
 Drawn with matplotlib's object API on the Agg canvas (no pyplot state, no display).
 DejaVu Sans, bundled with matplotlib, carries the Polish glyphs. Every chart comes in two
 layouts: ``WIDE`` for the report files and wide screens, ``NARROW`` for phones (fewer,
-larger labels, so text stays about 11 px high on a 390 px screen).
+larger labels, so text stays about 11 px high on a 390 px screen). The per-point charts
+come back as ``Png``: the image's bytes, and the ``Area`` each point's row covers in it,
+read from the chart's own transforms once it is laid out, for the report's play links.
 """
 
 from __future__ import annotations
@@ -40,6 +42,34 @@ from rehearse.report.view import (
     slide_times,
 )
 from rehearse.voice import MONOTONE_ST, WINDOW
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where one point's row is drawn, as shares of the image (from its top left), and the
+    second of the recording it plays from."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    t: float
+    number: int
+    text: str
+
+
+class Png(bytes):
+    """A chart's PNG bytes; ``areas``: the rows a click on the chart plays (none for charts
+    without points)."""
+
+    areas: tuple[Area, ...] = ()
+
+    @classmethod
+    def of(cls, data: bytes, areas: Sequence[Area] = ()) -> Png:
+        png = cls(data)
+        png.areas = tuple(areas)
+        return png
+
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLORS = {
@@ -168,7 +198,7 @@ def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     title = f"Coverage: {said} of {len(points)} points said ({analysis.summary.coverage:.0%})"
     _title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
     _legend(fig, [*_status_handles(_any_uncertain(points)), _mark_handle()], layout)
-    return _png(fig, layout)
+    return _png(fig, layout, lambda: _row_areas(fig, ax, points, grid))
 
 
 def _coverage_note(ax: Axes, y: int, point: PointReport, score: float, layout: Layout) -> None:
@@ -230,7 +260,7 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
     if analysis.pacing.pauses:
         handles.append(Patch(facecolor=COLORS["pause"], alpha=0.3, label="pause"))
     _legend(fig, handles, layout)
-    return _png(fig, layout)
+    return _png(fig, layout, lambda: _row_areas(fig, top, analysis.points, _rows(analysis)))
 
 
 def _chart_end(analysis: Analysis) -> float:
@@ -495,7 +525,7 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
         ],
         layout,
     )
-    return _png(fig, layout)
+    return _png(fig, layout, lambda: _row_areas(fig, ax, points, grid))
 
 
 def _budget_note(point: PointReport, over: bool) -> str:
@@ -957,7 +987,38 @@ def _legend(fig: Figure, handles: list, layout: Layout) -> None:
         legend.remove()
 
 
-def _png(fig: Figure, layout: Layout) -> bytes:
+def _png(fig: Figure, layout: Layout, areas: Callable[[], list[Area]] | None = None) -> Png:
+    """The figure as PNG; ``areas`` is asked once the layout is final (savefig lays the
+    figure out the same way again: constrained layout is deterministic)."""
+    found = []
+    if areas is not None:
+        fig.canvas.draw()
+        found = areas()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", facecolor="white", dpi=layout.dpi)
-    return buf.getvalue()
+    return Png.of(buf.getvalue(), found)
+
+
+def play_from(point: PointReport) -> float | None:
+    """Where a click on a point's row plays from: its start, else (skipped) where it was
+    mentioned in passing; None when it was never heard."""
+    if point.start is not None:
+        return point.start
+    return point.mentions[0].start if point.mentions else None
+
+
+def _row_areas(fig: Figure, ax: Axes, points: Sequence[PointReport], grid: _Rows) -> list[Area]:
+    """Each playable point's row band, from the figure's left edge (its label) to the right
+    of the plot, in shares of the image."""
+    width, height = fig.bbox.width, fig.bbox.height
+    right = ax.get_window_extent().x1
+    found = []
+    for y, point in zip(grid.ys, points, strict=True):
+        t = play_from(point)
+        if t is None:
+            continue
+        (_, y0), (_, y1) = ax.transData.transform([(0, y - 0.5), (0, y + 0.5)])
+        low, high = sorted((y0, y1))
+        top, tall = 1 - high / height, (high - low) / height
+        found.append(Area(0.0, top, right / width, tall, t, point.number, label(point, 60)))
+    return found

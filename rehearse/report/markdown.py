@@ -6,6 +6,7 @@ import re
 
 from markupsafe import Markup
 
+from rehearse.report.talkmap import talk_map
 from rehearse.report.view import Report, context, environment
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -24,4 +25,5 @@ def render_markdown(report: Report) -> str:
     """Every ``{{ value }}`` in the template goes through ``escape_md``."""
     template = environment(autoescape=False, finalize=escape_md).get_template("report.md.j2")
     context_ = context(report.analysis, report.past)
-    return template.render(**context_, images=dict.fromkeys(report.charts))
+    passages = talk_map(report.analysis)
+    return template.render(**context_, images=dict.fromkeys(report.charts), passages=passages)

@@ -25,12 +25,14 @@ PROGRESS_CHART = "progress.png"
 
 @dataclass(frozen=True)
 class Report:
-    """What the writers write: the analysis, its charts (file name -> PNG) and, when the
-    history has earlier rehearsals of the talk, its past."""
+    """What the writers write: the analysis, its charts (file name -> PNG), when the
+    history has earlier rehearsals of the talk, its past, and the name of the recording's
+    copy beside the page (None: no player)."""
 
     analysis: Analysis
     charts: Charts
     past: Past | None = None
+    audio: str | None = None
 
 
 STATUS_LABELS = {
@@ -91,10 +93,10 @@ def segment_labels(analysis: Analysis) -> dict[int, str]:
         (p.start, p.end, f"[{point_ref(p)[:-1]}]") for p in analysis.points if p.start is not None
     ]
     spans += [(x.start, x.end, "[ad-lib]") for x in analysis.adlibs]
-    return _owners(analysis, spans)
+    return owners(analysis, spans)
 
 
-def _owners(analysis: Analysis, spans: list) -> dict:
+def owners(analysis: Analysis, spans: list) -> dict:
     """Segment index -> the tag of the span overlapping it most (segments with none left out)."""
     found = {}
     for i, seg in enumerate(analysis.transcript.segments):
@@ -566,6 +568,7 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
         "filler_text": filler_text(analysis),
         "filler_detail": filler_detail(analysis),
         "pause_text": pause_text(analysis),
+        "longest_pause": max(analysis.pacing.pauses, key=lambda x: x.duration, default=None),
         "voice_text": voice_text(analysis),
         "voice_help": voice_help(analysis),
         "voice_rows": voice_rows(analysis),

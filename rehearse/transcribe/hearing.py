@@ -21,7 +21,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rehearse.models import SAID, Coverage, Hearing, PointCoverage, Segment, Span, Transcript
+from rehearse.models import (
+    SAID,
+    Coverage,
+    Hearing,
+    PointCoverage,
+    Segment,
+    Span,
+    Transcript,
+    overlap,
+)
 
 # A segment whose tokens average a log-probability below this is a guess. Whisper's own
 # fallback threshold is -1.0; clean readings score -0.1 to -0.4, speech through a wall or a
@@ -84,8 +93,8 @@ def hearing(transcript: Transcript, span: Span) -> Hearing:
     segments and its stretches of sound without words; silences left out) heard badly."""
     start = max(0.0, span.start - CONTEXT)
     end = min(transcript.duration, span.end + CONTEXT)
-    heard = [(_overlap(s.start, s.end, start, end), _badly(s)) for s in transcript.segments]
-    unheard = sum(_overlap(u.start, u.end, start, end) for u in transcript.unheard or ())
+    heard = [(overlap(s.start, s.end, start, end), _badly(s)) for s in transcript.segments]
+    unheard = sum(overlap(u.start, u.end, start, end) for u in transcript.unheard or ())
     sound = sum(t for t, _ in heard) + unheard
     bad = sum(t for t, badly in heard if badly) + unheard
     share = min(bad / sound, 1.0) if sound > 0 else 0.0
@@ -111,7 +120,3 @@ def _confidence_kept(transcript: Transcript) -> bool:
     return transcript.unheard is not None or any(
         s.avg_logprob is not None for s in transcript.segments
     )
-
-
-def _overlap(a: float, b: float, start: float, end: float) -> float:
-    return max(0.0, min(b, end) - max(a, start))
