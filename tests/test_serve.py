@@ -292,6 +292,39 @@ def test_bad_requests_are_refused_and_nothing_is_written(server):
     assert server.json("/api/jobs")["jobs"] == []
 
 
+def analysed(server: Server, recording: Path) -> str:
+    """``rehearse analyze`` of ``recording`` into the server's reports folder and history (as a
+    speaker who rehearses in the terminal too); the URL of its report."""
+    reports = server.folder / "reports"
+    args = ["analyze", str(recording), "--notes", str(server.folder / TALK), "--out",
+            str(reports), "--target", "3m"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [page] = reports.rglob("report.html")
+    assert (page.parent / "recording.m4a").is_file()
+    return "/reports/" + page.relative_to(reports).as_posix()
+
+
+def test_a_served_report_sends_its_recording_in_ranges(server, shared_rehearsals):
+    url = analysed(server, shared_rehearsals["pl-skips"])
+    with urllib.request.urlopen(server.url + url, timeout=30) as answer:
+        page = answer.read().decode()
+        # the report's own <meta> policy governs it (the player's script by its hash, the
+        # recording from the app); the header only forbids framing
+        assert answer.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    meta = page.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
+    assert "media-src 'self'" in meta and "script-src 'sha256-" in meta
+    assert 'src="recording.m4a"' in page
+    audio = url.removesuffix("report.html") + "recording.m4a"
+    copy = (server.folder / url.removeprefix("/")).parent / "recording.m4a"
+    request = urllib.request.Request(server.url + audio, headers={"Range": "bytes=1000-1999"})
+    with urllib.request.urlopen(request, timeout=30) as answer:  # a seek, as a player asks
+        assert answer.status == 206
+        assert answer.headers["Content-Range"] == f"bytes 1000-1999/{copy.stat().st_size}"
+        assert answer.headers["Content-Type"].startswith("audio/")
+        assert answer.read() == copy.read_bytes()[1000:2000]
+
+
 def test_uploaded_notes_are_stored_under_a_name_of_the_servers(server):
     status, answer = server.post(
         "/api/notes", {}, {"notes": ("../../outside.md", NOTES.read_bytes())}
@@ -402,6 +435,44 @@ def test_the_pages_fit_a_phone_and_load_nothing_from_elsewhere(server, browser):
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, (path, errors)  # a CSP violation or a script error is SEVERE
     assert browser.find_element(By.ID, "rec").size["height"] >= 44  # a thumb's target
+
+
+# Before any script of the page runs: keep every CSP violation the page causes.
+WATCH_CSP = (
+    "window.__violations = [];"
+    "document.addEventListener('securitypolicyviolation',"
+    " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
+)
+def test_a_served_report_plays_its_recording(server, browser, shared_rehearsals):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url = analysed(server, shared_rehearsals["pl-skips"])
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
+    browser.get(server.url + url)
+
+    def until(script: str):
+        return WebDriverWait(browser, 15, 0.05).until(lambda b: b.execute_script(script))
+
+    until("return document.getElementById('player-audio').readyState >= 1")
+    duration = browser.execute_script("return document.getElementById('player-audio').duration")
+    assert duration == pytest.approx(LENGTH, abs=2)
+    link = browser.find_elements("css selector", ".talk a.s[data-t]")[10]  # a sentence
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    t = float(link.get_attribute("data-t"))
+    until("const a = document.getElementById('player-audio'); return !a.paused")
+    until(f"return document.getElementById('player-audio').currentTime > {t + 0.5}")
+    browser.execute_script("document.getElementById('player-audio').pause()")
+    assert browser.execute_script("return window.__violations") == []
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
 
 
 def test_talks_are_the_folders_markdown_notes_and_decks(tmp_path):
