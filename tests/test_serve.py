@@ -155,8 +155,8 @@ def wait_for(server: Server, job: str) -> dict:
     while time.monotonic() < deadline:
         state = server.json(f"/api/jobs/{job}")
         seen.append(state)
-        assert state["state"] in ("queued", "running", "done", "failed"), state
-        if state["state"] in ("done", "failed"):
+        assert state["state"] in ("queued", "running", "done", "failed", "cancelled"), state
+        if state["state"] in ("done", "failed", "cancelled"):
             return state | {"seen": seen}
         time.sleep(0.5)
     raise AssertionError(f"job {job} not done: {seen[-1]}")
@@ -240,6 +240,55 @@ def test_a_job_a_stopped_server_did_not_finish_is_interrupted_and_runs_again(ser
     finally:
         again.process.terminate()
         again.process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_cancelled_job_leaves_no_report_and_can_run_again(tmp_path, shared_rehearsals):
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    shutil.copy(NOTES, folder)
+    server = start(folder, "--jobs", "1")
+    try:
+        # the first 50 s of the rehearsal: new audio, so Whisper really transcribes it
+        first = ("first.mp3", RECORDING.read_bytes()[:300_000])
+        status, running = server.post("/api/rehearsals", {"talk": TALK}, {"recording": first})
+        assert status == 202, running
+        status, queued = server.post(
+            "/api/rehearsals", {"talk": TALK}, {"recording": ("b.mp3", RECORDING.read_bytes())}
+        )
+        assert status == 202, queued
+        status, answer = server.post(f"/api/jobs/{queued['job']}/cancel", {}, {})
+        assert status == 202 and answer["state"] in ("queued", "cancelled"), answer
+        deadline = time.monotonic() + READY
+        while server.json(f"/api/jobs/{running['job']}")["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        status, answer = server.post(f"/api/jobs/{running['job']}/cancel", {}, {},
+                                     {"X-CSRF-Token": "wrong"})  # fmt: skip
+        assert status == 403, answer
+        status, answer = server.post(f"/api/jobs/{running['job']}/cancel", {}, {})
+        assert status == 202 and answer["stage"] == "Cancelling", answer
+        for job in (running["job"], queued["job"]):
+            state = wait_for(server, job)
+            assert state["state"] == "cancelled" and "nothing" in state["error"], state
+        assert server.post(f"/api/jobs/{running['job']}/cancel", {}, {})[0] == 404
+        reports = folder / "reports"
+        left = [p for p in reports.rglob("*") if p.suffix in (".html", ".json", ".png")]
+        assert left == [reports / ".serve-jobs.json"], left  # no report, whole or partial
+        assert not list((reports / ".serve-cancel").iterdir())
+        if (reports / "history.sqlite").exists():
+            with HistoryDB.open(reports / "history.sqlite") as history:
+                assert history.talks() == []
+        status, page = server.get(f"/jobs/{running['job']}")
+        assert status == 200 and b'id="job-again">' in page  # "Run again" shown, not hidden
+
+        status, rerun = server.post(f"/api/jobs/{queued['job']}/again", {}, {})
+        assert status == 202, rerun
+        assert wait_for(server, rerun["job"])["state"] == "done"
+        assert len(list(reports.glob("*/*/report.html"))) == 1
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
 
 
 def test_bad_requests_are_refused_and_nothing_is_written(server):

@@ -322,8 +322,16 @@ def make_app(options: ServeOptions) -> Starlette:
         _check_post(request, state)
         job = state.jobs.again(request.path_params["id"]) if state.jobs else None
         if job is None:
-            return JSONResponse({"error": "no failed or interrupted job of that id"}, 404)
+            error = "no failed, cancelled or interrupted job of that id"
+            return JSONResponse({"error": error}, 404)
         return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
+
+    async def api_cancel(request: Request) -> Response:
+        _check_post(request, state)
+        job = state.jobs.cancel(request.path_params["id"]) if state.jobs else None
+        if job is None:
+            return JSONResponse({"error": "no queued or running job of that id"}, 404)
+        return JSONResponse(job_json(job), 202)
 
     async def api_notes(request: Request) -> Response:
         _check_post(request, state)
@@ -348,6 +356,7 @@ def make_app(options: ServeOptions) -> Starlette:
         Route("/api/rehearsals", api_rehearsals, methods=["POST"]),
         Route("/api/notes", api_notes, methods=["POST"]),
         Route("/api/jobs/{id}/again", api_again, methods=["POST"]),
+        Route("/api/jobs/{id}/cancel", api_cancel, methods=["POST"]),
     ]
     hosts = [options.host, "localhost", "127.0.0.1", "[::1]", "::1"]
     app = Starlette(

@@ -45,6 +45,16 @@ function jobPage() {
       $("job-error").textContent = error.message;
     }
   });
+  $("job-cancel").addEventListener("click", async () => {
+    $("job-cancel").disabled = true;
+    try {
+      await post(`/api/jobs/${encodeURIComponent(id)}/cancel`, new FormData());
+      $("job-stage").textContent = "Cancelling";
+    } catch (error) {
+      $("job-error").textContent = error.message;
+      $("job-error").hidden = false;
+    }
+  });
   async function poll() {
     let job;
     try {
@@ -55,12 +65,13 @@ function jobPage() {
     }
     $("job-bar").value = job.share;
     $("job-share").textContent = `${Math.round(job.share * 100)} %`;
-    $("job-stage").textContent = job.error ? "Failed" : job.stage;
+    $("job-stage").textContent = job.stage;
+    $("job-cancel").hidden = !(job.state === "queued" || job.state === "running");
     if (job.state === "done") {
       $("job-report").href = job.report;
       $("job-report").hidden = false;
       window.location.href = job.report;
-    } else if (job.state === "failed" || job.state === "interrupted") {
+    } else if (["failed", "interrupted", "cancelled"].includes(job.state)) {
       $("job-error").textContent = job.error;
       $("job-error").hidden = false;
       $("job-again").hidden = false;
