@@ -747,7 +747,8 @@ def serve(
         str,
         typer.Option(
             metavar="HOST",
-            help="The address to listen on; beyond loopback (127.0.0.1) only with --token.",
+            help="The address to listen on; beyond loopback (127.0.0.1) every request needs "
+            "the token (--token, or one made and printed in the URL).",
         ),
     ] = "127.0.0.1",
     token: Annotated[
@@ -782,8 +783,14 @@ def serve(
     )  # fmt: skip
 
     def ready(url: str) -> None:
-        console.print(f"Serving {escape(str(folder.resolve()))} at [bold]{url}[/bold] "
+        console.print(f"Serving {escape(str(folder.resolve()))} at [bold]{escape(url)}[/bold] "
                       "(Ctrl-C stops)", highlight=False, soft_wrap=True)  # fmt: skip
+        if not web.is_loopback(host):
+            console.print("Other devices: open that address with this machine's name or IP "
+                          "for the host; the token in it is asked of every request. Browsers "
+                          "allow the microphone only on localhost or HTTPS, so another device "
+                          "can upload a recording but not record.", highlight=False,
+                          soft_wrap=True)  # fmt: skip
         if open_app:
             import webbrowser
 

@@ -393,7 +393,7 @@ def test_pages_are_served_with_a_strict_policy(server):
         assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
 
 
-def test_a_bad_folder_a_taken_port_or_an_open_host_without_a_token_is_one_line(tmp_path):
+def test_a_bad_folder_or_a_taken_port_is_one_line(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "rehearse", "serve", *args], cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -407,9 +407,34 @@ def test_a_bad_folder_a_taken_port_or_an_open_host_without_a_token_is_one_line(t
         busy = run("--dir", str(tmp_path), "--port", str(port))
     assert busy.returncode == 2 and f"port {port}" in busy.stderr and "in use" in busy.stderr
     assert len(busy.stderr.strip().splitlines()) == 1
-    open_host = run("--dir", str(tmp_path), "--host", "0.0.0.0")
-    assert open_host.returncode == 2 and "--token" in open_host.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made: not even the reports folder
+
+
+def test_an_open_host_without_a_token_gets_one_made_and_printed(tmp_path):
+    port = free_port()
+    command = [sys.executable, "-m", "rehearse", "serve", "--dir", str(tmp_path), "--port",
+               str(port), "--host", "0.0.0.0"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # printed once the port is bound
+        assert f"http://0.0.0.0:{port}/?token=" in line, line
+        token = line.split("?token=")[1].split()[0]
+        assert len(token) >= 20 and token.replace("-", "").replace("_", "").isalnum()
+        assert "HTTPS" in process.stdout.readline()
+        server = Server(tmp_path, port, process)
+        assert server.get("/api/talks")[0] == 401
+        assert server.get(f"/api/talks?token={token}")[0] == 200
+        # another device names this machine by its address: the token is what is checked
+        for host in ("192.0.2.7", "laptop.local"):
+            request = urllib.request.Request(
+                f"{server.url}/api/talks",
+                headers={"Authorization": f"Bearer {token}", "Host": host},
+            )
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                assert answer.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_a_token_is_asked_of_every_request_when_given(tmp_path):

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8765
 LOOPBACK = "127.0.0.1"
+TOKEN_BYTES = 16  # of a token made for a host beyond loopback given none: 22 URL characters
 # Form fields besides the files (talk, target, notes' name) are small: this much on top of the
 # upload limit is allowed for them and the multipart framing.
 FORM_OVERHEAD = 1 << 20
@@ -125,20 +126,18 @@ def is_loopback(host: str) -> bool:
 
 
 def check_options(options: ServeOptions) -> ServeOptions:
-    """``options`` with the folder resolved, or InputError/OutputError for what cannot be
-    served: a folder that is none, a host beyond loopback without a token, a bad limit, a
-    reports folder or history that cannot be used."""
+    """``options`` with the folder resolved and, for a host beyond loopback given no token,
+    a token made (``url`` carries it); or InputError/OutputError for what cannot be served:
+    a folder that is none, a bad limit, a reports folder or history that cannot be used."""
     folder = options.folder
     if not folder.is_dir():
         raise InputError(f"--dir {folder}: no such folder")
-    if not is_loopback(options.host) and not options.token:
-        raise InputError(
-            f"--host {options.host} lets other machines in: give --token SECRET (and note that "
-            "browsers allow the microphone only on localhost or HTTPS)"
-        )
     if options.max_upload <= 0:
         raise InputError("--max-upload must be at least 1 MB")
-    resolved = ServeOptions(**{**options.__dict__, "folder": folder.resolve()})
+    token = options.token
+    if not is_loopback(options.host) and not token:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+    resolved = ServeOptions(**{**options.__dict__, "folder": folder.resolve(), "token": token})
     check_output(resolved.reports)
     check_db(resolved.history)
     return resolved
@@ -359,6 +358,8 @@ def make_app(options: ServeOptions) -> Starlette:
         Route("/api/jobs/{id}/cancel", api_cancel, methods=["POST"]),
     ]
     hosts = [options.host, "localhost", "127.0.0.1", "[::1]", "::1"]
+    if not is_loopback(options.host):  # other devices name this one as they know it; the
+        hosts = ["*"]  # token, asked of every request, keeps out whoever does not have it
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
