@@ -550,12 +550,18 @@ def test_a_served_report_plays_its_recording(server, browser, shared_rehearsals)
 
 
 def test_talks_are_the_folders_markdown_notes_and_decks(tmp_path):
+    from rehearse.notes import load_notes
     from rehearse.web.talks import find_talks
 
     shutil.copy(NOTES, tmp_path)
     (tmp_path / "slides").mkdir()
     shutil.copy(ROOT / "notes" / "kilka-zdan-o-sobie.pptx", tmp_path / "slides")
     (tmp_path / "todo.md").write_text("no numbered points\n", encoding="utf-8")
+    # read as notes by `rehearse points`, but mostly something else: not talks
+    shutil.copy(ROOT / "README.md", tmp_path)
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "how-it-works.md", tmp_path / "docs")
+    assert all(load_notes(tmp_path / f).points for f in ("README.md", "docs/how-it-works.md"))
     (tmp_path / "reports" / "talk" / "take").mkdir(parents=True)
     shutil.copy(NOTES, tmp_path / "reports" / "talk" / "take" / "report.md")
     talks = find_talks(tmp_path, skip=tmp_path / "reports")

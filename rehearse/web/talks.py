@@ -1,9 +1,11 @@
-"""The talks of the app's folder: every notes file or deck in it that reads as notes, known to
-requests only by its path relative to the folder, and what the history says of each."""
+"""The talks of the app's folder: every notes file or deck in it that reads as notes (and, for
+Markdown, is mostly its points: not a README with a numbered list in it), known to requests
+only by its path relative to the folder, and what the history says of each."""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from rehearse.errors import RehearseError
 from rehearse.history import HistoryDB
 from rehearse.models import Notes, Rehearsal
 from rehearse.notes import load_notes
+from rehearse.notes.text import split_front_matter
 from rehearse.pacing import point_budgets
 
 log = logging.getLogger(__name__)
@@ -22,6 +25,11 @@ DEPTH = 2
 # Any length works: the presenter view scales the points' shares of it to the slot given.
 NOMINAL_SLOT = 600.0  # s
 SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
+# A Markdown file is a talk when its points hold at least this share of its words (front
+# matter, headings and code blocks left out). Notes are their points: every talk of the
+# benchmarks and the tests is 0.77 or more; this README is 0.05, docs/how-it-works.md 0.16.
+POINTS_SHARE = 0.5
+FENCED = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,22 @@ def find_talks(folder: Path, skip: Path | None = None) -> dict[str, Talk]:
         except Exception as exc:  # an odd file must not take the Talks page down
             log.info("%s: not read as notes (%s)", path, exc)
             continue
+        if path.suffix.lower() == ".md" and not mostly_points(path, notes):
+            log.info("%s: not a talk (its numbered points are a small part of it)", path)
+            continue
         key = path.relative_to(folder).as_posix()
         found[key] = Talk(key, path, notes)
     return found
+
+
+def mostly_points(path: Path, notes: Notes) -> bool:
+    """Whether the points of Markdown ``notes`` hold ``POINTS_SHARE`` of the file's words."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    _, body, _ = split_front_matter(text)
+    lines = FENCED.sub("", body).splitlines()
+    words = sum(len(line.split()) for line in lines if not line.lstrip().startswith("#"))
+    said = sum(len(p.text.split()) for p in notes.points)
+    return said >= POINTS_SHARE * words
 
 
 def _files(folder: Path, depth: int, skip: Path | None) -> list[Path]:
