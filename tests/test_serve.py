@@ -345,11 +345,12 @@ def analysed(server: Server, recording: Path) -> str:
     """``rehearse analyze`` of ``recording`` into the server's reports folder and history (as a
     speaker who rehearses in the terminal too); the URL of its report."""
     reports = server.folder / "reports"
+    before = set(reports.rglob("report.html"))
     args = ["analyze", str(recording), "--notes", str(server.folder / TALK), "--out",
             str(reports), "--target", "3m"]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    [page] = reports.rglob("report.html")
+    [page] = set(reports.rglob("report.html")) - before
     assert (page.parent / "recording.m4a").is_file()
     return "/reports/" + page.relative_to(reports).as_posix()
 
@@ -372,6 +373,22 @@ def test_a_served_report_sends_its_recording_in_ranges(server, shared_rehearsals
         assert answer.headers["Content-Range"] == f"bytes 1000-1999/{copy.stat().st_size}"
         assert answer.headers["Content-Type"].startswith("audio/")
         assert answer.read() == copy.read_bytes()[1000:2000]
+
+
+@pytest.mark.slow
+def test_the_talks_page_shows_a_talks_trend_and_most_skipped_points(server, shared_rehearsals):
+    analysed(server, shared_rehearsals["pl-full"])
+    analysed(server, shared_rehearsals["pl-skips"])  # skips 3, 9 and 13
+    [listed] = server.json("/api/talks")["talks"]
+    assert listed["rehearsals"] == 2 and listed["trend"][1] == pytest.approx(11 / 14)
+    full = listed["trend"][0]
+    assert [(h["number"], h["skipped"], h["of"]) for h in listed["most_skipped"]] == [
+        (3, 1, 2), (9, 1, 2), (13, 1, 2)
+    ]  # fmt: skip
+    status, page = server.get("/")
+    text = page.decode()
+    assert status == 200 and f"Said, last 2: {round(full * 100)} % → 79 %" in text
+    assert "Skipped most:" in text and "1 of 2" in text
 
 
 def test_uploaded_notes_are_stored_under_a_name_of_the_servers(server):

@@ -40,7 +40,7 @@ from rehearse.notes.text import check_target, parse_duration
 from rehearse.pacing import PacingOptions
 from rehearse.report import check_output
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
-from rehearse.web.talks import Talk, find_talks, rehearsals, skipped, summary
+from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
 from rehearse.web.uploads import save_notes as store_notes
 from rehearse.web.uploads import save_recording as store_recording
@@ -372,7 +372,7 @@ def make_app(options: ServeOptions) -> Starlette:
 def _talk_summaries(state: _State) -> list[dict]:
     out = []
     for talk in state.talks().values():
-        listed = summary(talk, rehearsals(state.options.history, talk))
+        listed = summary(talk, history_of(state.options.history, talk))
         if listed["last"] is not None:
             listed["last"]["report"] = state.report_url(listed["last"]["report"])
         out.append(listed)

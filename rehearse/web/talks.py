@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rehearse.errors import RehearseError
 from rehearse.history import HistoryDB
-from rehearse.models import Notes, Rehearsal
+from rehearse.history.trends import habits
+from rehearse.models import History, Notes, Rehearsal
 from rehearse.notes import load_notes
 from rehearse.notes.text import split_front_matter
 from rehearse.pacing import point_budgets
@@ -29,6 +30,8 @@ SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
 # matter, headings and code blocks left out). Notes are their points: every talk of the
 # benchmarks and the tests is 0.77 or more; this README is 0.05, docs/how-it-works.md 0.16.
 POINTS_SHARE = 0.5
+TREND = 5  # the last rehearsals whose share of points said the Talks page shows
+MOST_SKIPPED = 3  # the points skipped most that it names
 FENCED = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 
 
@@ -114,28 +117,41 @@ def _files(folder: Path, depth: int, skip: Path | None) -> list[Path]:
     return out
 
 
-def rehearsals(database: Path, talk: Talk) -> list[Rehearsal]:
-    """The talk's rehearsals in the history (yours, oldest first); none without a history."""
+def history_of(database: Path, talk: Talk) -> History | None:
+    """The talk's history (yours); None without one."""
     if not database.exists():
-        return []
+        return None
     try:
         with HistoryDB.open(database) as history:
             found = history.find_talk(notes=talk.path)
-            return list(history.history(found, None).rehearsals) if found else []
+            return history.history(found, None) if found else None
     except RehearseError as exc:
         log.warning("history %s: %s", database, exc)
-        return []
+        return None
 
 
-def summary(talk: Talk, past: list[Rehearsal]) -> dict:
-    """A talk as ``GET /api/talks`` lists it."""
+def rehearsals(database: Path, talk: Talk) -> list[Rehearsal]:
+    """The talk's rehearsals in the history (yours, oldest first); none without a history."""
+    found = history_of(database, talk)
+    return list(found.rehearsals) if found else []
+
+
+def summary(talk: Talk, history: History | None) -> dict:
+    """A talk as ``GET /api/talks`` lists it: its last rehearsal, the share of points said
+    in its last ``TREND`` (oldest first) and the points skipped most, as ``history`` says."""
+    past = list(history.rehearsals) if history else []
     last = past[-1] if past else None
+    most = habits(history, "skipped", MOST_SKIPPED) if history else []
     return {
         "talk": talk.key,
         "title": talk.notes.title,
         "points": len(talk.notes.points),
         "target": talk.notes.target,
         "rehearsals": len(past),
+        "trend": [r.coverage for r in past[-TREND:]],
+        "most_skipped": [
+            {"number": h.number, "text": h.text, "skipped": h.count, "of": h.of} for h in most
+        ],
         "last": None
         if last is None
         else {
