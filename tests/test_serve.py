@@ -5,6 +5,7 @@ requests are refused with a clear message and nothing written."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import shutil
 import socket
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -376,7 +378,7 @@ def test_a_served_report_sends_its_recording_in_ranges(server, shared_rehearsals
 
 
 @pytest.mark.slow
-def test_the_talks_page_shows_a_talks_trend_and_most_skipped_points(server, shared_rehearsals):
+def test_a_talks_trend_and_most_skipped_points_and_its_last_two_compared(server, shared_rehearsals):
     analysed(server, shared_rehearsals["pl-full"])
     analysed(server, shared_rehearsals["pl-skips"])  # skips 3, 9 and 13
     [listed] = server.json("/api/talks")["talks"]
@@ -389,6 +391,31 @@ def test_the_talks_page_shows_a_talks_trend_and_most_skipped_points(server, shar
     text = page.decode()
     assert status == 200 and f"Said, last 2: {round(full * 100)} % → 79 %" in text
     assert "Skipped most:" in text and "1 of 2" in text
+
+    status, page = server.get(f"/talks/{TALK}")
+    link = f'href="/reports/.compare?talk={TALK}"'
+    assert status == 200 and link in page.decode() and b"Compare the last two" in page
+    with urllib.request.urlopen(f"{server.url}/reports/.compare?talk={TALK}", timeout=30) as got:
+        compared = got.read().decode()
+        assert got.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert "then and now" in compared and "media-src 'self'" in compared
+    sources = re.findall(r'<audio[^>]* src="([^"]+)"', compared)
+    assert len(sources) == 2 and sources[0] != sources[1]
+    for source in sources:  # relative to /reports/: each rehearsal's recording, in ranges
+        url = urllib.parse.urljoin(f"{server.url}/reports/.compare", source)
+        request = urllib.request.Request(url, headers={"Range": "bytes=0-99"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 206 and len(answer.read()) == 100
+
+    with HistoryDB.open(server.folder / "reports" / "history.sqlite") as history:
+        [(talk, _)] = history.talks()
+        first, second = (r.id for r in history.history(talk, None).rehearsals)
+    status, page = server.get(f"/reports/.compare?talk={TALK}&a={second}&b={first}")
+    assert status == 200 and page.decode() == compared  # older first, whichever comes first
+    for query in (f"a={first}&b={first}", f"a={first}&b=99", "a=../x&b=1"):
+        status, page = server.get(f"/reports/.compare?talk={TALK}&{query}")
+        assert status == 400 and b"two different rehearsals" in page, query
+    assert server.get("/reports/.compare?talk=../etc/passwd")[0] == 404
 
 
 def test_uploaded_notes_are_stored_under_a_name_of_the_servers(server):

@@ -39,6 +39,7 @@ from rehearse.history import HistoryError, check_db, default_db
 from rehearse.notes.text import check_target, parse_duration
 from rehearse.pacing import PacingOptions
 from rehearse.report import check_output
+from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
 from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
@@ -254,7 +255,7 @@ def make_app(options: ServeOptions) -> Starlette:
         if rows and rows[-1]["url"] and (Path(past[-1].report) / "progress.png").is_file():
             progress = rows[-1]["url"].removesuffix("report.html") + "progress.png"
         return state.page("talk.html.j2", request, talk=talk, plan=talk.plan, rows=rows,
-                          progress=progress)  # fmt: skip
+                          progress=progress, compare=COMPARE_URL)  # fmt: skip
 
     async def record_page(request: Request) -> Response:
         talks = await run_in_threadpool(state.talks)
@@ -278,6 +279,17 @@ def make_app(options: ServeOptions) -> Starlette:
         talk = (await run_in_threadpool(state.talks)).get(job.talk)
         title = talk.notes.title if talk else job.talk
         return state.page("job.html.j2", request, job=job_json(job), title=title)
+
+    async def compare_page(request: Request) -> Response:
+        talk = state.talk(request.query_params.get("talk", ""))
+        past = await run_in_threadpool(rehearsals, state.options.history, talk)
+        query = request.query_params
+        try:
+            html = await run_in_threadpool(compare_html, past, state.options.reports,
+                                           query.get("a"), query.get("b"))  # fmt: skip
+        except InputError as exc:
+            raise HTTPException(400, first_line(exc)) from None
+        return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
 
     async def report_file(request: Request) -> Response:
         target = _report_path(state.options.reports, request.path_params["path"])
@@ -346,6 +358,7 @@ def make_app(options: ServeOptions) -> Starlette:
         Route("/talks/{key:path}", talk_page),
         Route("/record", record_page),
         Route("/jobs/{id}", job_page),
+        Route(COMPARE_URL, compare_page),  # before the reports' files: no file is named so
         Route("/reports/{path:path}", report_file),
         Route("/static/{name}", static_file),
         Route("/api/talks", api_talks),
