@@ -719,6 +719,87 @@ def _print_report_path(folder: Path, open_: bool) -> None:
             _warn("no browser found to open the report; open the path above yourself")
 
 
+# --- serve ----------------------------------------------------------------------
+
+
+@command
+def serve(
+    folder: Annotated[
+        Path,
+        typer.Option(
+            "--dir",
+            metavar="FOLDER",
+            help="The folder of your notes (Markdown or decks, in it and its subfolders); "
+            "uploaded notes and recordings are kept in it.",
+        ),
+    ] = Path("."),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The reports folder, as analyze --out; the history is history.sqlite in it.",
+        ),
+    ] = Path("reports"),
+    db: HistoryDb = None,
+    port: Annotated[int, typer.Option(metavar="PORT", help="The port to listen on.")] = 8765,
+    host: Annotated[
+        str,
+        typer.Option(
+            metavar="HOST",
+            help="The address to listen on; beyond loopback (127.0.0.1) every request needs "
+            "the token (--token, or one made and printed in the URL).",
+        ),
+    ] = "127.0.0.1",
+    token: Annotated[
+        str | None,
+        typer.Option(metavar="SECRET", help="A secret every request must carry (in the URL once)."),
+    ] = None,
+    max_upload: Annotated[
+        int, typer.Option(metavar="MB", help="The largest upload taken, in MB.")
+    ] = 512,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", metavar="N", help="Analyses run at once; 0: one per core."),
+    ] = 0,
+    open_app: Annotated[bool, typer.Option("--open", help="Open the app in a browser.")] = False,
+) -> None:
+    """Rehearse in the browser: a local web app over your notes, reports and history to
+    record a rehearsal (or upload one), watch it analyse and read the report.
+
+    Example: rehearse serve --dir talks --open
+    """
+    try:
+        from rehearse import web
+    except ImportError as exc:
+        raise InputError(
+            f"rehearse serve needs the web extra ({exc.name} is missing): "
+            "pip install 'rehearse[web]', or scripts/setup.sh"
+        ) from None
+
+    options = web.ServeOptions(
+        folder=folder, out=out, db=db, host=host, port=port, token=token,
+        max_upload=max_upload << 20, workers=jobs,
+    )  # fmt: skip
+
+    def ready(url: str) -> None:
+        console.print(f"Serving {escape(str(folder.resolve()))} at [bold]{escape(url)}[/bold] "
+                      "(Ctrl-C stops)", highlight=False, soft_wrap=True)  # fmt: skip
+        if not web.is_loopback(host):
+            console.print("Other devices: open that address with this machine's name or IP "
+                          "for the host; the token in it is asked of every request. Browsers "
+                          "allow the microphone only on localhost or HTTPS, so another device "
+                          "can upload a recording but not record.", highlight=False,
+                          soft_wrap=True)  # fmt: skip
+        if open_app:
+            import webbrowser
+
+            if not webbrowser.open(url):
+                _warn("no browser found; open the address above yourself")
+
+    web.serve(options, on_ready=ready)
+
+
 # --- batch ----------------------------------------------------------------------
 
 

@@ -35,8 +35,8 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # would pull a multi-GB CUDA build. openai-whisper goes in last and without its
 # declared deps, which would add triton (about 1 GB, useless on a CPU).
 "${pip[@]}" "torch==2.13.0"
-extras="openai"
-[ "$dev" = 1 ] && extras="openai,dev,cluster"  # cluster: Ray, for the --cluster ray test
+extras="openai,web"  # web: `rehearse serve`
+[ "$dev" = 1 ] && extras="openai,web,dev,cluster"  # cluster: Ray, for the --cluster ray test
 "${pip[@]}" -e ".[$extras]"
 "${pip[@]}" --no-deps "openai-whisper==20250625"
 
