@@ -28,7 +28,9 @@
     it and is by meaning no more about it than about the passage it sits in was only
     mentioned: its runs go back to that passage; so do echoes of points said elsewhere.
 11. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
-    between the runs said before and after it.
+    between the runs said before and after it; speech no run holds there goes to it when
+    meaning, over the whole stretch, says it is most about that point (an ad-lib is speech
+    about none of the points, not speech without the note's words).
 12. ``_restore``: a stretch cut in step 9 that no missed point took goes back to its run when
     it is about the talk (``_Topic``); only asides stay off script.
 13. ``_echoes``: words said twice, word for word (a restart re-delivers what was said the
@@ -127,6 +129,12 @@ _TOPIC_SAMPLE = 40  # of those sentences, at most about this many are embedded (
 _FILL_SECONDS = 3.0  # speech no point holds that is worth asking meaning about
 _FILL_Z = 1.0  # a sentence goes to a missed point when this many spreads above the mean
 _FILL_SAID = 1.4  # ... and the point is found when one is its best point, this far above
+_SLOT_Z = 0.3  # in speech no run holds, a sentence leans to a missed point this far above the
+#   mean (lower: more of a paraphrased passage joins its point; higher: only clear sentences)
+_SLOT_SECONDS = 5.0  # ... and the point is found when meaning, over all its sentences together,
+#   ranks it first and they last this long: a delivery, not a passing sentence
+_SLOT_POINTS = 3  # ... when at most this many points are missed there (more: the stretch could
+#   be any of them, and a lean of the whole is no evidence for one; fewer: fewer found)
 _FORCE = 100.0  # added to every label's score where each sentence must have one
 
 # Evidence checks.
@@ -1031,12 +1039,13 @@ def _fill_gaps(
 ) -> list[_Run]:
     """Points still missed, found by meaning where they belong in notes order: between the
     runs said just before and after them. Two places are asked: a stretch no run holds, of
-    ``_FILL_SECONDS`` or more, and the sentences between the last word evidence of one run
-    and the first of the next. Their sentences are labelled in notes order with the point
-    each is about (in a stretch no run holds, possibly none: then it stays an ad-lib); a
-    missed point keeps its sentences when one of them is about it more than about any other
-    point, and clearly so. Meaning only fills in around what the words placed: with no
-    point heard at all, the recording is not this talk."""
+    ``_FILL_SECONDS`` or more (``_found_unowned``: an ad-lib is speech about none of the
+    points, not speech without the note's words), and the sentences between the last word
+    evidence of one run and the first of the next. Their sentences are labelled in notes
+    order with the point each is about (in a stretch no run holds, possibly none: then it
+    stays an ad-lib); a missed point keeps its sentences when one of them is about it more
+    than about any other point, and clearly so. Meaning only fills in around what the words
+    placed: with no point heard at all, the recording is not this talk."""
     if meant is None or not runs:
         return runs
     said = {r.point for r in runs}
@@ -1047,7 +1056,8 @@ def _fill_gaps(
         lo = max((r.point for r in runs if r.last == a - 1), default=-1)
         hi = min((r.point for r in runs if r.first == b + 1), default=n)
         missed = [k for k in range(lo + 1, hi) if k not in said]
-        for k, first, last in _found_by_meaning(meant, np.arange(a, b + 1), missed, []):
+        found = _found_unowned(meant, speech, np.arange(a, b + 1), missed)
+        for k, first, last in found or _found_by_meaning(meant, np.arange(a, b + 1), missed, []):
             runs.append(_Run(k, first, last))
             said.add(k)
     runs.sort(key=lambda r: r.first)
@@ -1071,6 +1081,31 @@ def _fill_gaps(
             left.last = min(left.last, found[0][1] - 1)
             right.first = max(right.first, found[-1][2] + 1)
     return sorted(runs, key=lambda r: r.first)
+
+
+def _found_unowned(meant: _Meant, speech: _Speech, units: np.ndarray, missed: list[int]):
+    """(point, first unit, last unit) for each of ``missed`` that meaning finds in ``units``,
+    speech no run holds: its sentences are labelled in notes order with the missed point each
+    leans to (``_SLOT_Z``), or none, and a point keeps its sentences when one of them is
+    clearly about it (as in ``_found_by_meaning``) or when meaning, over all of them
+    together, ranks it first among all the points and they last ``_SLOT_SECONDS`` (with at
+    most ``_SLOT_POINTS`` missed there): a paraphrased passage whose sentences are each only
+    a little more about their point."""
+    if not missed:
+        return []
+    sentence = meant.meaning.sentence
+    sentences = list(dict.fromkeys(sentence[units].tolist()))
+    every = meant.meaning.z(sentences)
+    out = []
+    for c, block in sorted(_label_in_order(every[:, missed] - _SLOT_Z).items()):
+        k = missed[c]
+        inside = units[np.isin(sentence[units], [sentences[i] for i in block])]
+        first, last = int(inside[0]), int(inside[-1])
+        clear = (every[block].argmax(axis=1) == k) & (every[block, k] >= _FILL_SAID)
+        whole = len(missed) <= _SLOT_POINTS and every[block].mean(axis=0).argmax() == k
+        if clear.any() or (whole and speech.seconds(first, last) >= _SLOT_SECONDS):
+            out.append((k, first, last))
+    return out
 
 
 def _found_by_meaning(meant: _Meant, units: np.ndarray, missed: list[int], owners: list[int]):
