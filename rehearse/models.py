@@ -17,7 +17,7 @@ import typing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from rehearse.errors import InputError
 
@@ -477,15 +477,49 @@ class PointReport(_Judged):
 @dataclass(frozen=True)
 class Summary:
     """The headline: share of points said, the recording's length, the target, the point
-    numbers skipped and said out of order."""
+    numbers skipped, said out of order and heard too badly to judge. Only the target is its
+    own; the rest is derived from the analysis's points and transcript, which ``Analysis``
+    hands it, and written to the JSON as before (``JSON_KEYS``)."""
 
-    coverage: float
-    duration: float
-    skipped: tuple[int, ...]
-    out_of_order: tuple[int, ...] = ()
     target: float | None = None
-    # Points heard too badly to judge: neither said (they are not in ``coverage``) nor skipped.
-    uncertain: tuple[int, ...] = ()
+
+    JSON_KEYS: ClassVar[tuple[str, ...]] = (
+        "coverage", "duration", "skipped", "out_of_order", "target", "uncertain",
+    )  # fmt: skip
+    # What it is derived from (set by ``of``; a summary on its own has no points).
+    _points = ()  # tuple[PointReport, ...]
+    _duration = 0.0
+
+    def of(self, points: tuple[PointReport, ...], duration: float) -> Summary:
+        """This summary for an analysis's points and recording length."""
+        summary = Summary(target=self.target)
+        object.__setattr__(summary, "_points", points)
+        object.__setattr__(summary, "_duration", duration)
+        return summary
+
+    @property
+    def coverage(self) -> float:
+        """The share of points said (of all points: an uncertain point is not said)."""
+        points = self._points
+        return sum(p.said for p in points) / len(points) if points else 0.0
+
+    @property
+    def duration(self) -> float:
+        """The recording's length (the transcript's)."""
+        return self._duration
+
+    @property
+    def skipped(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self._points if p.skipped)
+
+    @property
+    def out_of_order(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self._points if p.out_of_order)
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        """Points heard too badly to judge: neither said (not in ``coverage``) nor skipped."""
+        return tuple(p.number for p in self._points if p.uncertain)
 
 
 @dataclass(frozen=True)
@@ -505,6 +539,10 @@ class Analysis:
     speaker: str | None = None
     # How the talk sounded; absent in analyses made before the voice stage or without audio.
     voice: Voice | None = field(default=None, metadata={OMIT_NONE: True})
+
+    def __post_init__(self) -> None:
+        # The summary's figures are derived from these points and this transcript.
+        object.__setattr__(self, "summary", self.summary.of(self.points, self.transcript.duration))
 
     @property
     def said(self) -> int:
@@ -683,6 +721,8 @@ class BatchReport:
 def to_dict(obj: Any) -> Any:
     """A model object as JSON-ready plain data (tuples become lists)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        if keys := getattr(obj, "JSON_KEYS", None):  # derived values (properties) too
+            return {k: to_dict(getattr(obj, k)) for k in keys}
         return {
             f.name: to_dict(getattr(obj, f.name))
             for f in dataclasses.fields(obj)
