@@ -269,11 +269,6 @@ def check_sound(path: Path, levels: Levels) -> None:
         )
 
 
-def quiet_frames(samples: np.ndarray) -> np.ndarray:
-    """``Levels.quiet`` of samples in memory."""
-    return measure_levels([samples]).quiet()
-
-
 def longest_quiet(quiet: np.ndarray, start: float, end: float) -> tuple[float, float] | None:
     """The longest run of quiet frames between ``start`` and ``end`` seconds, or None."""
     first, last = max(0, int(start / QUIET_FRAME)), min(len(quiet), int(end / QUIET_FRAME) + 1)

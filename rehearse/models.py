@@ -264,7 +264,6 @@ class PointPacing:
     words: int
     wpm: float | None
     budget: float | None = None
-    over: float | None = None
     drift: float | None = None
     fillers: int = 0
     budget_from: str | None = None
