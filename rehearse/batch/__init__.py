@@ -322,6 +322,8 @@ def run_batch(
     """Analyse every job not done before, save each report and history entry, and write the
     class report (batch.json, .md, .html and its chart) into ``out``. ``on_row(row, done,
     total)`` follows along. A recording that fails is a failed row; the rest go on."""
+    # The class report draws with matplotlib (1 s to import), which the workers, importing
+    # this package for ``jobs``, do not need.
     from rehearse.report.batch import write_batch_report
 
     out, options, batch = Path(out), options or AnalyzeOptions(), batch or BatchOptions()

@@ -83,6 +83,7 @@ def render(
     a copy made before); without it no copy is left in the folder. ``progress`` hears of
     the report stage, the charts and each writer.
     """
+    # The charts bring matplotlib (1 s to import): only when a report is drawn, not for --help.
     from rehearse.report.charts import charts, glyph_warnings, progress_chart
 
     folder = Path(folder)
@@ -166,7 +167,7 @@ def write_report(
 def write_progress(history: History, out_root: str | Path) -> Path:
     """The talk's progress chart, ``<out_root>/<talk-slug>/progress.png`` beside its report
     folders (``progress-<speaker-slug>.png`` for a named speaker)."""
-    from rehearse.report.charts import glyph_warnings, progress_chart
+    from rehearse.report.charts import glyph_warnings, progress_chart  # matplotlib: see above
 
     stem = Path(PROGRESS_CHART).stem
     name = f"{stem}-{slugify(history.speaker)}.png" if history.speaker else PROGRESS_CHART
