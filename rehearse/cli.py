@@ -30,7 +30,7 @@ from rehearse import history as store
 from rehearse.analysis import AnalyzeOptions, demo_files, demo_options
 from rehearse.analysis import analyze as run_analysis
 from rehearse.analysis import mark as mark_point
-from rehearse.errors import InputError, OutputError, RehearseError
+from rehearse.errors import InputError, OutputError, RehearseError, reason
 from rehearse.files import write_atomic
 from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
 from rehearse.history.trends import compare as compared
@@ -1122,7 +1122,7 @@ def notes(
         try:
             write_atomic(out, text)
         except OSError as exc:
-            raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write {out}: {reason(exc)}") from None
         err_console.print(
             f"Wrote {_count(len(parsed.points), 'point')} of {_count(len(parsed.sections), unit)} "
             f"to {escape(str(out))}",

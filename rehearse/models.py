@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
-from rehearse.errors import InputError
+from rehearse.errors import InputError, reason
 
 T = TypeVar("T")
 
@@ -854,7 +854,7 @@ def load_analysis(path: str | Path) -> Analysis:
     except FileNotFoundError:
         raise InputError(f"analysis not found: {path}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read analysis {path}: {_reason(exc)}") from None
+        raise InputError(f"cannot read analysis {path}: {reason(exc)}") from None
     if not isinstance(data, dict) or "points" not in data or "schema" not in data:
         raise InputError(f"{path} is not a rehearse analysis.json")
     schema = data["schema"]
@@ -948,7 +948,3 @@ def analysis_folder(path: str | Path) -> Path:
     """The report folder of an analysis.json path (or the folder itself)."""
     path = Path(path)
     return path if path.is_dir() else path.parent
-
-
-def _reason(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc)
