@@ -7,7 +7,7 @@ ends, and where to cut it out (mid-silence). Times come from a Whisper word-time
 transcript (faster-whisper base, beam 5, in the source's language: ``LANGUAGES``) matched word
 by word to the reference text, each boundary then moved to the edges of the longest silence
 between the two units (looked for 0.15 s past Whisper's word edges, 0.4 s when there is none
-that close; ``rehearse.audio.quiet_frames``: 10 ms frames below a threshold set from
+that close; ``rehearse.audio.Levels.quiet``: 10 ms frames below a threshold set from
 the recording's own noise floor). The licences are in ``sources/README.md``.
 """
 
@@ -54,7 +54,7 @@ def _tokens(text: str) -> list[str]:
 
 def split(name: str) -> list[dict]:
     """Units of source ``name`` with speech and cut times."""
-    from rehearse.audio import decode, longest_quiet, quiet_frames
+    from rehearse.audio import longest_quiet, scan
     from rehearse.timing import spoken_words
     from rehearse.transcribe import TranscribeOptions, transcribe
 
@@ -77,7 +77,7 @@ def split(name: str) -> list[dict]:
     missing = [texts[i] for i in range(len(texts)) if i not in spans]
     if missing:
         raise SystemExit(f"{name}: no word heard of {missing}")
-    quiet = quiet_frames(decode(path))
+    quiet = scan(path).quiet()
 
     def silence(a: float, b: float) -> tuple[float, float] | None:
         found = longest_quiet(quiet, a, b)

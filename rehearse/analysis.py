@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -169,7 +169,7 @@ def build_analysis(
         points=points,
         adlibs=coverage.adlibs,
         pacing=pacing.talk(),
-        summary=summarize(points, pacing.duration or transcript.duration, pacing.target),
+        summary=Summary(target=pacing.target),
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         transcript=transcript,
         restarts=coverage.restarts,
@@ -185,7 +185,7 @@ MARKS = {"said": "covered", "skipped": "missed"}
 def mark(analysis: Analysis, number: int, said: str) -> Analysis:
     """The analysis with point ``number`` corrected by hand to ``said`` or ``skipped`` (its
     ``corrected`` keeps the status the analysis gave; a skipped point loses its timing), and
-    its summary counted again. InputError for a point or word it does not know."""
+    its summary follows from them. InputError for a point or word it does not know."""
     if said not in MARKS:
         raise InputError(f"mark a point as {' or '.join(MARKS)}, not {said!r}")
     found = [i for i, p in enumerate(analysis.points) if p.number == number]
@@ -206,22 +206,7 @@ def mark(analysis: Analysis, number: int, said: str) -> Analysis:
             out_of_order=False, repeats=(), wpm=None, drift=None, over_budget=False,
         )  # fmt: skip
     points = tuple(point if i == found[0] else p for i, p in enumerate(analysis.points))
-    summary = summarize(points, analysis.summary.duration, analysis.summary.target)
-    return replace(analysis, points=points, summary=summary)
-
-
-def summarize(points: Sequence[PointReport], duration: float, target: float | None) -> Summary:
-    """The headline of a rehearsal: share of points said (of all points: an uncertain point
-    is not said), skipped, out-of-order and uncertain numbers."""
-    said = sum(p.said for p in points)
-    return Summary(
-        coverage=said / len(points) if points else 0.0,
-        duration=duration,
-        skipped=tuple(p.number for p in points if p.skipped),
-        out_of_order=tuple(p.number for p in points if p.out_of_order),
-        target=target,
-        uncertain=tuple(p.number for p in points if p.uncertain),
-    )
+    return replace(analysis, points=points)
 
 
 def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:

@@ -148,7 +148,7 @@ def stream(path: str | Path, *, block: float = BLOCK) -> Iterator[np.ndarray]:
 
     Like Whisper's own loaders it goes through 16-bit PCM, so FFmpeg's downmix stays in range.
     """
-    import av
+    import av  # PyAV: 0.16 s to import, so only when audio is read (not for --help)
 
     size = round(block * SAMPLE_RATE)
     try:
@@ -201,7 +201,7 @@ def spans(path: str | Path, bounds: Sequence[tuple[int, int]]) -> Iterator[np.nd
 
 def probe_duration(path: str | Path) -> float | None:
     """The length the container states, in seconds, without decoding (None if it states none)."""
-    import av
+    import av  # PyAV: on first use (see ``stream``)
 
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
@@ -245,7 +245,7 @@ def _float(pcm: np.ndarray) -> np.ndarray:
 
 def _frames(container, stream, path: Path):
     """Decoded frames; a damaged packet after good audio is skipped with a warning."""
-    import av
+    import av  # PyAV: on first use (see ``stream``)
 
     for packet in container.demux(stream):
         try:
@@ -267,11 +267,6 @@ def check_sound(path: Path, levels: Levels) -> None:
         raise AudioError(
             f"{path}: no speech found, only {active:.2f} s of sound above the background noise"
         )
-
-
-def quiet_frames(samples: np.ndarray) -> np.ndarray:
-    """``Levels.quiet`` of samples in memory."""
-    return measure_levels([samples]).quiet()
 
 
 def longest_quiet(quiet: np.ndarray, start: float, end: float) -> tuple[float, float] | None:

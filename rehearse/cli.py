@@ -6,6 +6,7 @@ import functools
 import inspect
 import logging
 import shlex
+import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -29,7 +30,7 @@ from rehearse import history as store
 from rehearse.analysis import AnalyzeOptions, demo_files, demo_options
 from rehearse.analysis import analyze as run_analysis
 from rehearse.analysis import mark as mark_point
-from rehearse.errors import InputError, OutputError, RehearseError
+from rehearse.errors import InputError, OutputError, RehearseError, reason
 from rehearse.files import write_atomic
 from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
 from rehearse.history.trends import compare as compared
@@ -49,6 +50,7 @@ from rehearse.report import (
 )
 from rehearse.report.audio import AUDIO_FILE
 from rehearse.report.captions import write_transcript
+from rehearse.report.compare import write_compare
 from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions, weights
 from rehearse.transcribe import transcribe as run_transcription
@@ -712,11 +714,8 @@ def _print_summary(analysis, past=None, history_note: str | None = None) -> None
 def _print_report_path(folder: Path, open_: bool) -> None:
     page = folder / "report.html"
     console.print(f"Report: [bold]{escape(str(page))}[/bold]", highlight=False, soft_wrap=True)
-    if open_:
-        import webbrowser
-
-        if not webbrowser.open(page.resolve().as_uri()):
-            _warn("no browser found to open the report; open the path above yourself")
+    if open_ and not webbrowser.open(page.resolve().as_uri()):
+        _warn("no browser found to open the report; open the path above yourself")
 
 
 # --- serve ----------------------------------------------------------------------
@@ -854,6 +853,7 @@ def batch(
 
     Example: rehearse batch recordings/ --notes notes/talk.md --out reports/class --jobs 2
     """
+    # Here, not at the top: multiprocessing and its pools (50 ms) no other command needs.
     from rehearse.batch import BatchOptions, check_batch, default_jobs, plan, run_batch
 
     chosen = BatchOptions(
@@ -1203,7 +1203,7 @@ def notes(
         try:
             write_atomic(out, text)
         except OSError as exc:
-            raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write {out}: {reason(exc)}") from None
         err_console.print(
             f"Wrote {_count(len(parsed.points), 'point')} of {_count(len(parsed.sections), unit)} "
             f"to {escape(str(out))}",
@@ -1563,8 +1563,6 @@ def compare(
     a, b = pick_pair(database, first, second, speaker=speaker, talk=talk)
     comparison = compared(a, b)
     if html is not None:
-        from rehearse.report.compare import write_compare
-
         page = write_compare(comparison, html)
         err_console.print(f"Then and now: {escape(str(page))}", highlight=False, soft_wrap=True)
     if as_json:

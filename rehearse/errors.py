@@ -39,6 +39,12 @@ class OutputError(RehearseError):
     exit_code = 4
 
 
+def reason(exc: BaseException) -> str:
+    """Why a file could not be read or written: an OS error's reason ("Permission denied"),
+    else the exception's message."""
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def first_line(exc: BaseException, text: str | None = None) -> str:
     """A library's error as one line of ours: the first line of ``text`` (default: the
     exception's message), else the exception's class name."""

@@ -16,6 +16,7 @@ _WHISPER_ALIASES = {"jv": "jw"}
 @cache
 def whisper_languages() -> tuple[str, ...]:
     """The language codes Whisper transcribes (the same set in both engines)."""
+    # A Whisper engine (0.1 s to import): only when a language is checked, not for --help.
     from faster_whisper.tokenizer import _LANGUAGE_CODES
 
     return tuple(_LANGUAGE_CODES)

@@ -17,9 +17,9 @@ import typing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
-from rehearse.errors import InputError
+from rehearse.errors import InputError, reason
 
 T = TypeVar("T")
 
@@ -264,7 +264,6 @@ class PointPacing:
     words: int
     wpm: float | None
     budget: float | None = None
-    over: float | None = None
     drift: float | None = None
     fillers: int = 0
     budget_from: str | None = None
@@ -477,15 +476,49 @@ class PointReport(_Judged):
 @dataclass(frozen=True)
 class Summary:
     """The headline: share of points said, the recording's length, the target, the point
-    numbers skipped and said out of order."""
+    numbers skipped, said out of order and heard too badly to judge. Only the target is its
+    own; the rest is derived from the analysis's points and transcript, which ``Analysis``
+    hands it, and written to the JSON as before (``JSON_KEYS``)."""
 
-    coverage: float
-    duration: float
-    skipped: tuple[int, ...]
-    out_of_order: tuple[int, ...] = ()
     target: float | None = None
-    # Points heard too badly to judge: neither said (they are not in ``coverage``) nor skipped.
-    uncertain: tuple[int, ...] = ()
+
+    JSON_KEYS: ClassVar[tuple[str, ...]] = (
+        "coverage", "duration", "skipped", "out_of_order", "target", "uncertain",
+    )  # fmt: skip
+    # What it is derived from (set by ``of``; a summary on its own has no points).
+    _points = ()  # tuple[PointReport, ...]
+    _duration = 0.0
+
+    def of(self, points: tuple[PointReport, ...], duration: float) -> Summary:
+        """This summary for an analysis's points and recording length."""
+        summary = Summary(target=self.target)
+        object.__setattr__(summary, "_points", points)
+        object.__setattr__(summary, "_duration", duration)
+        return summary
+
+    @property
+    def coverage(self) -> float:
+        """The share of points said (of all points: an uncertain point is not said)."""
+        points = self._points
+        return sum(p.said for p in points) / len(points) if points else 0.0
+
+    @property
+    def duration(self) -> float:
+        """The recording's length (the transcript's)."""
+        return self._duration
+
+    @property
+    def skipped(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self._points if p.skipped)
+
+    @property
+    def out_of_order(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self._points if p.out_of_order)
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        """Points heard too badly to judge: neither said (not in ``coverage``) nor skipped."""
+        return tuple(p.number for p in self._points if p.uncertain)
 
 
 @dataclass(frozen=True)
@@ -505,6 +538,10 @@ class Analysis:
     speaker: str | None = None
     # How the talk sounded; absent in analyses made before the voice stage or without audio.
     voice: Voice | None = field(default=None, metadata={OMIT_NONE: True})
+
+    def __post_init__(self) -> None:
+        # The summary's figures are derived from these points and this transcript.
+        object.__setattr__(self, "summary", self.summary.of(self.points, self.transcript.duration))
 
     @property
     def said(self) -> int:
@@ -683,6 +720,8 @@ class BatchReport:
 def to_dict(obj: Any) -> Any:
     """A model object as JSON-ready plain data (tuples become lists)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        if keys := getattr(obj, "JSON_KEYS", None):  # derived values (properties) too
+            return {k: to_dict(getattr(obj, k)) for k in keys}
         return {
             f.name: to_dict(getattr(obj, f.name))
             for f in dataclasses.fields(obj)
@@ -815,7 +854,7 @@ def load_analysis(path: str | Path) -> Analysis:
     except FileNotFoundError:
         raise InputError(f"analysis not found: {path}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read analysis {path}: {_reason(exc)}") from None
+        raise InputError(f"cannot read analysis {path}: {reason(exc)}") from None
     if not isinstance(data, dict) or "points" not in data or "schema" not in data:
         raise InputError(f"{path} is not a rehearse analysis.json")
     schema = data["schema"]
@@ -909,7 +948,3 @@ def analysis_folder(path: str | Path) -> Path:
     """The report folder of an analysis.json path (or the folder itself)."""
     path = Path(path)
     return path if path.is_dir() else path.parent
-
-
-def _reason(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc)

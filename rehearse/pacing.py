@@ -328,7 +328,6 @@ def _point_pacing(
                 words=count[p.index] if _said(p) else 0,
                 wpm=round(_per_minute(count[p.index], duration), 1) if duration > 0 else None,
                 budget=budget,
-                over=round(duration - budget, 2) if budget is not None else None,
                 drift=drift.get(p.index),
                 fillers=fillers_per_point[p.index],
                 budget_from=sources.get(p.index) if budget is not None else None,

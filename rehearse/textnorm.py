@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import simplemma
 from num2words import num2words
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from simplemma.strategies import DefaultStrategy
 
 # Languages the detector may answer; a short talk is never guessed as something exotic.
 LANGUAGES = ("pl", "en", "de", "fr", "es", "it", "pt", "nl", "cs", "sk", "uk", "ru", "sv")
@@ -95,8 +97,6 @@ def lemma(word: str, language: str | None) -> str:
 def _lemmatizer() -> simplemma.Lemmatizer:
     """simplemma reading its dictionaries as compressed streams: the same lemmas, but the
     Polish dictionary takes about 60 MB instead of 420 MB of memory (as a dict)."""
-    from simplemma.strategies import DefaultStrategy
-
     return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
 
 
@@ -184,8 +184,6 @@ def _folded_stopwords_only(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def _identifier(candidates: tuple[str, ...]):
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
     identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(candidates))
     return identifier

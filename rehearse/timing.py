@@ -26,7 +26,7 @@ SHORTEST_WORD = 0.05  # s; a word keeps at least this much of itself when its ed
 
 def snap_to_silence(segments: list[Segment], quiet: np.ndarray) -> list[Segment]:
     """``segments`` with each pair of neighbouring words split at the longest silence
-    between them (``quiet``: per 10 ms frame, from ``audio.quiet_frames``) when it lasts
+    between them (``quiet``: per 10 ms frame, from ``audio.Levels.quiet``) when it lasts
     ``PAUSE`` or more: the first word ends where the silence starts, the next begins where
     it ends. Words keep their order; a word never shrinks below ``SHORTEST_WORD``."""
     words = [w for s in segments for w in s.words]

@@ -81,6 +81,15 @@ def history_json(notes: Path, out: Path, *extra: object) -> dict:
     return json.loads(ok(run("history", notes, "--out", out, "--json", *extra)).stdout)
 
 
+def dump(history: HistoryDB) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order (to compare two databases)."""
+    tables = history.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    return {
+        t: sorted(history.db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+        for (t,) in tables.fetchall()
+    }
+
+
 def report_folders(out: Path) -> list[Path]:
     return sorted(p for p in out.glob("*/*") if p.is_dir())
 
@@ -206,10 +215,10 @@ def test_mark_corrects_a_point_by_hand_everywhere(shared_rehearsals, notes, tmp_
         run("mark", folder, 3, "maybe"), 2
     )
     with HistoryDB.open(out / DB_NAME) as opened:
-        live = opened.dump()
+        live = dump(opened)
     rebuild(tmp_path / "rebuilt.sqlite", out)
     with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
-        assert opened.dump()["rehearsal_points"] == live["rehearsal_points"]
+        assert dump(opened)["rehearsal_points"] == live["rehearsal_points"]
 
 
 def test_history_and_compare_show_points_corrected_by_hand(shared_rehearsals, notes, tmp_path):
@@ -330,10 +339,10 @@ def test_a_recording_against_two_notes_is_a_rehearsal_of_each(shared_rehearsals,
     ok(run("history", other, "--forget", 2, "--out", out))
     assert [r["id"] for r in history_json(notes, out)["rehearsals"]] == [1]
     with HistoryDB.open(out / DB_NAME) as opened:
-        live = opened.dump()
+        live = dump(opened)
     rebuild(tmp_path / "rebuilt.sqlite", out)
     with HistoryDB.open(tmp_path / "rebuilt.sqlite") as opened:
-        rebuilt = opened.dump()
+        rebuilt = dump(opened)
     assert rebuilt["rehearsals"] == live["rehearsals"]
 
 
@@ -621,17 +630,17 @@ def test_rebuild_gives_the_same_history(shared_rehearsals, notes, tmp_path):
     live_json = history_json(notes, out)
     live_table = ok(run("history", notes, "--out", out)).stdout
     with HistoryDB.open(out / DB_NAME) as opened:
-        live = opened.dump()
+        live = dump(opened)
 
     result = ok(run("history", "--rebuild", "--out", out))  # in place
     assert "from 6 analyses under" in result.stdout and ": 3 rehearsals" in result.stdout
     with HistoryDB.open(out / DB_NAME) as opened:
-        assert opened.dump() == live
+        assert dump(opened) == live
     for extra in ("-wal", "-shm", ""):
         Path(f"{out / DB_NAME}{extra}").unlink(missing_ok=True)
     ok(run("history", "--rebuild", out))  # from nothing
     with HistoryDB.open(out / DB_NAME) as opened:
-        assert opened.dump() == live
+        assert dump(opened) == live
     assert history_json(notes, out) == live_json
     assert ok(run("history", notes, "--out", out)).stdout == live_table
     assert [r["skipped"] for r in live_json["rehearsals"]] == [[], [3, 9, 13]]
@@ -668,7 +677,7 @@ def test_a_failed_record_leaves_nothing_half_written(
     out = tmp_path / "reports"
     analyze(shared_rehearsals["pl-full"], notes, out)
     with HistoryDB.open(out / DB_NAME) as opened:
-        before = opened.dump()
+        before = dump(opened)
 
     def crash(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
@@ -680,7 +689,7 @@ def test_a_failed_record_leaves_nothing_half_written(
     assert "disk I/O error" in message and "--rebuild" in message
     monkeypatch.undo()
     with HistoryDB.open(out / DB_NAME) as opened:
-        assert opened.dump() == before
+        assert dump(opened) == before
     assert len(report_folders(out)) == 2
 
 

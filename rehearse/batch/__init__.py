@@ -27,7 +27,7 @@ from rehearse.batch.cluster import run_ray
 from rehearse.batch.jobs import Failure, Job, Result, analyse_one
 from rehearse.errors import InputError, RehearseError
 from rehearse.files import sha256_file
-from rehearse.history import check_db, default_db
+from rehearse.history import check_db, default_db, rehearsal_of
 from rehearse.machine import cores
 from rehearse.models import Analysis, BatchReport, BatchRow, SkippedPoint, from_dict, load_analysis
 from rehearse.notes import load_notes
@@ -267,6 +267,12 @@ def _exit(signum: int, frame: object) -> None:
 # --- step 4: the rows --------------------------------------------------------------------------
 
 
+# The figures of a batch row: a ``Rehearsal``'s (``rehearsal_of``, the one mapping from an
+# analysis to its headline figures, which the history and `history --json` read too).
+ROW_FIGURES = ("title", "coverage", "skipped", "duration", "talk_time", "target", "wpm")
+ROW_FIGURES += ("pace_verdict", "fillers_per_minute", "restarts")
+
+
 def row_of(job: Job, key: str, result: Result, status: str, report: str | None) -> BatchRow:
     """A batch row: the recording's figures, or its failure."""
     base = BatchRow(
@@ -278,22 +284,9 @@ def row_of(job: Job, key: str, result: Result, status: str, report: str | None) 
     )
     if isinstance(result, Failure):
         return replace(base, error=result.message)
-    summary, pacing = result.summary, result.pacing
-    return replace(
-        base,
-        report=report,
-        title=result.talk.title,
-        coverage=summary.coverage,
-        points=len(result.points),
-        skipped=summary.skipped,
-        duration=summary.duration,
-        talk_time=pacing.talk_time,
-        target=summary.target,
-        wpm=pacing.wpm,
-        pace_verdict=pacing.pace_verdict,
-        fillers_per_minute=pacing.fillers_per_minute,
-        restarts=len(result.restarts),
-    )
+    rehearsal = rehearsal_of(result)
+    figures = {k: getattr(rehearsal, k) for k in ROW_FIGURES}
+    return replace(base, report=report, points=len(rehearsal.points), **figures)
 
 
 def most_skipped(analyses: Iterable[Analysis], count: int = MOST_SKIPPED) -> list[SkippedPoint]:
@@ -329,6 +322,8 @@ def run_batch(
     """Analyse every job not done before, save each report and history entry, and write the
     class report (batch.json, .md, .html and its chart) into ``out``. ``on_row(row, done,
     total)`` follows along. A recording that fails is a failed row; the rest go on."""
+    # The class report draws with matplotlib (1 s to import), which the workers, importing
+    # this package for ``jobs``, do not need.
     from rehearse.report.batch import write_batch_report
 
     out, options, batch = Path(out), options or AnalyzeOptions(), batch or BatchOptions()

@@ -130,7 +130,7 @@ class HistoryDB:
         talk_id = self._talk_for(analysis)
         old = self.take(rehearsal.sha256, talk_id, rehearsal.speaker)
         if old is not None and old[3] == rehearsal.analysed and not again:
-            return Recorded(old[0], replaced=False, unchanged=True)
+            return Recorded(old[0])
         numbered = [(p.number, p.text) for p in rehearsal.points]
         ids = point_ids(self.db, talk_id, numbered, rehearsal.language)
         created, created_ts = (
@@ -154,7 +154,7 @@ class HistoryDB:
         points = [replace(p, point_id=i) for p, i in zip(rehearsal.points, ids, strict=True)]
         self._insert_points(rehearsal_id, points)
         self._prune(talk_id)
-        return Recorded(rehearsal_id, replaced=old is not None)
+        return Recorded(rehearsal_id)
 
     def _insert_points(self, rehearsal_id: int, points) -> None:
         columns = ", ".join(f'"{k}"' for k in POINT_FIELDS)
@@ -411,24 +411,9 @@ class HistoryDB:
             raise HistoryError(f"no rehearsal {rehearsal_id} in the history {self.path}")
         return self._talk(talk)
 
-    def dump(self) -> dict[str, list[tuple]]:
-        """Every row of every table, in a stable order (to compare two databases)."""
-        tables = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            t: sorted(self.db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
-        }
-
 
 @dataclass(frozen=True)
 class Recorded:
-    """What ``record`` did: the rehearsal's id, whether it replaced an earlier analysis of
-    the same recording, or found this very analysis there already."""
+    """What ``record`` did: the rehearsal's id."""
 
     id: int
-    replaced: bool = False
-    unchanged: bool = False

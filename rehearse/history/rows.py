@@ -1,5 +1,9 @@
 """An analysis as the history holds it: ``rehearsal_of`` (an ``Analysis`` -> a ``Rehearsal``),
-its column values and back, and the times the rows are ordered by."""
+its column values and back, and the times the rows are ordered by.
+
+``rehearsal_of`` is the one place an analysis's headline figures are picked out: the history
+stores them, a batch row (``rehearse.batch.row_of``) and `history --json`
+(``rehearse.report.shapes``) read them from the ``Rehearsal``."""
 
 from __future__ import annotations
 

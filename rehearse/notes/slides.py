@@ -106,6 +106,7 @@ def _lines(text: str, level: int, number: int | None) -> Iterator[Paragraph]:
 
 
 def _pptx_slides(raw: bytes) -> tuple[Slide, ...]:
+    # python-pptx and lxml (0.3 s to import): only when a .pptx deck is read.
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
@@ -151,7 +152,7 @@ def _pptx_paragraphs(frame) -> Iterator[Paragraph]:
     """The frame's paragraphs with PowerPoint's automatic numbers: a numbered paragraph
     continues the count of the one before at its level unless an unnumbered paragraph at that
     level or above came between (deeper paragraphs do not interrupt a list)."""
-    from pptx.oxml.ns import qn
+    from pptx.oxml.ns import qn  # python-pptx: see ``_pptx_slides``
 
     inherited = _pptx_list_numbering(frame, qn)
     counters: dict[int, int] = {}

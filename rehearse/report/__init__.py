@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from rehearse.errors import InputError, OutputError
+from rehearse.errors import InputError, OutputError, reason
 from rehearse.files import probe_folder, write_atomic
 from rehearse.history.trends import Past
 from rehearse.models import ANALYSIS_FILE, Analysis, History, to_json
@@ -83,6 +83,7 @@ def render(
     a copy made before); without it no copy is left in the folder. ``progress`` hears of
     the report stage, the charts and each writer.
     """
+    # The charts bring matplotlib (1 s to import): only when a report is drawn, not for --help.
     from rehearse.report.charts import charts, glyph_warnings, progress_chart
 
     folder = Path(folder)
@@ -109,7 +110,7 @@ def render(
         if update:
             update(len(chosen) + 1)
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
+        raise OutputError(f"cannot write the report to {folder}: {reason(exc)}") from None
     return folder
 
 
@@ -130,7 +131,7 @@ def check_output(out_root: str | Path) -> None:
     try:
         probe_folder(root)
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {root}: {_reason(exc)}") from None
+        raise OutputError(f"cannot write the report to {root}: {reason(exc)}") from None
 
 
 def write_report(
@@ -153,7 +154,7 @@ def write_report(
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {out_root}: {_reason(exc)}") from None
+        raise OutputError(f"cannot write the report to {out_root}: {reason(exc)}") from None
     try:
         render(analysis, tmp, past=past, progress=progress, audio=audio, kept=kept)
         tmp.chmod(0o755)
@@ -166,7 +167,7 @@ def write_report(
 def write_progress(history: History, out_root: str | Path) -> Path:
     """The talk's progress chart, ``<out_root>/<talk-slug>/progress.png`` beside its report
     folders (``progress-<speaker-slug>.png`` for a named speaker)."""
-    from rehearse.report.charts import glyph_warnings, progress_chart
+    from rehearse.report.charts import glyph_warnings, progress_chart  # matplotlib: see above
 
     stem = Path(PROGRESS_CHART).stem
     name = f"{stem}-{slugify(history.speaker)}.png" if history.speaker else PROGRESS_CHART
@@ -198,7 +199,7 @@ def rerender(
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder.parent))
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
+        raise OutputError(f"cannot write the report to {folder}: {reason(exc)}") from None
     old = tmp.with_name(f".old-{tmp.name[len('.partial-') :]}")
     try:
         shutil.copytree(folder, tmp, dirs_exist_ok=True)  # analysis.json, forgotten.json...
@@ -211,7 +212,7 @@ def rerender(
     except OSError as exc:
         if old.exists() and not folder.exists():
             old.rename(folder)
-        raise OutputError(f"cannot write the report to {folder}: {_reason(exc)}") from None
+        raise OutputError(f"cannot write the report to {folder}: {reason(exc)}") from None
     finally:
         for leftover in (tmp, old):
             if leftover.exists():
@@ -231,7 +232,7 @@ def _move_into_place(tmp: Path, parent: Path, name: str) -> Path:
         except OSError as exc:
             if final.exists():
                 continue
-            raise OutputError(f"cannot write the report to {final}: {_reason(exc)}") from None
+            raise OutputError(f"cannot write the report to {final}: {reason(exc)}") from None
         return final
     raise OutputError(f"too many reports named {name} in {parent}")
 
@@ -252,7 +253,3 @@ def slugify(text: str, *, fallback: str = "talk") -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:60].rstrip("-") or fallback
-
-
-def _reason(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc)

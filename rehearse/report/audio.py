@@ -42,7 +42,7 @@ def encode(recording: Path, path: Path) -> None:
 
 
 def _encode(recording: Path, path: Path) -> None:
-    import av
+    import av  # PyAV: 0.16 s to import, so only when a report's copy is written
 
     with (
         av.open(str(recording), metadata_errors="ignore") as source,
@@ -61,7 +61,7 @@ def _encode(recording: Path, path: Path) -> None:
 
 def _decoded(container, stream):
     """Decoded frames; a damaged packet is skipped (the analysis warned of it already)."""
-    import av
+    import av  # PyAV: on first use (see ``_encode``)
 
     for packet in container.demux(stream):
         try:
@@ -84,7 +84,7 @@ def audio_copy(recording: str | Path, folder: Path, *, kept: Path | None = None)
     if not recording.is_file():
         log.warning("the recording %s is gone: the report has no player", recording)
         return None
-    import av
+    import av  # PyAV: on first use (see ``_encode``)
 
     try:
         encode(recording, path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.errors import OutputError
+from rehearse.errors import OutputError, reason
 from rehearse.models import Segment, Transcript, to_json
 
 Labels = Mapping[int, str] | None
@@ -114,9 +114,7 @@ def write_transcript(transcript: Transcript, folder: Path, stem: str) -> dict[st
                 out.write(render(transcript))
             paths[ext] = path
     except OSError as exc:
-        raise OutputError(
-            f"cannot write the transcript to {folder}: {exc.strerror or exc}"
-        ) from None
+        raise OutputError(f"cannot write the transcript to {folder}: {reason(exc)}") from None
     return paths
 
 

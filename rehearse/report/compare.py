@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from rehearse import __version__
 from rehearse.clock import clock
-from rehearse.errors import OutputError
+from rehearse.errors import OutputError, reason
 from rehearse.files import write_atomic
 from rehearse.history.trends import Comparison
 from rehearse.models import Rehearsal
@@ -67,5 +67,5 @@ def write_compare(comparison: Comparison, page: str | Path) -> Path:
         page.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(page, render_compare(comparison, page))
     except OSError as exc:
-        raise OutputError(f"cannot write {page}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {page}: {reason(exc)}") from None
     return page

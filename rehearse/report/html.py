@@ -35,6 +35,7 @@ def render_html(report: Report) -> str:
     narrow layout of each chart (a <picture> source), wider screens the report's PNGs. With
     the recording's copy (``report.audio``), a player, every time a link that plays it, and
     the charts' rows clickable."""
+    # The charts bring matplotlib (1 s to import): only when a page is drawn, not for --help.
     from rehearse.report.charts import NARROW, progress_chart
     from rehearse.report.charts import charts as draw
 

@@ -429,6 +429,8 @@ class FasterEngine:
 
 @functools.cache
 def _batched(model):
+    # The Whisper engines load on first use, not with the CLI (faster-whisper 0.1 s,
+    # openai-whisper with torch 5 s).
     from faster_whisper import BatchedInferencePipeline
 
     return BatchedInferencePipeline(model)
@@ -436,6 +438,7 @@ def _batched(model):
 
 @functools.cache
 def _faster_model(location: str, local: bool, threads: int):
+    # A Whisper engine: loaded on first use (see ``_batched``).
     import ctranslate2
     from faster_whisper import WhisperModel
 
@@ -466,7 +469,7 @@ class OpenaiEngine:
         self.model = _openai_model(source.location, source.local, source.alignment_heads, threads)
 
     def detect(self, samples: np.ndarray) -> LanguageGuess:
-        import whisper
+        import whisper  # a Whisper engine: loaded on first use (see ``_batched``)
 
         if not self.model.is_multilingual:
             return LanguageGuess("en", 1.0, {"en": 1.0})
@@ -533,6 +536,7 @@ class OpenaiEngine:
 def _openai_model(
     location: str, local: bool, heads: tuple[tuple[int, int], ...] | None, threads: int
 ):
+    # A Whisper engine: loaded on first use (see ``_batched``).
     import torch
     import whisper
 

@@ -162,7 +162,7 @@ def _norm(v: dict[str, np.ndarray], src: str, dst: str) -> dict[str, np.ndarray]
 
 def convert_ct2(ct2_dir: Path, out_dir: Path) -> Path:
     """Write ``out_dir/model.pt`` (openai-whisper checkpoint) + config.json from a CT2 folder."""
-    import torch
+    import torch  # openai-whisper's engine (4 s to import): only when a model is converted
 
     log.info("converting %s to an openai-whisper checkpoint", ct2_dir)
     dims, state = ct2_to_openai(read_ct2(ct2_dir / "model.bin"))
