@@ -764,7 +764,7 @@ def serve(
     open_app: Annotated[bool, typer.Option("--open", help="Open the app in a browser.")] = False,
 ) -> None:
     """Rehearse in the browser: a local web app over your notes, reports and history to
-    record a rehearsal (or upload one), watch it analyse and read the report.
+    record a rehearsal (or upload one), watch the analysis and read the report.
 
     Example: rehearse serve --dir talks --open
     """
