@@ -15,6 +15,7 @@ import json
 import logging
 import secrets
 import socket
+import ssl
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -100,6 +101,12 @@ class ServeOptions:
     token: str | None = None
     max_upload: int = MAX_UPLOAD_MB << 20
     workers: int = 0
+    cert: Path | None = None
+    key: Path | None = None
+
+    @property
+    def https(self) -> bool:
+        return self.cert is not None
 
     @property
     def reports(self) -> Path:
@@ -113,7 +120,8 @@ class ServeOptions:
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         query = f"/?token={self.token}" if self.token else "/"
-        return f"http://{host}:{self.port}{query}"
+        scheme = "https" if self.https else "http"
+        return f"{scheme}://{host}:{self.port}{query}"
 
 
 def is_loopback(host: str) -> bool:
@@ -138,10 +146,40 @@ def check_options(options: ServeOptions) -> ServeOptions:
     token = options.token
     if not is_loopback(options.host) and not token:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-    resolved = ServeOptions(**{**options.__dict__, "folder": folder.resolve(), "token": token})
+    cert, key = check_tls(options.cert, options.key)
+    resolved = ServeOptions(
+        **{**options.__dict__, "folder": folder.resolve(), "token": token, "cert": cert, "key": key}
+    )
     check_output(resolved.reports)
     check_db(resolved.history)
     return resolved
+
+
+def check_tls(cert: Path | None, key: Path | None) -> tuple[Path | None, Path | None]:
+    """The certificate and key files for HTTPS, resolved, once they load as a pair; both None
+    for plain HTTP; InputError for one without the other, a missing file or a pair that does
+    not load (a wrong password-protected key, a key of another certificate, not PEM)."""
+    if cert is None and key is None:
+        return None, None
+    if cert is None or key is None:
+        given, missing = ("--cert", "--key") if key is None else ("--key", "--cert")
+        raise InputError(f"{given} needs {missing} too: HTTPS takes a certificate and its key")
+    for option, path in (("--cert", cert), ("--key", key)):
+        if not path.is_file():
+            raise InputError(f"{option} {path}: no such file")
+    try:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key, password=_no_password)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise InputError(
+            f"--cert {cert} --key {key}: not a certificate and its key ({first_line(exc)})"
+        ) from None
+    return cert.resolve(), key.resolve()
+
+
+def _no_password() -> str:
+    """A key that asks a password does not load: the server cannot ask one when it starts."""
+    raise ValueError("the key is protected by a password; give it without one")
 
 
 def listen(options: ServeOptions) -> socket.socket:
@@ -172,7 +210,10 @@ def serve(options: ServeOptions, on_ready: Callable[[str], None] | None = None) 
 
     options = check_options(options)
     sock = listen(options)
-    config = uvicorn.Config(make_app(options), log_level="warning", lifespan="on")
+    tls = {}
+    if options.https:
+        tls = {"ssl_certfile": str(options.cert), "ssl_keyfile": str(options.key)}
+    config = uvicorn.Config(make_app(options), log_level="warning", lifespan="on", **tls)
     if on_ready is not None:
         on_ready(options.url)
     uvicorn.Server(config).run(sockets=[sock])
