@@ -770,3 +770,84 @@ def test_a_certificate_without_its_key_or_that_does_not_load_is_one_line(tmp_pat
         assert done.stderr.startswith("error: ") and said in done.stderr, (args, done.stderr)
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / "reports").exists()  # nothing made before the checks
+
+
+WRITTEN = (
+    "# Opening\n1. Why this talk matters\n2. What you will take home\n# The work\n3. The results\n"
+)
+
+
+def test_notes_written_in_the_text_box_are_a_new_talk_under_a_name_of_the_servers(server):
+    status, answer = server.post("/api/notes", {"title": "../../etc/passwd", "text": WRITTEN}, {})
+    assert status == 201, answer
+    assert answer == {"talk": "etc-passwd.md", "url": "/talks/etc-passwd.md"}
+    saved = server.folder / "etc-passwd.md"
+    assert WRITTEN in saved.read_text(encoding="utf-8")
+    assert not (server.folder.parent / "etc").exists()
+    listed = {t["talk"]: t for t in server.json("/api/talks")["talks"]}
+    assert listed["etc-passwd.md"]["title"] == "../../etc/passwd"
+    assert listed["etc-passwd.md"]["points"] == 3
+    status, page = server.get("/talks/etc-passwd.md")
+    assert status == 200 and b"The results" in page
+    status, page = server.get("/record?talk=etc-passwd.md")  # the slides are the headings
+    plans = json.loads(page.split(b'id="plans">')[1].split(b"</script>")[0])
+    assert [p["section"] for p in plans["etc-passwd.md"]["points"]] == [
+        "Opening",
+        "Opening",
+        "The work",
+    ]
+    assert b"../../etc/passwd" in server.get("/")[1]
+
+    # a name that is taken is never written over: -2, -3
+    before = saved.read_bytes()
+    (server.folder / "etc-passwd-2.md").write_text("mine\n", encoding="utf-8")
+    status, answer = server.post("/api/notes", {"title": "etc / passwd", "text": WRITTEN}, {})
+    assert status == 201 and answer["talk"] == "etc-passwd-3.md", answer
+    assert saved.read_bytes() == before
+    assert (server.folder / "etc-passwd-2.md").read_text(encoding="utf-8") == "mine\n"
+
+    # refused with one line, nothing written
+    files = tree(server.folder)
+    for fields, said in (
+        ({"title": "Prose", "text": "Just some prose, no list."}, "no numbered talking points"),
+        ({"title": "Prose", "text": "prose " * 50 + "\n\n1. One"}, "mostly not numbered points"),
+        ({"title": "  ", "text": WRITTEN}, "title"),
+    ):
+        status, answer = server.post("/api/notes", fields, {})
+        assert status == 400 and said in answer["error"], (fields, answer)
+        assert "\n" not in answer["error"]
+    fields = {"title": "Elsewhere", "text": WRITTEN}
+    assert server.post("/api/notes", fields, {}, {"Origin": "https://evil.example"})[0] == 403
+    assert server.post("/api/notes", fields, {}, {"X-CSRF-Token": "wrong"})[0] == 403
+    assert tree(server.folder) == files
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
+)
+def test_notes_are_written_on_the_talks_page(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.url + "/")
+    form = browser.find_element(By.ID, "written-form")
+    form.find_element(By.NAME, "title").send_keys("Prose only")
+    form.find_element(By.NAME, "text").send_keys("No list in here at all.")
+    form.find_element(By.TAG_NAME, "button").click()
+    status = browser.find_element(By.ID, "written-status")
+    WebDriverWait(browser, 30).until(lambda _: "numbered" in status.text)
+    assert "no numbered talking points" in status.text and "\n" not in status.text
+
+    form.find_element(By.NAME, "title").clear()
+    form.find_element(By.NAME, "title").send_keys("A talk <b>written</b> here")
+    form.find_element(By.NAME, "text").clear()
+    form.find_element(By.NAME, "text").send_keys(WRITTEN)
+    form.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, 30).until(lambda b: "/talks/" in b.current_url)
+    assert browser.current_url.endswith("/talks/a-talk-b-written-b-here.md")
+    assert "A talk <b>written</b> here" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(server.url + "/")
+    assert "A talk <b>written</b> here" in browser.find_element(By.CLASS_NAME, "cards").text
+    assert (server.folder / "a-talk-b-written-b-here.md").is_file()

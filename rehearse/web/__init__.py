@@ -46,6 +46,7 @@ from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
 from rehearse.web.uploads import save_notes as store_notes
 from rehearse.web.uploads import save_recording as store_recording
+from rehearse.web.written import save_written
 
 log = logging.getLogger(__name__)
 
@@ -500,10 +501,17 @@ def _new_work(state: _State, form) -> tuple[Work, str]:
 
 
 def _new_notes(state: _State, form) -> str:
-    notes = form.get("notes")
-    if not isinstance(notes, UploadFile):
-        raise InputError("no notes: send them as the multipart field 'notes'")
+    """The talk a POST /api/notes adds: an uploaded notes file ('notes'), or notes written in
+    the text box ('title' and 'text'); its key."""
+    notes, text = form.get("notes"), form.get("text")
     options = state.options
+    if isinstance(text, str) and not isinstance(notes, UploadFile):
+        stored = save_written(str(form.get("title") or ""), text, options.folder)
+        return stored.relative_to(options.folder).as_posix()
+    if not isinstance(notes, UploadFile):
+        raise InputError(
+            "no notes: send a file as the multipart field 'notes', or 'title' and 'text'"
+        )
     stored = store_notes(notes.file, notes.filename or "", options.folder,
                          options.max_upload)  # fmt: skip
     return stored.relative_to(options.folder).as_posix()
