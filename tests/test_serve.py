@@ -851,3 +851,33 @@ def test_notes_are_written_on_the_talks_page(server, browser):
     browser.get(server.url + "/")
     assert "A talk <b>written</b> here" in browser.find_element(By.CLASS_NAME, "cards").text
     assert (server.folder / "a-talk-b-written-b-here.md").is_file()
+
+
+@pytest.mark.slow
+def test_a_done_job_says_what_changed_since_last_time(server, shared_rehearsals):
+    from rehearse.history.trends import length_change, talk_time
+
+    analysed(server, shared_rehearsals["pl-full"])  # the last time, in the terminal
+    status, answer = server.post(
+        "/api/rehearsals",
+        {"talk": TALK, "target": "3m"},
+        {"recording": ("take.mp3", shared_rehearsals["pl-skips"].read_bytes())},
+    )
+    assert status == 202, answer
+    done = wait_for(server, answer["job"])
+    assert done["state"] == "done", done
+
+    with HistoryDB.open(server.folder / "reports" / "history.sqlite") as history:
+        [(talk, _)] = history.talks()
+        before, now = history.history(talk, None).rehearsals
+    assert now.said == 11 and before.said > now.said  # pl-skips skips 3, 9 and 13
+    line = (
+        f"2nd rehearsal: 11/14 points, {now.said - before.said:+d} since last; "
+        f"{length_change(talk_time(before), talk_time(now))}"
+    )
+    assert server.json(f"/api/jobs/{answer['job']}")["since"] == line
+    status, page = server.get(f"/jobs/{answer['job']}")
+    assert status == 200 and f"Since last time: {line}" in page.decode()
+    assert f'href="{done["report"]}#since-last"' in page.decode()
+    status, report = server.get(done["report"])  # the report's own section it links to
+    assert status == 200 and b'id="since-last"' in report

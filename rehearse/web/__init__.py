@@ -42,6 +42,7 @@ from rehearse.pacing import PacingOptions
 from rehearse.report import check_output
 from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
+from rehearse.web.since import since_last
 from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
 from rehearse.web.uploads import save_notes as store_notes
@@ -320,7 +321,8 @@ def make_app(options: ServeOptions) -> Starlette:
             raise HTTPException(404, "no such job (jobs last as long as the server)")
         talk = (await run_in_threadpool(state.talks)).get(job.talk)
         title = talk.notes.title if talk else job.talk
-        return state.page("job.html.j2", request, job=job_json(job), title=title)
+        since = await run_in_threadpool(_since, state, job)
+        return state.page("job.html.j2", request, job=job_json(job), title=title, since=since)
 
     async def compare_page(request: Request) -> Response:
         talk = state.talk(request.query_params.get("talk", ""))
@@ -359,7 +361,8 @@ def make_app(options: ServeOptions) -> Starlette:
         job = state.jobs.get(request.path_params["id"]) if state.jobs else None
         if job is None:
             return JSONResponse({"error": "no such job"}, 404)
-        return JSONResponse(job_json(job))
+        since = await run_in_threadpool(_since, state, job)
+        return JSONResponse(job_json(job) | {"since": since})
 
     async def api_rehearsals(request: Request) -> Response:
         _check_post(request, state)
@@ -432,6 +435,15 @@ def _talk_summaries(state: _State) -> list[dict]:
             listed["last"]["report"] = state.report_url(listed["last"]["report"])
         out.append(listed)
     return out
+
+
+def _since(state: _State, job: JobState) -> str | None:
+    """'2nd rehearsal: 12/14 points, +1 since last; 0:05 shorter' for a done job of a talk
+    rehearsed before; else None."""
+    talk = state.talks().get(job.talk) if job.report else None
+    if talk is None:
+        return None
+    return since_last(state.options.history, talk, state.options.reports / job.report)
 
 
 def _date(rehearsal) -> str:
