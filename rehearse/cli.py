@@ -762,6 +762,18 @@ def serve(
         typer.Option("--jobs", "-j", metavar="N", help="Analyses run at once; 0: one per core."),
     ] = 0,
     open_app: Annotated[bool, typer.Option("--open", help="Open the app in a browser.")] = False,
+    cert: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Serve over HTTPS with this certificate (PEM; with --key): what lets a phone "
+            "on the LAN record.",
+        ),
+    ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="The certificate's private key (PEM, no password)."),
+    ] = None,
 ) -> None:
     """Rehearse in the browser: a local web app over your notes, reports and history to
     record a rehearsal (or upload one), watch the analysis and read the report.
@@ -778,18 +790,20 @@ def serve(
 
     options = web.ServeOptions(
         folder=folder, out=out, db=db, host=host, port=port, token=token,
-        max_upload=max_upload << 20, workers=jobs,
+        max_upload=max_upload << 20, workers=jobs, cert=cert, key=key,
     )  # fmt: skip
 
     def ready(url: str) -> None:
         console.print(f"Serving {escape(str(folder.resolve()))} at [bold]{escape(url)}[/bold] "
                       "(Ctrl-C stops)", highlight=False, soft_wrap=True)  # fmt: skip
         if not web.is_loopback(host):
+            https = ("Over HTTPS another device can record too (its browser must trust the "
+                     "certificate)." if cert else "Browsers allow the microphone only on "
+                     "localhost or HTTPS, so another device can upload a recording but not "
+                     "record (--cert/--key serve HTTPS).")  # fmt: skip
             console.print("Other devices: open that address with this machine's name or IP "
-                          "for the host; the token in it is asked of every request. Browsers "
-                          "allow the microphone only on localhost or HTTPS, so another device "
-                          "can upload a recording but not record.", highlight=False,
-                          soft_wrap=True)  # fmt: skip
+                          f"for the host; the token in it is asked of every request. {https}",
+                          highlight=False, soft_wrap=True)  # fmt: skip
         if open_app:
             import webbrowser
 

@@ -9,6 +9,7 @@ import re
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -58,10 +59,12 @@ class Server:
         self.folder, self.port, self.process = folder, port, process
         self.url = f"http://127.0.0.1:{port}"
         self.csrf = ""
+        self.context = None  # an ssl.SSLContext trusting the server's certificate, for HTTPS
 
     def get(self, path: str) -> tuple[int, bytes]:
         try:
-            with urllib.request.urlopen(self.url + path, timeout=30) as answer:
+            request = urllib.request.urlopen(self.url + path, timeout=30, context=self.context)
+            with request as answer:
                 return answer.status, answer.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
@@ -99,7 +102,7 @@ class Server:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as answer:
+            with urllib.request.urlopen(request, timeout=60, context=self.context) as answer:
                 return answer.status, json.loads(answer.read())
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read() or b"{}")
@@ -107,12 +110,15 @@ class Server:
             return 413, {"error": str(exc)}
 
 
-def start(folder: Path, *args: str, limit: int = LIMIT_MB) -> Server:
+def start(folder: Path, *args: str, limit: int = LIMIT_MB, cafile: Path | None = None) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "rehearse", "serve", "--dir", str(folder), "--port", str(port),
                "--max-upload", str(limit), *args]  # fmt: skip
     process = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     server = Server(folder, port, process)
+    if cafile is not None:
+        server.url = f"https://127.0.0.1:{port}"
+        server.context = ssl.create_default_context(cafile=str(cafile))
     deadline = time.monotonic() + READY
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -664,3 +670,214 @@ def test_a_take_recorded_in_the_browser_reaches_its_report(roomy_server, browser
     assert listed["last"]["skipped"] == [3, 9, 13]
     [take] = (server.folder / "recordings").iterdir()
     assert take.suffix == ".webm" and take.stat().st_size > 100_000
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by its own key (cert.pem, key.pem in ``folder``), made
+    with the ``cryptography`` package, else Debian's ``openssl``; the test is skipped without."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            pytest.skip("neither the cryptography package nor openssl to make a certificate")
+        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", str(key), "-out", str(cert)],
+                       check=True, capture_output=True, timeout=60)  # fmt: skip
+        return cert, key
+    import datetime
+    import ipaddress
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    made = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(made.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert, key
+
+
+def test_https_with_a_certificate_and_its_key(tmp_path):
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    shutil.copy(NOTES, folder)
+    cert, key = self_signed(tmp_path)
+    server = start(folder, "--cert", str(cert), "--key", str(key), cafile=cert)
+    try:
+        # verified against the certificate: the hostname 127.0.0.1 and the chain both checked
+        status, page = server.get("/")
+        assert status == 200 and b"Kilka zda" in page
+        assert [t["talk"] for t in server.json("/api/talks")["talks"]] == [TALK]
+        # a POST from the HTTPS page's own origin passes the Origin check
+        status, answer = server.post("/api/notes", {}, {"notes": ("talk.md", NOTES.read_bytes())})
+        assert status == 201, answer
+        with pytest.raises(OSError):  # plain HTTP is not answered
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/talks", timeout=10)
+    finally:
+        server.process.terminate()
+        out, _ = server.process.communicate(timeout=30)
+    assert f"https://127.0.0.1:{server.port}/" in out.decode()
+
+
+def test_a_certificate_without_its_key_or_that_does_not_load_is_one_line(tmp_path):
+    cert, key = self_signed(tmp_path)
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    _, other_key = self_signed(other)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "rehearse", "serve", "--dir", str(tmp_path),
+                               "--port", str(free_port()), *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    for args, said in (
+        (("--cert", str(cert)), "--cert needs --key"),
+        (("--key", str(key)), "--key needs --cert"),
+        (("--cert", str(tmp_path / "none.pem"), "--key", str(key)), "no such file"),
+        (("--cert", str(junk), "--key", str(key)), "not a certificate and its key"),
+        (("--cert", str(cert), "--key", str(other_key)), "not a certificate and its key"),
+    ):
+        done = run(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stderr.startswith("error: ") and said in done.stderr, (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "reports").exists()  # nothing made before the checks
+
+
+WRITTEN = (
+    "# Opening\n1. Why this talk matters\n2. What you will take home\n# The work\n3. The results\n"
+)
+
+
+def test_notes_written_in_the_text_box_are_a_new_talk_under_a_name_of_the_servers(server):
+    status, answer = server.post("/api/notes", {"title": "../../etc/passwd", "text": WRITTEN}, {})
+    assert status == 201, answer
+    assert answer == {"talk": "etc-passwd.md", "url": "/talks/etc-passwd.md"}
+    saved = server.folder / "etc-passwd.md"
+    assert WRITTEN in saved.read_text(encoding="utf-8")
+    assert not (server.folder.parent / "etc").exists()
+    listed = {t["talk"]: t for t in server.json("/api/talks")["talks"]}
+    assert listed["etc-passwd.md"]["title"] == "../../etc/passwd"
+    assert listed["etc-passwd.md"]["points"] == 3
+    status, page = server.get("/talks/etc-passwd.md")
+    assert status == 200 and b"The results" in page
+    status, page = server.get("/record?talk=etc-passwd.md")  # the slides are the headings
+    plans = json.loads(page.split(b'id="plans">')[1].split(b"</script>")[0])
+    assert [p["section"] for p in plans["etc-passwd.md"]["points"]] == [
+        "Opening",
+        "Opening",
+        "The work",
+    ]
+    assert b"../../etc/passwd" in server.get("/")[1]
+
+    # a name that is taken is never written over: -2, -3
+    before = saved.read_bytes()
+    (server.folder / "etc-passwd-2.md").write_text("mine\n", encoding="utf-8")
+    status, answer = server.post("/api/notes", {"title": "etc / passwd", "text": WRITTEN}, {})
+    assert status == 201 and answer["talk"] == "etc-passwd-3.md", answer
+    assert saved.read_bytes() == before
+    assert (server.folder / "etc-passwd-2.md").read_text(encoding="utf-8") == "mine\n"
+
+    # refused with one line, nothing written
+    files = tree(server.folder)
+    for fields, said in (
+        ({"title": "Prose", "text": "Just some prose, no list."}, "no numbered talking points"),
+        ({"title": "Prose", "text": "prose " * 50 + "\n\n1. One"}, "mostly not numbered points"),
+        ({"title": "  ", "text": WRITTEN}, "title"),
+    ):
+        status, answer = server.post("/api/notes", fields, {})
+        assert status == 400 and said in answer["error"], (fields, answer)
+        assert "\n" not in answer["error"]
+    fields = {"title": "Elsewhere", "text": WRITTEN}
+    assert server.post("/api/notes", fields, {}, {"Origin": "https://evil.example"})[0] == 403
+    assert server.post("/api/notes", fields, {}, {"X-CSRF-Token": "wrong"})[0] == 403
+    assert tree(server.folder) == files
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
+)
+def test_notes_are_written_on_the_talks_page(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.url + "/")
+    form = browser.find_element(By.ID, "written-form")
+    form.find_element(By.NAME, "title").send_keys("Prose only")
+    form.find_element(By.NAME, "text").send_keys("No list in here at all.")
+    form.find_element(By.TAG_NAME, "button").click()
+    status = browser.find_element(By.ID, "written-status")
+    WebDriverWait(browser, 30).until(lambda _: "numbered" in status.text)
+    assert "no numbered talking points" in status.text and "\n" not in status.text
+
+    form.find_element(By.NAME, "title").clear()
+    form.find_element(By.NAME, "title").send_keys("A talk <b>written</b> here")
+    form.find_element(By.NAME, "text").clear()
+    form.find_element(By.NAME, "text").send_keys(WRITTEN)
+    form.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, 30).until(lambda b: "/talks/" in b.current_url)
+    assert browser.current_url.endswith("/talks/a-talk-b-written-b-here.md")
+    assert "A talk <b>written</b> here" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(server.url + "/")
+    assert "A talk <b>written</b> here" in browser.find_element(By.CLASS_NAME, "cards").text
+    assert (server.folder / "a-talk-b-written-b-here.md").is_file()
+
+
+@pytest.mark.slow
+def test_a_done_job_says_what_changed_since_last_time(server, shared_rehearsals):
+    from rehearse.history.trends import length_change, talk_time
+
+    analysed(server, shared_rehearsals["pl-full"])  # the last time, in the terminal
+    status, answer = server.post(
+        "/api/rehearsals",
+        {"talk": TALK, "target": "3m"},
+        {"recording": ("take.mp3", shared_rehearsals["pl-skips"].read_bytes())},
+    )
+    assert status == 202, answer
+    done = wait_for(server, answer["job"])
+    assert done["state"] == "done", done
+
+    with HistoryDB.open(server.folder / "reports" / "history.sqlite") as history:
+        [(talk, _)] = history.talks()
+        before, now = history.history(talk, None).rehearsals
+    assert now.said == 11 and before.said > now.said  # pl-skips skips 3, 9 and 13
+    line = (
+        f"2nd rehearsal: 11/14 points, {now.said - before.said:+d} since last; "
+        f"{length_change(talk_time(before), talk_time(now))}"
+    )
+    assert server.json(f"/api/jobs/{answer['job']}")["since"] == line
+    status, page = server.get(f"/jobs/{answer['job']}")
+    assert status == 200 and f"Since last time: {line}" in page.decode()
+    assert f'href="{done["report"]}#since-last"' in page.decode()
+    status, report = server.get(done["report"])  # the report's own section it links to
+    assert status == 200 and b'id="since-last"' in report

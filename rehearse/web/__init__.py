@@ -15,6 +15,7 @@ import json
 import logging
 import secrets
 import socket
+import ssl
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -41,10 +42,12 @@ from rehearse.pacing import PacingOptions
 from rehearse.report import check_output
 from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
+from rehearse.web.since import since_last
 from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
 from rehearse.web.uploads import save_notes as store_notes
 from rehearse.web.uploads import save_recording as store_recording
+from rehearse.web.written import save_written
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,12 @@ class ServeOptions:
     token: str | None = None
     max_upload: int = MAX_UPLOAD_MB << 20
     workers: int = 0
+    cert: Path | None = None
+    key: Path | None = None
+
+    @property
+    def https(self) -> bool:
+        return self.cert is not None
 
     @property
     def reports(self) -> Path:
@@ -113,7 +122,8 @@ class ServeOptions:
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         query = f"/?token={self.token}" if self.token else "/"
-        return f"http://{host}:{self.port}{query}"
+        scheme = "https" if self.https else "http"
+        return f"{scheme}://{host}:{self.port}{query}"
 
 
 def is_loopback(host: str) -> bool:
@@ -138,10 +148,40 @@ def check_options(options: ServeOptions) -> ServeOptions:
     token = options.token
     if not is_loopback(options.host) and not token:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-    resolved = ServeOptions(**{**options.__dict__, "folder": folder.resolve(), "token": token})
+    cert, key = check_tls(options.cert, options.key)
+    resolved = ServeOptions(
+        **{**options.__dict__, "folder": folder.resolve(), "token": token, "cert": cert, "key": key}
+    )
     check_output(resolved.reports)
     check_db(resolved.history)
     return resolved
+
+
+def check_tls(cert: Path | None, key: Path | None) -> tuple[Path | None, Path | None]:
+    """The certificate and key files for HTTPS, resolved, once they load as a pair; both None
+    for plain HTTP; InputError for one without the other, a missing file or a pair that does
+    not load (a wrong password-protected key, a key of another certificate, not PEM)."""
+    if cert is None and key is None:
+        return None, None
+    if cert is None or key is None:
+        given, missing = ("--cert", "--key") if key is None else ("--key", "--cert")
+        raise InputError(f"{given} needs {missing} too: HTTPS takes a certificate and its key")
+    for option, path in (("--cert", cert), ("--key", key)):
+        if not path.is_file():
+            raise InputError(f"{option} {path}: no such file")
+    try:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key, password=_no_password)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise InputError(
+            f"--cert {cert} --key {key}: not a certificate and its key ({first_line(exc)})"
+        ) from None
+    return cert.resolve(), key.resolve()
+
+
+def _no_password() -> str:
+    """A key that asks a password does not load: the server cannot ask one when it starts."""
+    raise ValueError("the key is protected by a password; give it without one")
 
 
 def listen(options: ServeOptions) -> socket.socket:
@@ -172,7 +212,10 @@ def serve(options: ServeOptions, on_ready: Callable[[str], None] | None = None) 
 
     options = check_options(options)
     sock = listen(options)
-    config = uvicorn.Config(make_app(options), log_level="warning", lifespan="on")
+    tls = {}
+    if options.https:
+        tls = {"ssl_certfile": str(options.cert), "ssl_keyfile": str(options.key)}
+    config = uvicorn.Config(make_app(options), log_level="warning", lifespan="on", **tls)
     if on_ready is not None:
         on_ready(options.url)
     uvicorn.Server(config).run(sockets=[sock])
@@ -278,7 +321,8 @@ def make_app(options: ServeOptions) -> Starlette:
             raise HTTPException(404, "no such job (jobs last as long as the server)")
         talk = (await run_in_threadpool(state.talks)).get(job.talk)
         title = talk.notes.title if talk else job.talk
-        return state.page("job.html.j2", request, job=job_json(job), title=title)
+        since = await run_in_threadpool(_since, state, job)
+        return state.page("job.html.j2", request, job=job_json(job), title=title, since=since)
 
     async def compare_page(request: Request) -> Response:
         talk = state.talk(request.query_params.get("talk", ""))
@@ -317,7 +361,8 @@ def make_app(options: ServeOptions) -> Starlette:
         job = state.jobs.get(request.path_params["id"]) if state.jobs else None
         if job is None:
             return JSONResponse({"error": "no such job"}, 404)
-        return JSONResponse(job_json(job))
+        since = await run_in_threadpool(_since, state, job)
+        return JSONResponse(job_json(job) | {"since": since})
 
     async def api_rehearsals(request: Request) -> Response:
         _check_post(request, state)
@@ -392,6 +437,15 @@ def _talk_summaries(state: _State) -> list[dict]:
     return out
 
 
+def _since(state: _State, job: JobState) -> str | None:
+    """'2nd rehearsal: 12/14 points, +1 since last; 0:05 shorter' for a done job of a talk
+    rehearsed before; else None."""
+    talk = state.talks().get(job.talk) if job.report else None
+    if talk is None:
+        return None
+    return since_last(state.options.history, talk, state.options.reports / job.report)
+
+
 def _date(rehearsal) -> str:
     """'7 Dec 14:29', as ``history`` shows a rehearsal's date."""
     try:
@@ -459,10 +513,17 @@ def _new_work(state: _State, form) -> tuple[Work, str]:
 
 
 def _new_notes(state: _State, form) -> str:
-    notes = form.get("notes")
-    if not isinstance(notes, UploadFile):
-        raise InputError("no notes: send them as the multipart field 'notes'")
+    """The talk a POST /api/notes adds: an uploaded notes file ('notes'), or notes written in
+    the text box ('title' and 'text'); its key."""
+    notes, text = form.get("notes"), form.get("text")
     options = state.options
+    if isinstance(text, str) and not isinstance(notes, UploadFile):
+        stored = save_written(str(form.get("title") or ""), text, options.folder)
+        return stored.relative_to(options.folder).as_posix()
+    if not isinstance(notes, UploadFile):
+        raise InputError(
+            "no notes: send a file as the multipart field 'notes', or 'title' and 'text'"
+        )
     stored = store_notes(notes.file, notes.filename or "", options.folder,
                          options.max_upload)  # fmt: skip
     return stored.relative_to(options.folder).as_posix()

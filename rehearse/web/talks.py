@@ -92,7 +92,12 @@ def find_talks(folder: Path, skip: Path | None = None) -> dict[str, Talk]:
 
 def mostly_points(path: Path, notes: Notes) -> bool:
     """Whether the points of Markdown ``notes`` hold ``POINTS_SHARE`` of the file's words."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    return points_share_ok(path.read_text(encoding="utf-8", errors="replace"), notes)
+
+
+def points_share_ok(text: str, notes: Notes) -> bool:
+    """Whether the points of ``notes`` hold ``POINTS_SHARE`` of the words of their Markdown
+    ``text``."""
     _, body, _ = split_front_matter(text)
     lines = FENCED.sub("", body).splitlines()
     words = sum(len(line.split()) for line in lines if not line.lstrip().startswith("#"))

@@ -21,17 +21,20 @@ async function post(url, form) {
 
 // --- Talks: add notes -------------------------------------------------------------------
 function talksPage() {
-  const form = $("notes-form");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("notes-status").textContent = "Adding…";
-    try {
-      const answer = await post("/api/notes", new FormData(form));
-      window.location.href = answer.url;
-    } catch (error) {
-      $("notes-status").textContent = error.message;
-    }
-  });
+  // Both forms post to /api/notes: a file ('notes'), or a title and the points written.
+  for (const [formId, statusId] of [["notes-form", "notes-status"], ["written-form", "written-status"]]) {
+    const form = $(formId);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      $(statusId).textContent = "Adding…";
+      try {
+        const answer = await post("/api/notes", new FormData(form));
+        window.location.href = answer.url;
+      } catch (error) {
+        $(statusId).textContent = error.message;
+      }
+    });
+  }
 }
 
 // --- Analysing: poll the job ----------------------------------------------------------------
