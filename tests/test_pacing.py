@@ -10,6 +10,15 @@ from hypothesis import strategies as st
 
 from rehearse.align import align
 from rehearse.errors import InputError
+from rehearse.measure.pacing import (
+    PacingOptions,
+    budget_sources,
+    is_over,
+    measure_pacing,
+    pace_verdict,
+    point_budgets,
+    syllables,
+)
 from rehearse.models import (
     Coverage,
     Notes,
@@ -22,15 +31,6 @@ from rehearse.models import (
     from_json,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import (
-    PacingOptions,
-    budget_sources,
-    is_over,
-    measure_pacing,
-    pace_verdict,
-    point_budgets,
-    syllables,
-)
 from rehearse.textnorm import split_words
 from rehearse.timing import spoken_words
 

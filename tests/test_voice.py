@@ -11,6 +11,15 @@ import numpy as np
 import pytest
 
 from rehearse.audio import SAMPLE_RATE, load_audio
+from rehearse.measure.voice import (
+    FRAME,
+    MONOTONE_ST,
+    TRAIL_DB,
+    WINDOW,
+    blocks,
+    measure_voice,
+    track,
+)
 from rehearse.models import (
     PointReport,
     Segment,
@@ -21,15 +30,6 @@ from rehearse.models import (
     from_json,
     to_dict,
     to_json,
-)
-from rehearse.voice import (
-    FRAME,
-    MONOTONE_ST,
-    TRAIL_DB,
-    WINDOW,
-    blocks,
-    measure_voice,
-    track,
 )
 
 SOURCES = Path(__file__).resolve().parents[1] / "benchmarks" / "sources"

@@ -14,9 +14,9 @@ from rehearse import __version__
 from rehearse.align import AlignOptions
 from rehearse.clock import clock
 from rehearse.history.trends import Past, length_change, talk_time
+from rehearse.measure.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned
+from rehearse.measure.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
 from rehearse.models import Analysis, PointReport, RehearsalPoint
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned
-from rehearse.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
 
 Charts = Mapping[str, bytes]
 

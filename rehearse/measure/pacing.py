@@ -33,9 +33,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rehearse import fillers as fillerlib
 from rehearse import textnorm
 from rehearse.errors import InputError
+from rehearse.measure import fillers as fillerlib
 from rehearse.models import (
     Analysis,
     Coverage,
