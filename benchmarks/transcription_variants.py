@@ -43,8 +43,8 @@ from pathlib import Path
 from benchmarks.coverage_accuracy import CASES, Case, Tally, cases, score_case
 from rehearse.align import AlignOptions, align
 from rehearse.audio import QUIET_FRAME, scan
+from rehearse.measure.pacing import PacingOptions, measure_pacing
 from rehearse.models import Transcript, to_json
-from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.transcribe import TranscribeOptions, transcribe
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from rehearse.audio import load_audio
+from rehearse.measure.voice import measure_voice
 from rehearse.transcribe import TranscribeOptions, transcribe
-from rehearse.voice import measure_voice
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RECORDING = HERE / "sources" / "babylon.mp3"

@@ -12,7 +12,17 @@ from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
 from rehearse.clock import clock
 from rehearse.errors import InputError
-from rehearse.fillers import filler_prompt
+from rehearse.measure.fillers import filler_prompt
+from rehearse.measure.pacing import (
+    PacingOptions,
+    measure_pacing,
+    planned,
+    planned_length,
+    reading_seconds,
+    reading_time,
+)
+from rehearse.measure.voice import WINDOW as PITCH_WINDOW
+from rehearse.measure.voice import measure_voice
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -26,20 +36,10 @@ from rehearse.models import (
     Voice,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import (
-    PacingOptions,
-    measure_pacing,
-    planned,
-    planned_length,
-    reading_seconds,
-    reading_time,
-)
 from rehearse.stages import ANALYSIS, Tracker
 from rehearse.textnorm import normal_name, normal_speaker
 from rehearse.transcribe import TranscribeOptions, TranscribeResult, transcribe
 from rehearse.transcribe.hearing import judge
-from rehearse.voice import WINDOW as PITCH_WINDOW
-from rehearse.voice import measure_voice
 
 DEMO_RECORDING = "pl-skips.mp3"
 DEMO_NOTES = "kilka-zdan-o-sobie.md"

@@ -35,10 +35,11 @@ from rehearse.files import write_atomic
 from rehearse.history import HistoryDB, HistoryError, default_db, past_of, pick_pair
 from rehearse.history.trends import compare as compared
 from rehearse.history.trends import habits, numbers, talk_time, target_band
+from rehearse.measure.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
+from rehearse.measure.voice import NO_VERDICT
 from rehearse.models import analysis_folder, load_analysis
 from rehearse.notes import format_notes, load_notes
 from rehearse.notes.text import check_target, parse_duration
-from rehearse.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
 from rehearse.pipeline import Who, rehearse
 from rehearse.report import (
     check_output,
@@ -55,7 +56,6 @@ from rehearse.stages import Step, Tracker
 from rehearse.transcribe import TranscribeOptions, weights
 from rehearse.transcribe import transcribe as run_transcription
 from rehearse.transcribe.weights import list_models, models_dir
-from rehearse.voice import NO_VERDICT
 
 EXAMPLE = "rehearse analyze talk.m4a --notes notes/talk.md --target 10m --open"
 SUMMARY_LIST = 8  # longest list of points in the terminal summary; the report has them all

@@ -56,6 +56,14 @@ class _Judged:
 # Field metadata: leave the field out of the JSON when it is None (a field that only some
 # inputs have, such as a deck point's slide, so that other reports stay as they were).
 OMIT_NONE = "omit_none"
+# Field metadata: the field's key in the JSON when it is not the field's name (a field renamed
+# in Python to say what it holds, its JSON key kept so that reports stay as they were).
+JSON_NAME = "json_name"
+
+# A point is referred to by its index (position in the notes, 0-based, unique) in the timing
+# facts pacing finds (``point_index``), and by its number (as the notes number it, the one
+# people read) in the voice's spans (``point_number``); both are ``point`` in the JSON.
+_AS_POINT = {JSON_NAME: "point"}
 
 
 # --- transcript ---------------------------------------------------------------
@@ -272,9 +280,11 @@ class PointPacing:
 
 @dataclass(frozen=True)
 class Pause:
+    """A silence: inside the point of ``point_index``, or ``between`` two (point indexes)."""
+
     start: float
     duration: float
-    point: int | None = None
+    point_index: int | None = field(default=None, metadata=_AS_POINT)
     between: tuple[int, int] | None = None
 
 
@@ -282,14 +292,14 @@ class Pause:
 class Filler:
     text: str
     start: float
-    point: int | None = None
+    point_index: int | None = field(default=None, metadata=_AS_POINT)
 
 
 @dataclass(frozen=True)
 class Repetition:
     text: str
     start: float
-    point: int | None = None
+    point_index: int | None = field(default=None, metadata=_AS_POINT)
 
 
 @dataclass(frozen=True)
@@ -356,13 +366,13 @@ class VoiceWindow:
 
 @dataclass(frozen=True)
 class VoiceSpan:
-    """A stretch of the talk (a monotone span, or a sentence that trails off) and the point
-    being said then (None: between points). ``drop_db``: how much quieter a sentence's end was
-    than its start."""
+    """A stretch of the talk (a monotone span, or a sentence that trails off) and the number
+    of the point being said then (``point_number``; None: between points). ``drop_db``: how
+    much quieter a sentence's end was than its start."""
 
     start: float
     end: float
-    point: int | None = None
+    point_number: int | None = field(default=None, metadata=_AS_POINT)
     drop_db: float | None = field(default=None, metadata={OMIT_NONE: True})
 
 
@@ -723,7 +733,7 @@ def to_dict(obj: Any) -> Any:
         if keys := getattr(obj, "JSON_KEYS", None):  # derived values (properties) too
             return {k: to_dict(getattr(obj, k)) for k in keys}
         return {
-            f.name: to_dict(getattr(obj, f.name))
+            _key(f): to_dict(getattr(obj, f.name))
             for f in dataclasses.fields(obj)
             if not (f.metadata.get(OMIT_NONE) and getattr(obj, f.name) is None)
         }
@@ -732,6 +742,11 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: to_dict(v) for k, v in obj.items()}
     return obj
+
+
+def _key(f: dataclasses.Field) -> str:
+    """A field's key in the JSON (its name unless its metadata gives ``JSON_NAME``)."""
+    return f.metadata.get(JSON_NAME, f.name)
 
 
 def from_dict(cls: type[T], data: Any) -> T:
@@ -780,12 +795,12 @@ def _build(tp: Any, data: Any, where: str) -> Any:
         hints, fields = _hints(tp), [f for f in dataclasses.fields(tp) if f.init]
         for f in fields:
             no_default = f.default is dataclasses.MISSING
-            if f.name not in data and no_default and f.default_factory is dataclasses.MISSING:
-                raise SchemaError(f"{_at(where, f.name)} is missing")
+            if _key(f) not in data and no_default and f.default_factory is dataclasses.MISSING:
+                raise SchemaError(f"{_at(where, _key(f))} is missing")
         built = {
-            f.name: _build(hints[f.name], data[f.name], _at(where, f.name))
+            f.name: _build(hints[f.name], data[_key(f)], _at(where, _key(f)))
             for f in fields
-            if f.name in data
+            if _key(f) in data
         }
         return tp(**built)
     if origin is tuple:

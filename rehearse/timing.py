@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from rehearse import fillers as fillerlib
 from rehearse.audio import longest_quiet
+from rehearse.measure import fillers as fillerlib
 from rehearse.models import Segment, Transcript, Word
 
 WORD_BASE, WORD_PER_LETTER = 0.3, 0.1  # s; longest plausible word = base + per letter

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
 from rehearse.cli import app
+from rehearse.measure.pacing import PacingOptions, measure_pacing
 from rehearse.models import Transcript, from_json, load_analysis
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import write_report
 from rehearse.report.charts import NARROW
 from rehearse.transcribe import TranscribeResult

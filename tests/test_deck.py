@@ -12,8 +12,8 @@ from decks import SOFFICE, P, S, convert, make_deck
 from typer.testing import CliRunner
 
 from rehearse.cli import app
+from rehearse.measure.pacing import budget_sources, point_budgets
 from rehearse.notes import format_notes, load_notes, parse_notes
-from rehearse.pacing import budget_sources, point_budgets
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "notes" / "kilka-zdan-o-sobie.md"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rehearse.fillers import filler_prompt, find_fillers, is_hesitation
+from rehearse.measure.fillers import filler_prompt, find_fillers, is_hesitation
 
 
 def labels(sentence: str, language: str, **kwargs) -> list[str]:

@@ -10,6 +10,15 @@ from hypothesis import strategies as st
 
 from rehearse.align import align
 from rehearse.errors import InputError
+from rehearse.measure.pacing import (
+    PacingOptions,
+    budget_sources,
+    is_over,
+    measure_pacing,
+    pace_verdict,
+    point_budgets,
+    syllables,
+)
 from rehearse.models import (
     Coverage,
     Notes,
@@ -22,15 +31,6 @@ from rehearse.models import (
     from_json,
 )
 from rehearse.notes import load_notes
-from rehearse.pacing import (
-    PacingOptions,
-    budget_sources,
-    is_over,
-    measure_pacing,
-    pace_verdict,
-    point_budgets,
-    syllables,
-)
 from rehearse.textnorm import split_words
 from rehearse.timing import spoken_words
 
@@ -113,7 +113,7 @@ def assert_pauses_found(pacing, notes: Notes, facts: dict, tolerance: float) -> 
         if "between" in expected:
             assert [number[i] for i in found.between] == expected["between"]
         else:
-            assert number[found.point] == expected["point"]
+            assert number[found.point_index] == expected["point"]
     assert len(pacing.pauses) == len(facts["long_pauses"])
 
 
@@ -191,7 +191,7 @@ def test_repetitions_but_not_those_of_the_notes():
     notes = Notes("n.md", "t", (Point(0, 1, "jest znacznie, znacznie więcej"),), language="pl")
     coverage = Coverage((PointCoverage(0, 1, "covered", 90.0, 0.0, 6.0),))
     found = measure_pacing(notes, talk, coverage).repetitions
-    assert [(r.text, r.start, r.point) for r in found] == [("ze", 1.0, 0), ("the", 4.0, 0)]
+    assert [(r.text, r.start, r.point_index) for r in found] == [("ze", 1.0, 0), ("the", 4.0, 0)]
 
 
 @pytest.mark.parametrize(

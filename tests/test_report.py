@@ -22,6 +22,8 @@ from rehearse.analysis import build_analysis, demo_files
 from rehearse.audio import load_audio
 from rehearse.cli import app
 from rehearse.errors import InputError, OutputError
+from rehearse.measure.pacing import PacingOptions, measure_pacing
+from rehearse.measure.voice import measure_voice
 from rehearse.models import (
     SCHEMA_VERSION,
     Analysis,
@@ -34,13 +36,11 @@ from rehearse.models import (
     to_json,
 )
 from rehearse.notes import load_notes, parse_notes
-from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import WRITERS, folder_name, render, slugify, view, write_report
 from rehearse.report.charts import charts
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import segment_labels
 from rehearse.transcribe import TranscribeResult
-from rehearse.voice import measure_voice
 
 DATA = Path(__file__).parent / "data"
 PNG = b"\x89PNG\r\n\x1a\n"

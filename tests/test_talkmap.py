@@ -9,9 +9,9 @@ import pytest
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis
+from rehearse.measure.pacing import PacingOptions, measure_pacing
 from rehearse.models import Analysis, Transcript, from_json
 from rehearse.notes import load_notes
-from rehearse.pacing import PacingOptions, measure_pacing
 from rehearse.report import render
 from rehearse.report.talkmap import talk_map
 from rehearse.transcribe import TranscribeResult

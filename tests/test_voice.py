@@ -11,6 +11,15 @@ import numpy as np
 import pytest
 
 from rehearse.audio import SAMPLE_RATE, load_audio
+from rehearse.measure.voice import (
+    FRAME,
+    MONOTONE_ST,
+    TRAIL_DB,
+    WINDOW,
+    blocks,
+    measure_voice,
+    track,
+)
 from rehearse.models import (
     PointReport,
     Segment,
@@ -21,15 +30,6 @@ from rehearse.models import (
     from_json,
     to_dict,
     to_json,
-)
-from rehearse.voice import (
-    FRAME,
-    MONOTONE_ST,
-    TRAIL_DB,
-    WINDOW,
-    blocks,
-    measure_voice,
-    track,
 )
 
 SOURCES = Path(__file__).resolve().parents[1] / "benchmarks" / "sources"
@@ -165,7 +165,7 @@ def test_monotone_span_is_found_with_its_point():
     points = [point(1, 0.0, 28.0), point(2, 28.5, 60.0)]
     voice = measure_voice(samples, NO_WORDS, points)
     assert voice.verdict == "varied"
-    assert [(s.start, s.end, s.point) for s in voice.monotone] == [(30.0, 50.0, 2)]
+    assert [(s.start, s.end, s.point_number) for s in voice.monotone] == [(30.0, 50.0, 2)]
     assert all(w.pitch_variation_st < MONOTONE_ST for w in voice.windows[3:5])
 
 

@@ -30,8 +30,9 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from rehearse.align import AlignOptions
 from rehearse.history.trends import TARGET_BAND, point_rows, talk_time, target_band
+from rehearse.measure.pacing import OVER_SECONDS, OVER_SHARE, planned
+from rehearse.measure.voice import MONOTONE_ST, WINDOW
 from rehearse.models import Analysis, History, PointReport, Rehearsal
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE, planned
 from rehearse.report.view import (
     STATUS_LABELS,
     SlideTime,
@@ -41,7 +42,6 @@ from rehearse.report.view import (
     shorten,
     slide_times,
 )
-from rehearse.voice import MONOTONE_ST, WINDOW
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from rehearse import __version__
 from rehearse.align import AlignOptions
 from rehearse.clock import clock
 from rehearse.history.trends import Past, length_change, talk_time
+from rehearse.measure.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned
+from rehearse.measure.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
 from rehearse.models import Analysis, PointReport, RehearsalPoint
-from rehearse.pacing import OVER_SECONDS, OVER_SHARE, is_over, planned
-from rehearse.voice import EDGE, MONOTONE_SHARE, MONOTONE_ST, NO_VERDICT, TRAIL_DB, WINDOW
 
 Charts = Mapping[str, bytes]
 
@@ -213,7 +213,7 @@ def voice_text(analysis: Analysis) -> str:
     parts = [f"{voice.verdict} (pitch spread {voice.pitch_variation_st:.1f} semitones{below})"]
     if voice.monotone:
         took = sum(s.end - s.start for s in voice.monotone)
-        numbers = sorted({s.point for s in voice.monotone if s.point is not None})
+        numbers = sorted({s.point_number for s in voice.monotone if s.point_number is not None})
         where = f" in {number_ranges(numbers)}" if numbers else ""
         parts.append(f"monotone {clock(took)}{where}")
     if voice.trailing_off_share is not None:
@@ -256,8 +256,8 @@ def voice_rows(analysis: Analysis) -> list[VoicePointRow]:
     counts = {p.number: p for p in voice.points}
     flat: dict[int, float] = {}
     for span in voice.monotone:
-        if span.point is not None:
-            flat[span.point] = flat.get(span.point, 0.0) + span.end - span.start
+        if span.point_number is not None:
+            flat[span.point_number] = flat.get(span.point_number, 0.0) + span.end - span.start
     found = []
     for p in analysis.points:
         pv = counts.get(p.number)

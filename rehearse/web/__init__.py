@@ -37,8 +37,8 @@ from rehearse.analysis import AnalyzeOptions
 from rehearse.clock import clock
 from rehearse.errors import InputError, OutputError, RehearseError, first_line
 from rehearse.history import HistoryError, check_db, default_db
+from rehearse.measure.pacing import PacingOptions
 from rehearse.notes.text import check_target, parse_duration
-from rehearse.pacing import PacingOptions
 from rehearse.report import check_output
 from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id

@@ -27,7 +27,7 @@ from rehearse.batch import default_jobs
 from rehearse.batch.jobs import Failure
 from rehearse.errors import RehearseError, first_line
 from rehearse.files import write_atomic
-from rehearse.pacing import PacingOptions
+from rehearse.measure.pacing import PacingOptions
 from rehearse.pipeline import Who, rehearse
 from rehearse.stages import Tracker
 

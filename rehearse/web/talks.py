@@ -12,10 +12,10 @@ from pathlib import Path
 from rehearse.errors import RehearseError
 from rehearse.history import HistoryDB
 from rehearse.history.trends import habits
+from rehearse.measure.pacing import point_budgets
 from rehearse.models import History, Notes, Rehearsal
 from rehearse.notes import load_notes
 from rehearse.notes.text import split_front_matter
-from rehearse.pacing import point_budgets
 
 log = logging.getLogger(__name__)
 

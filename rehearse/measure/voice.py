@@ -356,7 +356,7 @@ def point_voices(
     """Per point said: its sentences and how many trail off."""
     said = [p for p in points if p.start is not None]
     starts = [point_at(s, said) for s, _ in sentences]
-    trails = [t.point for t in trailing]
+    trails = [t.point_number for t in trailing]
     return tuple(
         PointVoice(p.number, starts.count(p.number), trails.count(p.number))
         for p in said

@@ -33,9 +33,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rehearse import fillers as fillerlib
 from rehearse import textnorm
 from rehearse.errors import InputError
+from rehearse.measure import fillers as fillerlib
 from rehearse.models import (
     Analysis,
     Coverage,
@@ -116,7 +116,7 @@ def measure_pacing(
     matches = _filler_matches(words, language, notes.fillers + options.fillers)
     found = [Filler(m.label, round(words[m.first].start, 2), owner[m.first]) for m in matches]
     counts = Counter(f.text for f in found)
-    per_point = Counter(f.point for f in found)
+    per_point = Counter(f.point_index for f in found)
     filler_time = sum(words[m.last].end - words[m.first].start for m in matches)
     target = options.target if options.target is not None else notes.target
     budgets = point_budgets(notes, target)
@@ -210,7 +210,7 @@ def find_pauses(
             continue
         before, after = owner[i - 1], owner[i]
         if before == after or before is None or after is None:
-            where = {"point": before if before is not None else after}
+            where = {"point_index": before if before is not None else after}
         else:
             where = {"between": (before, after)}
         pauses.append(Pause(start=round(start, 2), duration=round(end - start, 2), **where))
