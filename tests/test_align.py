@@ -512,3 +512,17 @@ def test_a_passage_in_other_words_where_a_missed_point_belongs_is_that_point_not
     first = coverage.points[0]
     assert first.said and abs(first.start - 1.23) < 2.0
     assert all(a.start > 30.0 for a in coverage.adlibs)
+
+
+def test_a_second_delivery_where_a_missed_point_belongs_is_that_point():
+    """Sonnet 3's close ("die single, and thine image dies with thee") shares "never die" and
+    "beauty" with the note of point 1, said at the start; meaning says it is point 10's ("stay
+    single and your likeness goes with you"), which belongs there, so it is point 10 and point
+    1 keeps its own delivery at the start (a looked-at case of benchmark batch 17)."""
+    cases = Path(__file__).parent.parent / "benchmarks" / "cases" / "heldout"
+    notes = load_notes(cases / "sonnets-15.md")
+    name = "ho17-sonnets-pauses.json"
+    transcript = from_json(Transcript, (cases / "transcripts" / "faster" / name).read_text())
+    points = align(notes, transcript).points
+    assert points[0].said and points[0].start < 2.0 and not points[0].repeats
+    assert points[9].said and abs(points[9].start - 147.15) < 2.0

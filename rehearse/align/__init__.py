@@ -30,7 +30,9 @@
 11. ``_fill_gaps``: a point still missed is looked for by meaning where notes order puts it,
     between the runs said before and after it; speech no run holds there goes to it when
     meaning, over the whole stretch, says it is most about that point (an ad-lib is speech
-    about none of the points, not speech without the note's words).
+    about none of the points, not speech without the note's words); ``_misplaced``: a
+    second delivery of a point said elsewhere that sits where a missed point belongs and is
+    by meaning clearly about that one is that one.
 12. ``_restore``: a stretch cut in step 9 that no missed point took goes back to its run when
     it is about the talk (``_Topic``); only asides stay off script.
 13. ``_echoes``: words said twice, word for word (a restart re-delivers what was said the
@@ -133,6 +135,9 @@ _SLOT_Z = 0.3  # in speech no run holds, a sentence leans to a missed point this
 #   mean (lower: more of a paraphrased passage joins its point; higher: only clear sentences)
 _SLOT_SECONDS = 5.0  # ... and the point is found when meaning, over all its sentences together,
 #   ranks it first and they last this long: a delivery, not a passing sentence
+_MISPLACED_Z = 0.6  # spreads by which meaning must prefer a missed point over the point said
+#   elsewhere that a second delivery in the missed point's place was given to (lower: more
+#   moved, and a recap of a point taken for a point skipped there)
 _SLOT_POINTS = 3  # ... when at most this many points are missed there (more: the stretch could
 #   be any of them, and a lean of the whole is no evidence for one; fewer: fewer found)
 _FORCE = 100.0  # added to every label's score where each sentence must have one
@@ -254,6 +259,7 @@ def _explain(notes, speech, evidence, emit, meant, options, language, allowed=No
     trimmed = _trim_adlibs(runs, speech, evidence, emit, options.adlib, meant)
     runs, mentions = _mentions(runs, speech, evidence, meant)
     runs = _fill_gaps(runs, speech, emit, meant)
+    runs = _misplaced(runs, meant)
     _restore(runs, trimmed, speech, evidence, emit, meant)
     return runs, mentions
 
@@ -1081,6 +1087,36 @@ def _fill_gaps(
             left.last = min(left.last, found[0][1] - 1)
             right.first = max(right.first, found[-1][2] + 1)
     return sorted(runs, key=lambda r: r.first)
+
+
+def _misplaced(runs: list[_Run], meant: _Meant | None) -> list[_Run]:
+    """A second delivery of a point said elsewhere, out of notes order and where missed points
+    belong (between the points said just before and after it), is one of those missed points
+    when meaning says its sentences are about that one, clearly more than about the point it
+    was given to (``_MISPLACED_Z``): a note that shares words with a later passage took it."""
+    if meant is None:
+        return runs
+    runs = sorted(runs, key=lambda r: r.first)
+    said = {r.point for r in runs}
+    times = defaultdict(int)
+    for run in runs:
+        times[run.point] += 1
+    sentence = meant.meaning.sentence
+    for i, run in enumerate(runs):
+        before = runs[i - 1].point if i else -1
+        after = runs[i + 1].point if i + 1 < len(runs) else meant.z.shape[0]
+        missed = [k for k in range(before + 1, after) if k not in said]
+        if times[run.point] < 2 or before < run.point < after or not missed:
+            continue
+        z = meant.meaning.z(list(dict.fromkeys(sentence[run.first : run.last + 1].tolist())))
+        z = z.mean(axis=0)
+        k = max(missed, key=lambda k: z[k])
+        if z[k] - z[run.point] >= _MISPLACED_Z:
+            times[run.point] -= 1
+            run.point = k
+            said.add(k)
+            times[k] = 1
+    return runs
 
 
 def _found_unowned(meant: _Meant, speech: _Speech, units: np.ndarray, missed: list[int]):
