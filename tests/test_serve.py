@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ pytest.importorskip("starlette", reason="the web extra is not installed")
 
 from rehearse.cli import app
 from rehearse.history import HistoryDB
+from rehearse.web.jobs import JobState, seconds_left
 
 ROOT = Path(__file__).parent.parent
 NOTES = ROOT / "rehearse" / "data" / "kilka-zdan-o-sobie.md"
@@ -170,6 +172,18 @@ def wait_for(server: Server, job: str) -> dict:
     raise AssertionError(f"job {job} not done: {seen[-1]}")
 
 
+def test_the_time_left_is_guessed_from_the_time_so_far_and_the_share_done():
+    assert seconds_left(0.05, 3) is None and seconds_left(0.0, 10) is None  # too soon to tell
+    assert seconds_left(1.0, 60) is None  # done
+    assert seconds_left(0.25, 12) == 35  # 36 s left, rounded to 5 s
+    assert seconds_left(0.5, 40) == 40
+    assert seconds_left(0.99, 10) == 5  # never "0:00 left" while it runs
+    job = JobState("j", "talk", state="running", share=0.5, started=100.0)
+    assert job.seconds_left(now=140.0) == 40
+    assert replace(job, state="done").seconds_left(now=140.0) is None
+    assert replace(job, started=None).seconds_left(now=140.0) is None
+
+
 @pytest.mark.slow
 def test_an_uploaded_recording_is_analysed_into_a_report_and_the_history(server):
     assert server.json("/api/talks")["talks"][0]["talk"] == TALK
@@ -185,6 +199,12 @@ def test_an_uploaded_recording_is_analysed_into_a_report_and_the_history(server)
     shares = [s["share"] for s in done["seen"]]
     assert shares == sorted(shares)  # the tracker's share never goes back
     assert any(s["stage"].startswith("Aligning") or s["state"] == "done" for s in done["seen"])
+    assert done["seconds_left"] is None  # nothing left once done
+    for seen in done["seen"]:  # guessed only while running, once past the first steps
+        if seen["state"] != "running" or seen["share"] <= 0.05:
+            assert seen["seconds_left"] is None, seen
+        else:
+            assert seen["seconds_left"] > 0 and seen["seconds_left"] % 5 == 0, seen
 
     with urllib.request.urlopen(server.url + done["report"], timeout=30) as answer:
         page = answer.read()

@@ -279,7 +279,8 @@ def make_app(options: ServeOptions) -> Starlette:
     def job_json(job: JobState) -> dict:
         url = f"/reports/{job.report}/report.html" if job.report else None
         return {"job": job.id, "talk": job.talk, "state": job.state, "share": job.share,
-                "stage": job.stage, "report": url, "error": job.error}  # fmt: skip
+                "stage": job.stage, "report": url, "error": job.error,
+                "seconds_left": job.seconds_left()}  # fmt: skip
 
     # --- pages
 

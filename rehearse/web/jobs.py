@@ -48,7 +48,8 @@ class JobState:
     """Where a job is, as ``GET /api/jobs/ID`` answers: ``state`` queued, running, done,
     failed, cancelled or interrupted (by a server stopped before it finished); ``share`` of the
     analysis done; ``stage`` the tracker's line; ``report`` the report folder (relative to
-    the reports folder) once done; ``error`` one line."""
+    the reports folder) once done; ``error`` one line; ``started`` when a worker took it (s
+    since the epoch), for the time left."""
 
     id: str
     talk: str
@@ -57,6 +58,26 @@ class JobState:
     stage: str = "Waiting for a free worker"
     report: str | None = None
     error: str | None = None
+    started: float | None = None
+
+    def seconds_left(self, now: float | None = None) -> int | None:
+        """The running job's time left, guessed from its time so far and its share done."""
+        if self.state != "running" or self.started is None:
+            return None
+        return seconds_left(self.share, (time.time() if now is None else now) - self.started)
+
+
+SURE_FROM = 0.05  # the share done before the time left is guessed: the first steps say little
+LEFT_STEP = 5  # s the time left is rounded to
+
+
+def seconds_left(share: float, elapsed: float) -> int | None:
+    """The time left of an analysis ``share`` done in ``elapsed`` seconds, were the rest to
+    go at the same pace, rounded to 5 s; None before ``SURE_FROM`` of it is done or once all is."""
+    if not SURE_FROM < share < 1 or elapsed < 0:
+        return None
+    left = elapsed * (1 - share) / share
+    return max(LEFT_STEP, LEFT_STEP * round(left / LEFT_STEP))
 
 
 @dataclass(frozen=True)
@@ -257,8 +278,9 @@ class Jobs:
                     if state.stage == "Cancelling":
                         label = state.stage
                     share = max(share, state.share)
+                    started = state.started or time.time()
                     self._states[job_id] = replace(state, state="running", share=share,
-                                                   stage=label)  # fmt: skip
+                                                   stage=label, started=started)  # fmt: skip
 
     def _finished(self, work: Work, future: Future) -> None:
         if self._closing:

@@ -69,6 +69,10 @@ function jobPage() {
     $("job-bar").value = job.share;
     $("job-share").textContent = `${Math.round(job.share * 100)} %`;
     $("job-stage").textContent = job.stage;
+    // the server's guess from the time so far and the share done (null until it can tell)
+    const left = job.seconds_left;
+    $("job-left").hidden = left === null || left === undefined;
+    if (!$("job-left").hidden) $("job-left").textContent = ` · about ${clock(left)} left`;
     $("job-cancel").hidden = !(job.state === "queued" || job.state === "running");
     if (job.state === "done") {
       $("job-report").href = job.report;
