@@ -639,6 +639,10 @@ def test_talks_are_the_folders_markdown_notes_and_decks(tmp_path):
     assert all(len(t.notes.points) == 14 for t in talks.values())
     plan = talks[TALK].plan
     assert [p.number for p in plan] == list(range(1, 15)) and plan[0].budget is None
+    # the notes' one heading is their title: the talk's page does not say it again over them
+    assert [(s.title, len(s.points)) for s in talks[TALK].sections] == [("", 14)]
+    slides = talks["slides/kilka-zdan-o-sobie.pptx"].sections  # a deck: its slides, numbered
+    assert all(s.slide for s in slides) and sum(len(s.points) for s in slides) == 14
 
 
 @pytest.mark.slow
@@ -809,6 +813,12 @@ def test_notes_written_in_the_text_box_are_a_new_talk_under_a_name_of_the_server
     assert listed["etc-passwd.md"]["points"] == 3
     status, page = server.get("/talks/etc-passwd.md")
     assert status == 200 and b"The results" in page
+    # the talk's points under their headings, in order, each heading once
+    points = page.decode().split("<h2>Points</h2>")[1]
+    slides = re.findall(r"<h3>(.*?)</h3>(.*?)</section>", points, re.S)
+    assert [title for title, _ in slides] == ["Opening", "The work"]
+    said = [re.findall(r'class="text">(.*?)</span>', under) for _, under in slides]
+    assert said == [["Why this talk matters", "What you will take home"], ["The results"]]
     status, page = server.get("/record?talk=etc-passwd.md")  # the slides are the headings
     plans = json.loads(page.split(b'id="plans">')[1].split(b"</script>")[0])
     assert [p["section"] for p in plans["etc-passwd.md"]["points"]] == [

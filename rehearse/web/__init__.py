@@ -298,7 +298,7 @@ def make_app(options: ServeOptions) -> Starlette:
         progress = None  # the last report's chart of the talk's rehearsals, when it has one
         if rows and rows[-1]["url"] and (Path(past[-1].report) / "progress.png").is_file():
             progress = rows[-1]["url"].removesuffix("report.html") + "progress.png"
-        return state.page("talk.html.j2", request, talk=talk, plan=talk.plan, rows=rows,
+        return state.page("talk.html.j2", request, talk=talk, sections=talk.sections, rows=rows,
                           progress=progress, compare=COMPARE_URL)  # fmt: skip
 
     async def record_page(request: Request) -> Response:

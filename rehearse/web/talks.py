@@ -45,6 +45,17 @@ class PlannedPoint:
     budget: float | None
     start: float | None
     weight: float  # its share of the talk when the slot is given on the record page
+    slide: int | None = None  # its slide's position in the deck (None for Markdown notes)
+
+
+@dataclass(frozen=True)
+class PlannedSection:
+    """The points under one heading of the notes (or one slide of a deck), as the talk's page
+    shows them; ``title`` is "" for points before the first heading."""
+
+    title: str
+    slide: int | None
+    points: tuple[PlannedPoint, ...]
 
 
 @dataclass(frozen=True)
@@ -66,8 +77,26 @@ class Talk:
             start = at if budget is not None and at is not None else None
             at = at + budget if budget is not None and at is not None else None
             weight = weights.get(p.index) or 0.0
-            planned.append(PlannedPoint(p.number, p.text, p.section, budget, start, weight))
+            planned.append(
+                PlannedPoint(p.number, p.text, p.section, budget, start, weight, p.slide)
+            )
         return planned
+
+    @property
+    def sections(self) -> list[PlannedSection]:
+        """The plan's points grouped under their headings or slides, in order; a Markdown
+        heading that is the talk's title (its one ``# `` line) is not said again."""
+        grouped: list[PlannedSection] = []
+        for point in self.plan:
+            title = point.section
+            if point.slide is None and title == self.notes.title:
+                title = ""
+            last = grouped[-1] if grouped else None
+            if last is not None and (last.slide, last.title) == (point.slide, title):
+                grouped[-1] = PlannedSection(last.title, last.slide, (*last.points, point))
+            else:
+                grouped.append(PlannedSection(title, point.slide, (point,)))
+        return grouped
 
 
 def find_talks(folder: Path, skip: Path | None = None) -> dict[str, Talk]:
