@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import chrome
 import pytest
 from typer.testing import CliRunner
 
@@ -20,22 +21,10 @@ from rehearse.report import write_report
 from rehearse.report.charts import NARROW
 from rehearse.transcribe import TranscribeResult
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+        not chrome.AVAILABLE,
         reason="headless Chromium not installed (Debian packages chromium and chromium-driver)",
     ),
 ]
@@ -95,14 +84,8 @@ def page_with_past(tmp_path_factory) -> Path:
 def browser(tmp_path_factory):
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_argument("--window-size=1200,900")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    options = chrome.options(webdriver, tmp_path_factory.mktemp("chromium-profile"), "1200,900")
+    driver = webdriver.Chrome(options=options, service=Service(chrome.CHROMEDRIVER))
     yield driver
     driver.quit()
 

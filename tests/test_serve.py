@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
+import chrome
 import pytest
 from typer.testing import CliRunner
 
@@ -35,17 +36,6 @@ TALK = NOTES.name
 LIMIT_MB = 2  # the server's upload limit in these tests: the recording (0.9 MB) fits
 READY = 60  # s for the server to answer (a loaded machine imports slowly)
 ANALYSED = 300  # s for the job; the transcript is cached, a cold machine still loads models
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 
 
 def free_port() -> int:
@@ -548,25 +538,21 @@ def browser(tmp_path):
     microphone = tmp_path / "rehearsal.wav"
     subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(RECORDING), "-ar", "48000",
                     "-ac", "1", str(microphone)], check=True)  # fmt: skip
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 "--autoplay-policy=no-user-gesture-required",
-                 f"--use-file-for-fake-audio-capture={microphone}%noloop"):  # fmt: skip
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.add_argument("--window-size=390,900")
+    options = chrome.options(
+        webdriver, tmp_path / "profile", "390,900", "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+        f"--use-file-for-fake-audio-capture={microphone}%noloop",
+    )  # fmt: skip
     phone = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3}}
     options.add_experimental_option("mobileEmulation", phone)  # headless windows are >= 500
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=Service(chrome.CHROMEDRIVER))
     yield driver
     driver.quit()
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    not chrome.AVAILABLE,
     reason="headless Chromium not installed (Debian chromium, chromium-driver)",
 )
 def test_the_pages_fit_a_phone_and_load_nothing_from_elsewhere(server, browser):
@@ -591,7 +577,7 @@ WATCH_CSP = (
 
 @pytest.mark.browser
 @pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    not (chrome.AVAILABLE and shutil.which("ffmpeg")),
     reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
 )
 def test_a_served_report_plays_its_recording(server, browser, shared_rehearsals):
@@ -648,7 +634,7 @@ def test_talks_are_the_folders_markdown_notes_and_decks(tmp_path):
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    not (chrome.AVAILABLE and shutil.which("ffmpeg")),
     reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
 )
 def test_a_take_recorded_in_the_browser_reaches_its_report(roomy_server, browser):
@@ -854,7 +840,7 @@ def test_notes_written_in_the_text_box_are_a_new_talk_under_a_name_of_the_server
 
 @pytest.mark.browser
 @pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("ffmpeg")),
+    not (chrome.AVAILABLE and shutil.which("ffmpeg")),
     reason="headless Chromium or ffmpeg not installed (Debian chromium, chromium-driver)",
 )
 def test_notes_are_written_on_the_talks_page(server, browser):
