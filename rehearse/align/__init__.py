@@ -1045,7 +1045,7 @@ def _fill_gaps(
 ) -> list[_Run]:
     """Points still missed, found by meaning where they belong in notes order: between the
     runs said just before and after them. Two places are asked: a stretch no run holds, of
-    ``_FILL_SECONDS`` or more (``_found_unowned``: an ad-lib is speech about none of the
+    ``_FILL_SECONDS`` or more (an ad-lib is speech about none of the
     points, not speech without the note's words), and the sentences between the last word
     evidence of one run and the first of the next. Their sentences are labelled in notes
     order with the point each is about (in a stretch no run holds, possibly none: then it
@@ -1062,8 +1062,9 @@ def _fill_gaps(
         lo = max((r.point for r in runs if r.last == a - 1), default=-1)
         hi = min((r.point for r in runs if r.first == b + 1), default=n)
         missed = [k for k in range(lo + 1, hi) if k not in said]
-        found = _found_unowned(meant, speech, np.arange(a, b + 1), missed)
-        for k, first, last in found or _found_by_meaning(meant, np.arange(a, b + 1), missed, []):
+        units = np.arange(a, b + 1)
+        found = _found_by_meaning(meant, units, missed, [], lean=_SLOT_Z, speech=speech)
+        for k, first, last in found or _found_by_meaning(meant, units, missed, []):
             runs.append(_Run(k, first, last))
             said.add(k)
     runs.sort(key=lambda r: r.first)
@@ -1119,42 +1120,30 @@ def _misplaced(runs: list[_Run], meant: _Meant | None) -> list[_Run]:
     return runs
 
 
-def _found_unowned(meant: _Meant, speech: _Speech, units: np.ndarray, missed: list[int]):
-    """(point, first unit, last unit) for each of ``missed`` that meaning finds in ``units``,
-    speech no run holds: its sentences are labelled in notes order with the missed point each
-    leans to (``_SLOT_Z``), or none, and a point keeps its sentences when one of them is
-    clearly about it (as in ``_found_by_meaning``) or when meaning, over all of them
-    together, ranks it first among all the points and they last ``_SLOT_SECONDS`` (with at
-    most ``_SLOT_POINTS`` missed there): a paraphrased passage whose sentences are each only
-    a little more about their point."""
-    if not missed:
-        return []
-    sentence = meant.meaning.sentence
-    sentences = list(dict.fromkeys(sentence[units].tolist()))
-    every = meant.meaning.z(sentences)
-    out = []
-    for c, block in sorted(_label_in_order(every[:, missed] - _SLOT_Z).items()):
-        k = missed[c]
-        inside = units[np.isin(sentence[units], [sentences[i] for i in block])]
-        first, last = int(inside[0]), int(inside[-1])
-        clear = (every[block].argmax(axis=1) == k) & (every[block, k] >= _FILL_SAID)
-        whole = len(missed) <= _SLOT_POINTS and every[block].mean(axis=0).argmax() == k
-        if clear.any() or (whole and speech.seconds(first, last) >= _SLOT_SECONDS):
-            out.append((k, first, last))
-    return out
-
-
-def _found_by_meaning(meant: _Meant, units: np.ndarray, missed: list[int], owners: list[int]):
+def _found_by_meaning(
+    meant: _Meant,
+    units: np.ndarray,
+    missed: list[int],
+    owners: list[int],
+    *,
+    lean: float = _FILL_Z,
+    speech: _Speech | None = None,
+):
     """(point, first unit, last unit) for each of ``missed`` that meaning finds in
-    ``units``, in notes order. With ``owners`` (the runs before and after), every sentence
-    must go to one of them or to a missed point; else a sentence may go to none."""
+    ``units``, in notes order: a sentence goes to a missed point it is ``lean`` spreads or
+    more about, and a point keeps its sentences when one of them is clearly about it. With
+    ``owners`` (the runs before and after), every sentence must go to one of them or to a
+    missed point; else a sentence may go to none. With ``speech`` (speech no run holds), a
+    point also keeps its sentences when meaning, over all of them together, ranks it first
+    among all the points and they last ``_SLOT_SECONDS`` (with at most ``_SLOT_POINTS``
+    missed there): a paraphrased passage whose sentences each lean only a little to it."""
     if not missed:
         return []
     sentence = meant.meaning.sentence
     sentences = list(dict.fromkeys(sentence[units].tolist()))
     every = meant.meaning.z(sentences)
     columns = [*owners[:1], *missed, *owners[1:]]
-    score = every[:, columns] - np.where(np.isin(columns, missed), _FILL_Z, 0.0)
+    score = every[:, columns] - np.where(np.isin(columns, missed), lean, 0.0)
     if owners:
         score = score + _FORCE  # every sentence labelled: none never wins
     out = []
@@ -1162,11 +1151,17 @@ def _found_by_meaning(meant: _Meant, units: np.ndarray, missed: list[int], owner
         k = columns[c]
         if k not in missed:
             continue
-        top = every[block].argmax(axis=1) == k
-        if not (top & (every[block, k] >= _FILL_SAID)).any():
-            continue
         inside = units[np.isin(sentence[units], [sentences[i] for i in block])]
-        out.append((k, int(inside[0]), int(inside[-1])))
+        first, last = int(inside[0]), int(inside[-1])
+        clear = (every[block].argmax(axis=1) == k) & (every[block, k] >= _FILL_SAID)
+        whole = (
+            speech is not None
+            and len(missed) <= _SLOT_POINTS
+            and every[block].mean(axis=0).argmax() == k
+            and speech.seconds(first, last) >= _SLOT_SECONDS
+        )
+        if clear.any() or whole:
+            out.append((k, first, last))
     return out
 
 
