@@ -59,7 +59,7 @@ import dataclasses
 import itertools
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -271,6 +271,7 @@ def _explain(notes, speech, evidence, emit, meant, options, language, allowed=No
     runs, mentions = _mentions(runs, speech, evidence, meant)
     runs = _fill_gaps(runs, speech, emit, meant)
     runs = _misplaced(runs, meant)
+    runs = _split_repeats(runs, meant)
     _restore(runs, trimmed, speech, evidence, emit, meant)
     return runs, mentions
 
@@ -1167,6 +1168,51 @@ def _misplaced(runs: list[_Run], meant: _Meant | None) -> list[_Run]:
             said.add(k)
             times[k] = 1
     return runs
+
+
+def _split_repeats(runs: list[_Run], meant: _Meant | None) -> list[_Run]:
+    """A second delivery of a point said elsewhere, where missed points belong (between the
+    points said just before and after it), gives each of them the sentences meaning finds
+    clearly about it (``_pieces``): a note sharing a word with a neighbour's passage ("the
+    2017 tightening" and "this additional tightening of the rules") took the passage."""
+    if meant is None:
+        return runs
+    runs = sorted(runs, key=lambda r: r.first)
+    said = {r.point for r in runs}
+    times = Counter(r.point for r in runs)
+    out: list[_Run] = []
+    for i, run in enumerate(runs):
+        before = runs[i - 1].point if i else -1
+        after = runs[i + 1].point if i + 1 < len(runs) else meant.z.shape[0]
+        missed = [k for k in range(before + 1, after) if k not in said]
+        pieces = _pieces(meant, run, missed) if times[run.point] > 1 and missed else [run]
+        if all(p.point == run.point for p in pieces):
+            pieces = [run]
+        out.extend(pieces)
+        said.update(p.point for p in pieces)
+        times[run.point] -= all(p.point != run.point for p in pieces)
+    return out
+
+
+def _pieces(meant: _Meant, run: _Run, missed: list[int]) -> list[_Run]:
+    """``run`` cut where its sentences, labelled in notes order with its point or one of
+    ``missed``, go to a missed point with a sentence clearly about it; the rest stays its."""
+    sentence = meant.meaning.sentence
+    units = np.arange(run.first, run.last + 1)
+    sentences = list(dict.fromkeys(sentence[units].tolist()))
+    every = meant.meaning.z(sentences)
+    columns = sorted([*missed, run.point])
+    out: list[_Run] = []
+    for c, block in sorted(_label_in_order(every[:, columns] + _FORCE).items()):
+        k = columns[c]
+        inside = units[np.isin(sentence[units], [sentences[j] for j in block])]
+        clear = (every[block].argmax(axis=1) == k) & (every[block, k] >= _FILL_SAID)
+        point = k if clear.any() else run.point
+        if out and out[-1].point == point:
+            out[-1].last = int(inside[-1])
+        else:
+            out.append(_Run(point, int(inside[0]), int(inside[-1])))
+    return out
 
 
 def _found_by_meaning(
