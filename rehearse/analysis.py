@@ -12,6 +12,7 @@ from rehearse.align import AlignOptions, align
 from rehearse.audio import stream
 from rehearse.clock import clock
 from rehearse.errors import InputError
+from rehearse.languages import language_name
 from rehearse.measure.fillers import filler_prompt
 from rehearse.measure.pacing import (
     PacingOptions,
@@ -32,6 +33,7 @@ from rehearse.models import (
     RecordingInfo,
     Summary,
     TalkInfo,
+    Transcript,
     TranscriptionInfo,
     Voice,
 )
@@ -131,11 +133,11 @@ def demo_files() -> tuple[Path, Path]:
 
 def _transcribe_options(notes: Notes, options: AnalyzeOptions) -> TranscribeOptions:
     chosen = options.transcribe
-    language = chosen.language or notes.language
+    expected = chosen.expected or notes.language  # a bilingual speaker may speak another
     prompt = chosen.initial_prompt
     if prompt is None and options.keep_fillers:
-        prompt = filler_prompt(language)
-    return replace(chosen, language=language, initial_prompt=prompt)
+        prompt = filler_prompt(chosen.language or expected)
+    return replace(chosen, expected=expected, initial_prompt=prompt)
 
 
 def _pacing_options(notes: Notes, options: AnalyzeOptions) -> PacingOptions:
@@ -173,7 +175,11 @@ def build_analysis(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         transcript=transcript,
         restarts=coverage.restarts,
-        warnings=(*(f"{notes.path}: {w}" for w in notes.warnings), *short_warning(notes, pacing)),
+        warnings=(
+            *(f"{notes.path}: {w}" for w in notes.warnings),
+            *languages_warning(notes, transcript),
+            *short_warning(notes, pacing),
+        ),
         speaker=speaker,
     )
 
@@ -207,6 +213,18 @@ def mark(analysis: Analysis, number: int, said: str) -> Analysis:
         )  # fmt: skip
     points = tuple(point if i == found[0] else p for i, p in enumerate(analysis.points))
     return replace(analysis, points=points)
+
+
+def languages_warning(notes: Notes, transcript: Transcript) -> list[str]:
+    """A word when the notes are in another language than the talk: points are then found
+    by what was meant, never by their words."""
+    if not notes.language or not transcript.language or notes.language == transcript.language:
+        return []
+    return [
+        f"the notes are in {language_name(notes.language)} and the talk in "
+        f"{language_name(transcript.language)}: points are followed by what you meant, not "
+        "by their words (--language forces one language)"
+    ]
 
 
 def short_warning(notes: Notes, pacing: PacingResult) -> list[str]:

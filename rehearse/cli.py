@@ -239,7 +239,7 @@ Model = Annotated[
     str, typer.Option(help="Whisper size name (tiny, base, small...) or a local model path.")
 ]
 HeardLanguage = _language("detected from the recording")
-NotesLanguage = _language("the notes' language")
+NotesLanguage = _language("the notes' language, unless the recording clearly is in another")
 Vad = Annotated[bool, typer.Option("--vad", help="Skip silence with a voice-activity filter.")]
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Transcribe again even if a transcript is cached.")

@@ -298,20 +298,34 @@ def test_a_take_too_short_to_judge_is_kept_out_of_the_history(env, tmp_path, dat
 
 
 @pytest.mark.slow
-def test_polish_recording_against_english_notes_is_refused(tmp_path, data_dir):
-    """The bundled Polish rehearsal against English notes: Whisper is sure of Polish only in
-    the first window, but the recording as a whole is Polish. One line naming both languages
-    and --language; no report, no history, no transcript."""
+def test_polish_recording_against_english_notes(tmp_path, data_dir):
+    """The bundled Polish rehearsal against the English notes of another talk. With
+    --language en it is refused in one line naming both languages and --language (Whisper
+    is sure of Polish only in the first window, but the recording as a whole is Polish): no
+    report, no history, no transcript. Without it, the notes' language is what is expected,
+    not forced: a bilingual speaker may talk in Polish from English notes, so it is
+    transcribed in Polish and the report says that points are followed by meaning; none of
+    this other talk's points is found in it."""
     home = tmp_path / "home"
     env = {"REHEARSE_HOME": str(home), "REHEARSE_MODELS": str(weights.models_dir())}
     out = tmp_path / "r"
-    result = run(env, "analyze", RECORDING, "--notes", data_dir / "pauses-en.md", "--out", out)
+    notes = data_dir / "pauses-en.md"
+    result = run(env, "analyze", RECORDING, "--notes", notes, "--language", "en", "--out", out)
     assert result.exit_code == 2, result.output
     message = result.stderr.strip()
     assert message.startswith("error: ") and "\n" not in message and "Traceback" not in message
     assert "sounds like Polish" in message and "set to English" in message
     assert "--language pl" in message
     assert not out.exists() and not (home / "transcripts").exists()
+
+    result = run(env, "analyze", RECORDING, "--notes", notes, "--out", out)
+    assert result.exit_code == 0, result.output
+    [folder] = reports(out)
+    analysis = load_analysis(folder)
+    assert analysis.transcript.language == "pl"
+    assert any("notes are in English and the talk in Polish" in w for w in analysis.warnings)
+    assert "notes are in English and the talk in Polish" in " ".join(result.output.split())
+    assert not any(p.said for p in analysis.points)
 
 
 @pytest.mark.slow

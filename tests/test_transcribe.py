@@ -159,6 +159,20 @@ def test_wrong_forced_language_is_refused(data_dir: Path) -> None:
         transcribe(data_dir / "jfk.flac", TranscribeOptions(language="pl"))
 
 
+@pytest.mark.slow
+def test_an_expected_language_the_recording_contradicts_gives_way(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The notes' language is expected, not forced: English speech against Polish notes is
+    transcribed in English (a bilingual speaker), where a forced Polish is refused."""
+    options = TranscribeOptions(expected="polish", cache_dir=tmp_path)
+    assert options.expected == "pl"
+    heard = transcribe(data_dir / "jfk.flac", options).transcript
+    assert heard.language == "en" and "fellow americans" in normalise(heard.text)
+    again = transcribe(data_dir / "jfk.flac", options)
+    assert again.cached and again.transcript == heard
+
+
 # --- the transcript cache --------------------------------------------------------------
 
 
@@ -199,6 +213,7 @@ def test_cache_key_covers_every_decoding_option() -> None:
     base = cache_key("f" * 64, source, TranscribeOptions())
     variants = [
         TranscribeOptions(language="pl"),
+        TranscribeOptions(expected="pl"),
         TranscribeOptions(vad=True),
         TranscribeOptions(initial_prompt="yyy, eee"),
         TranscribeOptions(beam_size=1),

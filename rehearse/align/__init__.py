@@ -11,6 +11,9 @@
 3. ``_emissions``: per point and unit, its evidence minus what it finds in ordinary speech.
 4. ``_meaning``: the sentences the words leave unplaced (no point heard, or two about equally)
    are embedded (``meaning.py``) and add to the point they are clearly most about (paraphrase).
+   Notes in another language than the speech (English notes, a talk given in Polish) leave
+   every unit to meaning, which then weighs as heard words do (``_foreign_meaning``); a run
+   is then said when meaning over it is most about its point, and fully said when found.
 5. ``_assign``: a Viterbi pass (``sequence.best_path``) gives each unit to a point or to "off
    script"; ``_reject`` then checks every run (real evidence of its point, a repeat that is a
    real delivery, not just the rest of a neighbour's passage); failing runs are forbidden and
@@ -56,7 +59,7 @@ import dataclasses
 import itertools
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +131,12 @@ _COHESIVE = 0.25  # share of a stretch's content words the rest of the talk also
 _TOPIC_QUANTILE = 0.1  # a stretch as close in meaning to the points as this share of the
 # sentences that clearly hold their point is about the talk (higher: more ad-libs)
 _TOPIC_SAMPLE = 40  # of those sentences, at most about this many are embedded (more: slower)
+_FOREIGN_Z = 0.5  # notes in another language: a stretch counts for a point above this z...
+_FOREIGN_WEIGHT = 0.1  # ... this much per content word and spread (more: meaning over order,
+# so swaps are found, but a passage about two points splits into both)
+_FOREIGN_SAID = 1.0  # ... and a run is said when its speech is this far above the mean
+_FOREIGN_MIX = 0.5  # each unit's own meaning against its sentence's (more: the sentence's;
+# Whisper's sentences in unpunctuated speech run over two points, a unit alone is noisy)
 _FILL_SECONDS = 3.0  # speech no point holds that is worth asking meaning about
 _FILL_Z = 1.0  # a sentence goes to a missed point when this many spreads above the mean
 _FILL_SAID = 1.4  # ... and the point is found when one is its best point, this far above
@@ -218,13 +227,15 @@ class _Run:
 def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = None) -> Coverage:
     """Coverage of every point of ``notes`` in ``transcript``, in notes order."""
     options = options or AlignOptions()
-    language = notes.language or transcript.language
-    speech = _speech(transcript, language)
+    language = notes.language or transcript.language  # the notes' words
+    spoken = transcript.language or language  # the speech's words
+    foreign = bool(language and spoken and language != spoken)  # notes in another language
+    speech = _speech(transcript, spoken)
     if not notes.points or not speech.forms:
         return _empty(notes, speech, options.adlib)
     evidence = ev.gather(notes, speech.forms, speech.content, language)
     emit = _emissions(speech, evidence)
-    meant = _meaning(notes, speech, emit) if options.meaning else None
+    meant = _meaning(notes, speech, emit, foreign) if options.meaning else None
     if meant is not None:
         emit = emit + meant.bonus
     checked = np.ones_like(emit, dtype=bool)  # what the first pass's checks leave allowed
@@ -246,7 +257,7 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
     restarts = _restarts(runs)
     late = _out_of_order(runs)
     adlibs = _adlibs(speech, runs, options.adlib)
-    found = _Found(deliveries, late, restarts, adlibs, mentions)
+    found = _Found(deliveries, late, restarts, adlibs, mentions, foreign)
     return _coverage(notes, speech, evidence, found, options)
 
 
@@ -260,6 +271,7 @@ def _explain(notes, speech, evidence, emit, meant, options, language, allowed=No
     runs, mentions = _mentions(runs, speech, evidence, meant)
     runs = _fill_gaps(runs, speech, emit, meant)
     runs = _misplaced(runs, meant)
+    runs = _split_repeats(runs, meant)
     _restore(runs, trimmed, speech, evidence, emit, meant)
     return runs, mentions
 
@@ -379,9 +391,11 @@ class _Meaning:
     z-score across the points: the model's cosines are compressed, only their spread
     counts)."""
 
-    def __init__(self, notes: Notes, speech: _Speech) -> None:
+    def __init__(self, notes: Notes, speech: _Speech, by_unit: bool = False) -> None:
+        """``by_unit``: each unit is asked alone, not its whole sentence."""
         self.notes, self.speech = notes, speech
-        self.sentence = np.cumsum(speech.sentence) - 1  # unit -> sentence index
+        opens = np.ones_like(speech.sentence) if by_unit else speech.sentence
+        self.sentence = np.cumsum(opens) - 1  # unit -> sentence index
         self._points: np.ndarray | None = None
         self._z: dict[int, np.ndarray] = {}
         self._top: dict[int, float] = {}
@@ -419,20 +433,26 @@ class _Meaning:
 @dataclass(frozen=True)
 class _Meant:
     """Meaning where the words leave units unplaced: per point and unit, the z-score of the
-    unit's sentence (0 where not asked), and the emission bonus it gives."""
+    unit's sentence (0 where not asked), and the emission bonus it gives; ``foreign`` when
+    the notes are in another language than the speech (meaning stands in for the words)."""
 
     meaning: _Meaning
     z: np.ndarray
     bonus: np.ndarray
+    foreign: bool = False
 
 
-def _meaning(notes: Notes, speech: _Speech, emit: np.ndarray) -> _Meant | None:
+def _meaning(
+    notes: Notes, speech: _Speech, emit: np.ndarray, foreign: bool = False
+) -> _Meant | None:
     """Sentence meaning for the sentences the words leave unplaced: no point is heard in
     them above its background, or two points about equally. A sentence clearly more about
     one point than the others adds to that point's emission in its units, in proportion to
-    their words."""
+    their words. Notes in another language than the speech: ``_foreign_meaning``."""
     if len(notes.points) < 3 or not meaning.available():
         return None
+    if foreign:
+        return _foreign_meaning(notes, speech)
     found = _Meaning(notes, speech)
     content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
     sentences = found.sentence
@@ -449,6 +469,23 @@ def _meaning(notes: Notes, speech: _Speech, emit: np.ndarray) -> _Meant | None:
     bonus = _MEANING_WEIGHT * np.clip(z - _MEANING_Z, 0.0, None) * share[None, :]
     log.debug("meaning: %d of %d units weak", weak.sum(), len(weak))
     return _Meant(found, z, bonus)
+
+
+def _foreign_meaning(notes: Notes, speech: _Speech) -> _Meant:
+    """Notes in another language than the speech: the words tell little (names, numbers), so
+    every unit is asked, by its own words and its sentence's (``_FOREIGN_MIX``), and meaning
+    weighs per content word as heard words do: a unit more about a point than ``_FOREIGN_Z``
+    spreads above the points' mean counts for it, one less counts against it."""
+    found = _Meaning(notes, speech, by_unit=True)
+    whole = _Meaning(notes, speech)
+    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    asked = content >= 1
+    z = np.zeros((len(notes.points), len(content)), dtype=np.float32)
+    if asked.any():
+        alone = found.z(found.sentence[asked]).T
+        z[:, asked] = (1 - _FOREIGN_MIX) * alone + _FOREIGN_MIX * whole.z(whole.sentence[asked]).T
+    bonus = np.where(asked, _FOREIGN_WEIGHT * (z - _FOREIGN_Z) * content, 0.0)
+    return _Meant(found, z, bonus, foreign=True)
 
 
 # --- 5. assignment and checks ----------------------------------------------------------------
@@ -559,11 +596,24 @@ def _meant(meant: _Meant | None, run: _Run, in_sequence: bool) -> bool:
     between its neighbours (or opening the speaker's way through the talk again, a restart
     from a point whose note is a summary), with a sentence clearly more about its point than
     any other."""
+    if meant is not None and meant.foreign:
+        return _foreign_said(meant, run)
     if meant is None or not in_sequence:
         return False
     z = meant.z[:, run.first : run.last + 1]
     top = z.argmax(axis=0) == run.point
     return bool((top & (z[run.point] >= _MEANT_SAID)).any())
+
+
+def _foreign_said(meant: _Meant, run: _Run) -> bool:
+    """With notes in another language, a run is said when its speech, over all its units
+    (each by its words), is most about its point, ``_FOREIGN_SAID`` spreads above the mean."""
+    z = meant.z[:, run.first : run.last + 1]
+    words = meant.meaning.speech
+    content = np.add.reduceat(words.content.astype(np.float32), words.units[:-1])
+    weight = content[run.first : run.last + 1]
+    mean = (z * weight).sum(axis=1) / max(float(weight.sum()), 1.0)
+    return int(mean.argmax()) == run.point and mean[run.point] >= _FOREIGN_SAID
 
 
 def _repeat(
@@ -1120,6 +1170,51 @@ def _misplaced(runs: list[_Run], meant: _Meant | None) -> list[_Run]:
     return runs
 
 
+def _split_repeats(runs: list[_Run], meant: _Meant | None) -> list[_Run]:
+    """A second delivery of a point said elsewhere, where missed points belong (between the
+    points said just before and after it), gives each of them the sentences meaning finds
+    clearly about it (``_pieces``): a note sharing a word with a neighbour's passage ("the
+    2017 tightening" and "this additional tightening of the rules") took the passage."""
+    if meant is None:
+        return runs
+    runs = sorted(runs, key=lambda r: r.first)
+    said = {r.point for r in runs}
+    times = Counter(r.point for r in runs)
+    out: list[_Run] = []
+    for i, run in enumerate(runs):
+        before = runs[i - 1].point if i else -1
+        after = runs[i + 1].point if i + 1 < len(runs) else meant.z.shape[0]
+        missed = [k for k in range(before + 1, after) if k not in said]
+        pieces = _pieces(meant, run, missed) if times[run.point] > 1 and missed else [run]
+        if all(p.point == run.point for p in pieces):
+            pieces = [run]
+        out.extend(pieces)
+        said.update(p.point for p in pieces)
+        times[run.point] -= all(p.point != run.point for p in pieces)
+    return out
+
+
+def _pieces(meant: _Meant, run: _Run, missed: list[int]) -> list[_Run]:
+    """``run`` cut where its sentences, labelled in notes order with its point or one of
+    ``missed``, go to a missed point with a sentence clearly about it; the rest stays its."""
+    sentence = meant.meaning.sentence
+    units = np.arange(run.first, run.last + 1)
+    sentences = list(dict.fromkeys(sentence[units].tolist()))
+    every = meant.meaning.z(sentences)
+    columns = sorted([*missed, run.point])
+    out: list[_Run] = []
+    for c, block in sorted(_label_in_order(every[:, columns] + _FORCE).items()):
+        k = columns[c]
+        inside = units[np.isin(sentence[units], [sentences[j] for j in block])]
+        clear = (every[block].argmax(axis=1) == k) & (every[block, k] >= _FILL_SAID)
+        point = k if clear.any() else run.point
+        if out and out[-1].point == point:
+            out[-1].last = int(inside[-1])
+        else:
+            out.append(_Run(point, int(inside[0]), int(inside[-1])))
+    return out
+
+
 def _found_by_meaning(
     meant: _Meant,
     units: np.ndarray,
@@ -1577,13 +1672,16 @@ def _adlibs(speech: _Speech, runs: list[_Run], shortest: float) -> tuple[Adlib, 
 @dataclass(frozen=True)
 class _Found:
     """What the steps found: deliveries per point, points out of order, restart runs,
-    ad-libs, and per point only mentioned its mentions (run, point index it was in)."""
+    ad-libs, and per point only mentioned its mentions (run, point index it was in);
+    ``foreign``: the notes are in another language than the speech, so how many of a
+    point's words were heard says nothing of how fully it was said."""
 
     deliveries: dict[int, _Delivery]
     late: set[int]
     restarts: list[_Run]
     adlibs: tuple[Adlib, ...]
     mentions: dict[int, list[tuple[_Run, int | None]]]
+    foreign: bool = False
 
 
 def _coverage(notes, speech, evidence, result: _Found, options) -> Coverage:
@@ -1604,11 +1702,12 @@ def _coverage(notes, speech, evidence, result: _Found, options) -> Coverage:
             continue
         a, b = speech.tokens(found.main.first, found.main.last)
         start, end = _times(speech, found.main)
+        full = result.foreign or found.recall >= options.covered
         points.append(
             PointCoverage(
                 index=k,
                 number=point.number,
-                status="covered" if found.recall >= options.covered else "partial",
+                status="covered" if full else "partial",
                 score=round(100 * found.recall, 1),
                 start=start,
                 end=end,
@@ -1617,9 +1716,7 @@ def _coverage(notes, speech, evidence, result: _Found, options) -> Coverage:
                 verbatim=found.recall >= options.verbatim,
                 order=order[k],
                 repeats=tuple(Span(*_times(speech, r)) for r in found.others),
-                missing=ev.unheard(evidence, k, a, b, options.missing_words)
-                if found.recall < options.covered
-                else (),
+                missing=() if full else ev.unheard(evidence, k, a, b, options.missing_words),
             )
         )
     found_restarts = tuple(

@@ -105,7 +105,7 @@ def measure_pacing(
     options: PacingOptions = PacingOptions(),
 ) -> PacingResult:
     """Pacing of one rehearsal from its transcript and the points' coverage."""
-    language = notes.language or transcript.language
+    language = transcript.language or notes.language  # syllables and fillers are the speech's
     words = spoken_words(transcript)
     spans = _point_spans(coverage)
     owner = [_owner(w, spans) for w in words]

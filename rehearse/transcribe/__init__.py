@@ -81,12 +81,15 @@ MISMATCH_FORCED = 0.1
 @dataclass(frozen=True)
 class TranscribeOptions:
     """How to transcribe. ``language``: a code or name in any case (stored as Whisper's code;
-    InputError if Whisper does not know it), None detects it; ``temperature`` starts at 0.
+    InputError if Whisper does not know it), None detects it; ``expected``: the language the
+    notes are written in, transcribed in unless the recording clearly is in another (a
+    bilingual speaker's notes), then in the recording's; ``temperature`` starts at 0.
     ``threads`` changes the speed only, never the transcript (it is not in the cache key)."""
 
     engine: str = "faster"
     model: str = "base"
     language: str | None = None
+    expected: str | None = None
     vad: bool = False
     initial_prompt: str | None = None
     beam_size: int = 5
@@ -101,8 +104,9 @@ class TranscribeOptions:
     batch_size: int = 0
 
     def __post_init__(self) -> None:
-        if self.language is not None:
-            object.__setattr__(self, "language", language_code(self.language))
+        for name in ("language", "expected"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, language_code(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -169,9 +173,9 @@ def transcribe(
     tracker.audio_length(levels.duration)
     tracker.start("language")
     engine = _ENGINES[source.engine](source, _threads(options))
-    guess, contradicted = _detect(engine, path, levels, options.language)
+    guess, contradicted = _detect(engine, path, levels, options.language or options.expected)
     _check_language(guess, contradicted, options, str(path))
-    language = options.language or guess.language
+    language = _spoken(guess, contradicted, options)
     log.info("transcribing %s (%s, %s, language %s)", path, source.engine, source.name, language)
     quiet = levels.quiet()
     update = tracker.start("transcribing", levels.duration, audio=True)
@@ -274,6 +278,16 @@ def _detect_windows(path: Path, levels: Levels, count: int = 3) -> Iterator[np.n
         yield window
 
 
+def _spoken(guess: LanguageGuess, contradicted: bool, options: TranscribeOptions) -> str:
+    """The language to transcribe in: the forced one; else the expected one, unless the
+    recording clearly is in another; else the recording's."""
+    if options.language:
+        return options.language
+    if options.expected and not contradicted:
+        return options.expected
+    return guess.language
+
+
 def _check_language(
     guess: LanguageGuess, contradicted: bool, options: TranscribeOptions, path: str
 ) -> None:
@@ -299,6 +313,7 @@ def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptio
         "engine": source.engine,
         "model": source.identity,
         "language": options.language,
+        "expected": options.expected,
         "vad": options.vad and source.engine == "faster",
         "initial_prompt": options.initial_prompt,
         "beam_size": options.beam_size,
