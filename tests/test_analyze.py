@@ -326,6 +326,7 @@ def test_polish_recording_against_english_notes(tmp_path, data_dir):
     assert any("notes are in English and the talk in Polish" in w for w in analysis.warnings)
     assert "notes are in English and the talk in Polish" in " ".join(result.output.split())
     assert not any(p.said for p in analysis.points)
+    assert "points were found by what you meant" in (folder / "report.html").read_text()
 
 
 @pytest.mark.slow

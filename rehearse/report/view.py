@@ -445,9 +445,17 @@ def over_rule() -> str:
     return f"more than {OVER_SHARE:.0%} and at least {OVER_SECONDS:g} s over its budget"
 
 
-def score_help() -> str:
+def score_help(analysis: Analysis | None = None) -> str:
     """What a point's score means, in words a speaker reads right."""
     covered = AlignOptions().covered
+    talk = analysis.talk.language if analysis else None
+    spoken = analysis.transcript.language if analysis else None
+    if talk and spoken and talk != spoken:
+        return (
+            "Key words heard: the share of the note's key words heard in the passage. The notes "
+            "are in another language than the talk, so this says little here: points were "
+            "found by what you meant, and a point found counts as said."
+        )
     return (
         "Key words heard: the share of the note's key words heard in the passage, rare words "
         "counting more. Whisper mishears names and some words, so even a word-for-word reading "
@@ -574,7 +582,7 @@ def context(analysis: Analysis, past: Past | None = None) -> dict:
         "voice_rows": voice_rows(analysis),
         "final_drift": final_drift(analysis),
         "over_rule": over_rule(),
-        "score_help": score_help(),
+        "score_help": score_help(analysis),
         "status_labels": STATUS_LABELS,
         "clock": clock,
         "signed": signed,
