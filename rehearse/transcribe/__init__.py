@@ -3,13 +3,14 @@
 ``faster`` (default) is faster-whisper / CTranslate2 (int8 on CPU); ``openai`` is the
 reference openai-whisper (fp32 on CPU, fp16 on CUDA). Both get the same decoded samples,
 decode at temperature 0 first and produce the same Transcript. The recording is read as a
-stream: one pass measures its levels (silence check, quiet frames), the language check reads
-up to 90 s of it, and the transcription goes window by window (``windows.py``: a few minutes
-each, cut in silences), each window prompted with the text of the one before, so memory stays
-flat however long the talk. Batched (``batch_size``, the faster engine only), the recording
-is cut in silences into chunks of at most 30 s instead, and a batch of them is decoded side by
-side, without the text before as context. Results are cached by audio content + engine +
-model + decoding and windowing options, so the same recording is never transcribed twice.
+stream: one pass measures its levels (silence check, quiet frames) while the model loads, the
+language check reads up to 90 s of it, and the transcription goes window by window
+(``windows.py``: a few minutes each, cut in silences), each window prompted with the text of
+the one before, so memory stays flat however long the talk. Batched (``batch_size``, the
+faster engine only), the recording is cut in silences into chunks of at most 30 s instead,
+and a batch of them is decoded side by side, without the text before as context. Results are
+cached by audio content + engine + model + decoding and windowing options, so the same
+recording is never transcribed twice.
 
 This is the only module that imports whisper, faster_whisper or ctranslate2 (lazily).
 """
@@ -25,6 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -173,10 +175,17 @@ def transcribe(
         return TranscribeResult(transcript, True, time.perf_counter() - started, sha256)
     stated = probe_duration(path)
     tracker.audio_length(stated)
-    levels = scan(path, tracker.start("decoding", stated, audio=True))
-    tracker.audio_length(levels.duration)
-    tracker.start("language")
-    engine = _ENGINES[source.engine](source, _threads(options))
+    # The model loads while the recording is decoded (each takes seconds, mostly outside
+    # the GIL); a recording that cannot be read is still the first error.
+    pool = ThreadPoolExecutor(1, thread_name_prefix="rehearse-model")
+    try:
+        loading = pool.submit(_ENGINES[source.engine], source, _threads(options))
+        levels = scan(path, tracker.start("decoding", stated, audio=True))
+        tracker.audio_length(levels.duration)
+        tracker.start("language")
+        engine = loading.result()
+    finally:
+        pool.shutdown(wait=False)
     guess, contradicted = _detect(engine, path, levels, options.language)
     _check_language(guess, contradicted, options, str(path))
     language = options.language or guess.language
