@@ -8,11 +8,18 @@ with the defaults (faster engine, base, the voice stage on), and prints per leng
 time, the real-time factor and the child's peak RSS (from ``os.wait4``), with the load average
 around each run. ``--openai`` also runs the openai engine on the shortest recording.
 
+``--batch-size N`` (repeatable) runs ``analyze --batch-size N`` beside the plain path on each
+length, and ``rehearse transcribe`` alone (the plain engine, no alignment, voice or report) as
+the yardstick; ``--rounds R`` runs them all R times, taking turns, and prints medians, so the
+load of a shared machine falls on all of them alike.
+
     .venv/bin/python -m benchmarks.long_talk                      # 10, 60, 120 min
     .venv/bin/python -m benchmarks.long_talk --minutes 10 --openai
     .venv/bin/python -m benchmarks.long_talk --keep /tmp/long     # reuse built recordings
+    .venv/bin/python -m benchmarks.long_talk --minutes 10 --batch-size 4 --rounds 3
 
 Goal (issue 14): peak memory under 700 MB at every length (flat), RTF <= 0.12 with base.
+Goal (issue 25): ``analyze`` in at most 0.6 x the time plain ``transcribe`` takes, peak < 700 MB.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,32 +56,63 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--openai", action="store_true", help="the openai engine on the shortest")
     parser.add_argument("--keep", type=Path, help="folder for the recordings (kept, reused)")
     parser.add_argument("--engine", default="faster", help="engine of the main runs")
+    parser.add_argument("--batch-size", type=int, action="append", default=[], metavar="N")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each, taking turns")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="rehearse-long-"))
     folder.mkdir(parents=True, exist_ok=True)
     notes = write_notes(folder / "three-readings.md")
-    runs = [(m, args.engine) for m in args.minutes]
+    kinds = [("analyze", 0), *(("analyze", n) for n in args.batch_size)]
+    if args.batch_size:
+        kinds.append(("transcribe", 0))
+    runs = [(m, args.engine, kind) for m in args.minutes for kind in kinds]
     if args.openai:
-        runs.append((min(args.minutes), "openai"))
+        runs.append((min(args.minutes), "openai", ("analyze", 0)))
     print(f"recordings in {folder}; {os.cpu_count()} cores; load average {_load()}", flush=True)
     rows = []
     try:
-        for minutes, engine in runs:
-            recording = build(minutes, folder)
-            rows.append(run(recording, notes, engine, folder))
-            print(_row(rows[-1]), flush=True)
+        for minutes in args.minutes:
+            build(minutes, folder)
+        for _ in range(args.rounds):
+            for minutes, engine, (command, batch) in runs:
+                recording = build(minutes, folder)
+                rows.append(run(recording, notes, engine, folder, command, batch))
+                print(_row(rows[-1]), flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
-    print()
-    print("| length | engine | wall | real-time factor | peak memory | load average |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['minutes']:.0f} min | {r['engine']} | {_clock(r['seconds'])} | "
-            f"{r['rtf']:.3f} | {r['rss']:,.0f} MB | {r['load']} |"
-        )
+    _table(rows)
     return 0
+
+
+def _table(rows: list[dict]) -> None:
+    """Medians per length and run, with the ratio of each wall time to plain ``analyze``'s
+    and to plain ``transcribe``'s of the same length."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault((round(r["minutes"]), r["engine"], r["command"], r["batch"]), []).append(
+            r
+        )
+    wall = {key: statistics.median(r["seconds"] for r in rs) for key, rs in groups.items()}
+    print()
+    print(
+        "| length | engine | run | batch | wall (median) | vs plain analyze | vs transcribe "
+        "| real-time factor | peak memory (max) | runs | load average |"
+    )
+    print("|---" * 11 + "|")
+    for key, rs in groups.items():
+        minutes, engine, command, batch = key
+        plain = wall.get((minutes, engine, "analyze", 0))
+        alone = wall.get((minutes, engine, "transcribe", 0))
+        ratio = f"{wall[key] / plain:.2f}x" if plain else "–"
+        to_alone = f"{wall[key] / alone:.2f}x" if alone else "–"
+        print(
+            f"| {minutes} min | {engine} | {command} | {batch or 'plain'} | "
+            f"{_clock(wall[key])} | {ratio} | {to_alone} | "
+            f"{wall[key] / (rs[0]['minutes'] * 60):.3f} | "
+            f"{max(r['rss'] for r in rs):,.0f} MB | {len(rs)} | "
+            f"{', '.join(r['load'] for r in rs)} |"
+        )
 
 
 def write_notes(path: Path) -> Path:
@@ -148,9 +187,17 @@ class _Encoder:
         self.container.close()
 
 
-def run(recording: Path, notes: Path, engine: str, folder: Path) -> dict:
-    """``rehearse analyze`` of ``recording`` in a child process with an empty transcript cache:
-    wall time, real-time factor, the child's peak RSS."""
+def run(
+    recording: Path,
+    notes: Path,
+    engine: str,
+    folder: Path,
+    command_name: str = "analyze",
+    batch: int = 0,
+) -> dict:
+    """``rehearse analyze`` (or ``transcribe``, in English) of ``recording`` in a child process
+    with an empty transcript cache, ``--batch-size batch``: wall time, real-time factor, the
+    child's peak RSS."""
     import av
 
     from rehearse.transcribe import weights
@@ -163,8 +210,12 @@ def run(recording: Path, notes: Path, engine: str, folder: Path) -> dict:
             "REHEARSE_HOME": tmp,
             "REHEARSE_MODELS": str(weights.models_dir()),
         }
-        command = [sys.executable, "-m", "rehearse", "analyze", str(recording)]
-        command += ["--notes", str(notes), "--engine", engine, "--out", f"{tmp}/reports"]
+        command = [sys.executable, "-m", "rehearse", command_name, str(recording)]
+        if command_name == "analyze":
+            command += ["--notes", str(notes), "--out", f"{tmp}/reports"]
+        else:
+            command += ["--language", "en", "--out", f"{tmp}/transcripts"]
+        command += ["--engine", engine, "--batch-size", str(batch)]
         load_before = _load()
         started = time.perf_counter()
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -177,6 +228,8 @@ def run(recording: Path, notes: Path, engine: str, folder: Path) -> dict:
     return {
         "minutes": duration / 60,
         "engine": engine,
+        "command": command_name,
+        "batch": batch,
         "seconds": seconds,
         "rtf": seconds / duration,
         "rss": usage.ru_maxrss / 1024,
@@ -186,7 +239,8 @@ def run(recording: Path, notes: Path, engine: str, folder: Path) -> dict:
 
 def _row(r: dict) -> str:
     return (
-        f"  {r['minutes']:6.1f} min  {r['engine']:7s} wall {_clock(r['seconds'])}  "
+        f"  {r['minutes']:6.1f} min  {r['engine']:7s} {r['command']:10s} batch {r['batch']:2d}  "
+        f"wall {_clock(r['seconds'])}  "
         f"RTF {r['rtf']:.3f}  peak RSS {r['rss']:,.0f} MB  load {r['load']}"
     )
 

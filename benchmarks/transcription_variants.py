@@ -1,7 +1,7 @@
 """Transcription variants side by side: time, coverage accuracy and pauses, in one run.
 
 Usage: python -m benchmarks.transcription_variants [DIR ...] [--variant NAME ...]
-                                                    [--all-heldout] [--out DIR]
+                                                    [--all-heldout] [--out DIR] [--only-prefix P]
 
 Every recording is transcribed afresh (its own empty transcript cache) through the real
 ``rehearse.transcribe`` path (windows, repairs, word edges snapped to silences) by each
@@ -9,8 +9,8 @@ variant of the faster engine with base:
 
 - ``plain``: beam 5, chunk after chunk (the default before issue 14);
 - ``vad``: faster-whisper's Silero VAD drops the silences first (``--vad``);
-- ``batched``: faster-whisper's BatchedInferencePipeline (its VAD, 8 chunks per batch,
-  word timestamps on);
+- ``batched``: faster-whisper's BatchedInferencePipeline on our own chunks (cut in silences,
+  at most 28 s), 4 per batch, word timestamps on (issue 25; before it: Whisper's VAD chunks);
 - ``greedy``: beam 1;
 - ``vad+greedy``: both.
 
@@ -23,11 +23,12 @@ the share of them that are really quiet (80 % of their 10 ms frames below the re
 quiet level).
 
 ``--window`` sets the transcription window of every variant (to see what cutting the
-recordings into more windows costs). DIR defaults to benchmarks/cases/tune, the real-speech
-cases of benchmarks/cases/heldout (``--all-heldout``: all of them) and the two pause
-rehearsals of tests/data. ``--out``
-keeps each variant's transcripts as ``OUT/<variant>/<set>/transcripts/faster/NAME.json``
-beside links to the truth and notes files, so ``python -m benchmarks.coverage_accuracy
+recordings into more windows costs). ``--only-prefix P`` (repeatable) keeps the cases whose
+name starts with P (``--only-prefix ho16 --only-prefix ho17``: two held-out batches). DIR
+defaults to benchmarks/cases/tune, the real-speech cases of benchmarks/cases/heldout
+(``--all-heldout``: all of them) and the two pause rehearsals of tests/data. ``--out`` keeps
+each variant's transcripts as ``OUT/<variant>/<set>/transcripts/faster/NAME.json`` beside
+links to the truth and notes files, so ``python -m benchmarks.coverage_accuracy
 --engine faster OUT/<variant>/<set>`` scores them again.
 """
 
@@ -52,7 +53,7 @@ PLAIN = TranscribeOptions(cache=True)
 VARIANTS = {
     "plain": PLAIN,
     "vad": replace(PLAIN, vad=True),
-    "batched": replace(PLAIN, batch_size=8),
+    "batched": replace(PLAIN, batch_size=4),
     "greedy": replace(PLAIN, beam_size=1),
     "vad+greedy": replace(PLAIN, vad=True, beam_size=1),
 }
@@ -83,13 +84,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="keep the transcripts here")
     parser.add_argument("--limit", type=int, help="the first N recordings only (a quick look)")
     parser.add_argument("--window", type=float, help="transcription window in s (default 180)")
+    parser.add_argument("--only-prefix", action="append", help="cases whose name starts so")
     args = parser.parse_args(argv)
     chosen = args.variant or list(VARIANTS)
     variants = {
         name: replace(VARIANTS[name], window=args.window) if args.window else VARIANTS[name]
         for name in chosen
     }
-    recordings = _recordings(args.dirs, args.all_heldout)[: args.limit]
+    recordings = _recordings(args.dirs, args.all_heldout)
+    if args.only_prefix:
+        recordings = [r for r in recordings if r[1].name.startswith(tuple(args.only_prefix))]
+    recordings = recordings[: args.limit]
     minutes = sum(_length(c) for _, c in recordings) / 60
     print(
         f"{len(recordings)} recordings, {minutes:.0f} min of audio; variants {', '.join(chosen)}; "

@@ -241,6 +241,7 @@ Model = Annotated[
 HeardLanguage = _language("detected from the recording")
 NotesLanguage = _language("the notes' language, unless the recording clearly is in another")
 Vad = Annotated[bool, typer.Option("--vad", help="Skip silence with a voice-activity filter.")]
+BatchSize = Annotated[int, typer.Option(help="Decode this many chunks at once (0: one by one).")]
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Transcribe again even if a transcript is cached.")
 ]
@@ -304,6 +305,7 @@ def _transcription_params(language: Any) -> tuple[inspect.Parameter, ...]:
         ("model", Model, chosen.model),
         ("language", language, chosen.language),
         ("vad", Vad, chosen.vad),
+        ("batch_size", BatchSize, chosen.batch_size),
         ("no_cache", NoCache, not chosen.cache),
         ("no_language_check", NoLanguageCheck, not chosen.check_language),
     )
@@ -314,6 +316,7 @@ def _transcribe_options(
     model: str,
     language: str | None,
     vad: bool,
+    batch_size: int,
     no_cache: bool,
     no_language_check: bool,
 ) -> TranscribeOptions:
@@ -323,6 +326,7 @@ def _transcribe_options(
         model=model,
         language=language,
         vad=vad,
+        batch_size=batch_size,
         cache=not no_cache,
         check_language=not no_language_check,
     )

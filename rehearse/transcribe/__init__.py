@@ -3,11 +3,14 @@
 ``faster`` (default) is faster-whisper / CTranslate2 (int8 on CPU); ``openai`` is the
 reference openai-whisper (fp32 on CPU, fp16 on CUDA). Both get the same decoded samples,
 decode at temperature 0 first and produce the same Transcript. The recording is read as a
-stream: one pass measures its levels (silence check, quiet frames), the language check reads
-up to 90 s of it, and the transcription goes window by window (``windows.py``: a few minutes
-each, cut in silences), each window prompted with the text of the one before, so memory stays
-flat however long the talk. Results are cached by audio content + engine + model + decoding
-and windowing options, so the same recording is never transcribed twice.
+stream: one pass measures its levels (silence check, quiet frames) while the model loads, the
+language check reads up to 90 s of it, and the transcription goes window by window
+(``windows.py``: a few minutes each, cut in silences), each window prompted with the text of
+the one before, so memory stays flat however long the talk. Batched (``batch_size``, the
+faster engine only), the recording is cut in silences into chunks of at most 30 s instead,
+and a batch of them is decoded side by side, without the text before as context. Results are
+cached by audio content + engine + model + decoding and windowing options, so the same
+recording is never transcribed twice.
 
 This is the only module that imports whisper, faster_whisper or ctranslate2 (lazily).
 """
@@ -23,6 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -45,7 +49,8 @@ Progress = Callable[[float, float], None]  # (seconds of audio done, of the wind
 
 # 2: dropped speech re-transcribed, word edges snapped to silences; 4: windowed, the window,
 # the batch size in the key; 5: the language check decided on the recording as a whole;
-# 6: each segment keeps Whisper's confidence (avg_logprob, no_speech_prob, compression_ratio)
+# 6: each segment keeps Whisper's confidence (avg_logprob, no_speech_prob, compression_ratio);
+# 7: ... (a batched transcript's key also names its chunk size: our chunks, not Whisper's VAD)
 CACHE_VERSION = 7
 DETECT_SECONDS = 30.0
 # The previous window's text is the next one's prompt, as Whisper carries it between its own
@@ -76,6 +81,10 @@ FIRST_WINDOW_SURE = 0.8
 # gets less than this share of it (see LanguageGuess.contradicts). Higher: a related
 # language (Czech for Polish) could refuse a real take; lower: translated nonsense passes.
 MISMATCH_FORCED = 0.1
+# Whisper's own rule for a 30 s chunk that holds no speech, which the plain path applies and
+# the batched one does not: no speech this likely and tokens below this mean log-probability.
+NO_SPEECH_THRESHOLD = 0.6
+LOGPROB_THRESHOLD = -1.0
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,9 @@ class TranscribeOptions:
     temperature: tuple[float, ...] = (0.0,)
     threads: int = 0  # CPU threads for the engine; 0: every core this process may use
     window: float = windows.WINDOW  # s of audio transcribed at a time (see windows.py)
-    # >0: faster-whisper's BatchedInferencePipeline decodes this many 30 s chunks at once (the
-    # faster engine only; it cuts the audio with its own VAD); 0: chunk after chunk
+    # >0: faster-whisper's BatchedInferencePipeline decodes this many chunks at once (the
+    # faster engine only; chunks of ``windows.CHUNK`` cut in silences, each without the text
+    # before it); 0: window by window, each 30 s prompted with the text before
     batch_size: int = 0
 
     def __post_init__(self) -> None:
@@ -169,17 +179,27 @@ def transcribe(
         return TranscribeResult(transcript, True, time.perf_counter() - started, sha256)
     stated = probe_duration(path)
     tracker.audio_length(stated)
-    levels = scan(path, tracker.start("decoding", stated, audio=True))
-    tracker.audio_length(levels.duration)
-    tracker.start("language")
-    engine = _ENGINES[source.engine](source, _threads(options))
+    # The model loads while the recording is decoded (each takes seconds, mostly outside
+    # the GIL); a recording that cannot be read is still the first error.
+    pool = ThreadPoolExecutor(1, thread_name_prefix="rehearse-model")
+    try:
+        loading = pool.submit(_ENGINES[source.engine], source, _threads(options))
+        levels = scan(path, tracker.start("decoding", stated, audio=True))
+        tracker.audio_length(levels.duration)
+        tracker.start("language")
+        engine = loading.result()
+    finally:
+        pool.shutdown(wait=False)
     guess, contradicted = _detect(engine, path, levels, options.language or options.expected)
     _check_language(guess, contradicted, options, str(path))
     language = _spoken(guess, contradicted, options)
     log.info("transcribing %s (%s, %s, language %s)", path, source.engine, source.name, language)
     quiet = levels.quiet()
     update = tracker.start("transcribing", levels.duration, audio=True)
-    segments = _transcribe_windows(engine, path, levels, quiet, language, options, update)
+    if options.batch_size and isinstance(engine, FasterEngine):
+        segments = _transcribe_batched(engine, path, levels, quiet, language, options, update)
+    else:
+        segments = _transcribe_windows(engine, path, levels, quiet, language, options, update)
     segments = snap_to_silence(segments, quiet)
     if not any(s.words for s in segments):
         raise AudioError(f"{path}: no speech recognised")
@@ -229,6 +249,38 @@ def _transcribe_windows(
         out.extend(_shifted(heard, window.start))
         context = said or context
         progress(window.end)
+    return _monotonic(out)
+
+
+def _transcribe_batched(
+    engine: FasterEngine,
+    path: Path,
+    levels: Levels,
+    quiet: np.ndarray,
+    language: str,
+    options: TranscribeOptions,
+    progress: Callable[[float], None],
+) -> list[Segment]:
+    """The recording cut in silences into chunks Whisper takes whole (``windows.CHUNK``), the
+    chunks with sound decoded ``batch_size`` at a time side by side (one batch's samples in
+    memory at a time), times in the recording's."""
+    chunks = [
+        c
+        for c in windows.plan(quiet, levels.duration, windows.CHUNK)
+        if len(_sound(quiet[int(c.start / QUIET_FRAME) : int(c.end / QUIET_FRAME)]))
+    ]
+    size = options.batch_size
+    batches = [chunks[i : i + size] for i in range(0, len(chunks), size)]
+    reach = [(b[0].bounds[0], b[-1].bounds[1]) for b in batches]
+    out = []
+    for batch, samples in zip(batches, spans(path, reach), strict=True):
+        start = batch[0].start
+        clips = [(c.start - start, c.end - start) for c in batch]
+        heard = _drop_collapsed(engine.transcribe_clips(samples, clips, language, options))
+        heard = _repair_gaps(engine, samples, start, heard, language, options, quiet)
+        out.extend(_shifted(heard, start))
+        progress(batch[-1].end)
+    progress(levels.duration)
     return _monotonic(out)
 
 
@@ -306,20 +358,23 @@ def _check_language(
 
 def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptions) -> dict:
     """Everything that changes a transcript: audio content, engine, model, decoding options,
-    the window size."""
+    the window size (batched: the chunk size)."""
+    batch_size = options.batch_size if source.engine == "faster" else 0
+    chunk = {"chunk": windows.CHUNK} if batch_size else {}  # the plain keys stay as they were
     return {
         "version": CACHE_VERSION,
         "audio": sha256,
         "engine": source.engine,
         "model": source.identity,
         "language": options.language,
-        "expected": options.expected,
         "vad": options.vad and source.engine == "faster",
         "initial_prompt": options.initial_prompt,
         "beam_size": options.beam_size,
         "temperature": list(options.temperature),
         "window": options.window,
-        "batch_size": options.batch_size if source.engine == "faster" else 0,
+        "batch_size": batch_size,
+        **chunk,
+        **({"expected": options.expected} if options.expected else {}),
     }
 
 
@@ -416,13 +471,7 @@ class FasterEngine:
             "word_timestamps": True,
             "vad_filter": options.vad,
         }
-        if options.batch_size:  # chunks decoded side by side: no text carried between them
-            batched = {**settings, "vad_filter": True, "initial_prompt": options.initial_prompt}
-            segments, _ = _batched(self.model).transcribe(
-                samples, batch_size=options.batch_size, **batched
-            )
-        else:
-            segments, _ = self.model.transcribe(samples, **settings)
+        segments, _ = self.model.transcribe(samples, **settings)
         out, tokens = [], []
         for s in segments:
             if s.start >= end:
@@ -440,6 +489,37 @@ class FasterEngine:
             if progress:
                 progress(min(s.end, end), end)
         return _monotonic(out), tokens[-CONTEXT_TOKENS:] or None
+
+    def transcribe_clips(
+        self,
+        samples: np.ndarray,
+        clips: Sequence[tuple[float, float]],
+        language: str,
+        options: TranscribeOptions,
+    ) -> list[Segment]:
+        """Segments of the ``clips`` of ``samples`` (``(start, end)`` s, at most 30 s each,
+        times from the samples' start), decoded side by side in one batch, each clip one
+        segment, prompted with ``options.initial_prompt`` only; a clip Whisper takes for
+        silence (``NO_SPEECH_THRESHOLD``) gives none."""
+        segments, _ = _batched(self.model).transcribe(
+            samples,
+            language=language,
+            beam_size=options.beam_size,
+            temperature=list(options.temperature),
+            initial_prompt=options.initial_prompt,
+            word_timestamps=True,
+            vad_filter=False,
+            clip_timestamps=[{"start": a, "end": b} for a, b in clips],
+            batch_size=max(len(clips), 1),
+        )
+        out, duration = [], len(samples) / SAMPLE_RATE
+        for s in segments:
+            silent = s.no_speech_prob > NO_SPEECH_THRESHOLD and s.avg_logprob < LOGPROB_THRESHOLD
+            words = [(w.word, w.start, w.end, w.probability) for w in s.words or ()]
+            if words and not silent:
+                sure = (s.avg_logprob, s.no_speech_prob, s.compression_ratio)
+                out.append(_segment(s.start, s.end, s.text, words, duration, sure))
+        return _monotonic(out)
 
 
 @functools.cache

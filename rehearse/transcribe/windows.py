@@ -1,6 +1,7 @@
 """Transcription windows: a recording cut into stretches of a few minutes, each cut in the
 middle of a silence, so that memory holds one window (its samples and Whisper's features of
-it) whatever the length of the talk, and no word is cut in two at an edge.
+it) whatever the length of the talk, and no word is cut in two at an edge. Batched decoding
+cuts it the same way into chunks Whisper takes whole (``CHUNK``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ WINDOW = 180.0  # s
 # half, for windows shorter than twice that): a longer search finds longer silences (the end
 # of a sentence, not a breath) at the cost of windows further below WINDOW.
 SEARCH = 30.0  # s
+# Audio per chunk when chunks are decoded side by side (batched): Whisper reads 30 s at a
+# time, so a chunk must fit in that, and each costs a full 30 s encoder pass however short it
+# is. Planned as windows of this size, a chunk ends in the longest silence of its second half
+# (a sentence end, not a breath). Longer: fewer encoder passes and more context within a
+# chunk, but closer to the 30 s Whisper cuts off at (its last words' timings suffer there);
+# shorter: more chunks, each padded with more silence.
+CHUNK = 28.0  # s
 
 
 @dataclass(frozen=True)
