@@ -12,19 +12,25 @@ from rehearse.console import err_console
 from rehearse.report import view
 from rehearse.stages import Step, Tracker
 
+PERCENT = "{task.percentage:>3.0f}%"
+
+
+def _bar(*columns) -> Progress:
+    """A bar with the task's description and these columns, on stderr, gone when done."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        *columns,
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+
 
 @contextmanager
 def progress(description: str) -> Iterator[Callable[[float, float], None]]:
     """A rich progress bar driven by a (done, total) callback."""
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as bar:
+    with _bar(TextColumn(PERCENT), TimeRemainingColumn()) as bar:
         task = bar.add_task(description, total=None)
 
         def update(done: float, total: float) -> None:
@@ -36,14 +42,7 @@ def progress(description: str) -> Iterator[Callable[[float, float], None]]:
 @contextmanager
 def stage_progress(names: Sequence[str]) -> Iterator[Tracker]:
     """A rich progress bar of the library's stages: what it is doing, the share done."""
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as bar:
+    with _bar(TextColumn(PERCENT)) as bar:
         task = bar.add_task("Starting", total=100)
 
         def show(step: Step) -> None:
@@ -58,14 +57,9 @@ def stage_progress(names: Sequence[str]) -> Iterator[Tracker]:
 def batch_progress(total: int) -> Iterator[Callable]:
     """One bar for the batch: recordings done, audio done, time left."""
     audio = [0.0]
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
+    with _bar(
         TextColumn("{task.completed:.0f}/{task.total:.0f} recordings · {task.fields[audio]}"),
         TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
     ) as bar:
         task = bar.add_task("Analysing", total=total, audio="0:00 of audio")
 

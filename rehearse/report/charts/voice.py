@@ -70,15 +70,7 @@ def _pitch(ax: Axes, voice, centres: list[float], layout: Layout) -> None:
             zorder=0.6,
         )
     spreads = [w.pitch_variation_st for w in voice.windows]
-    ax.plot(
-        centres,
-        [float("nan") if v is None else v for v in spreads],
-        marker="o",
-        markersize=3,
-        linewidth=1.6,
-        color=COLORS["actual"],
-        zorder=3,
-    )
+    _per_window(ax, centres, spreads, COLORS["actual"])
     ax.axhline(MONOTONE_ST, color=COLORS["monotone"], linestyle="--", linewidth=1, zorder=2)
     ax.axhline(
         voice.pitch_variation_st, color=COLORS["actual"], linestyle=":", linewidth=1, zorder=2
@@ -93,15 +85,7 @@ def _loudness(ax: Axes, voice, centres: list[float], layout: Layout) -> None:
     """Loudness of speech per window; the sentences that trail off as bars along the
     bottom."""
     levels = [w.loudness_db for w in voice.windows]
-    ax.plot(
-        centres,
-        [float("nan") if v is None else v for v in levels],
-        marker="o",
-        markersize=3,
-        linewidth=1.6,
-        color=COLORS["ink"],
-        zorder=3,
-    )
+    _per_window(ax, centres, levels, COLORS["ink"])
     known = [v for v in levels if v is not None]
     low, high = min(known) - 6, max(known) + 4
     for span in voice.trailing_off:
@@ -116,6 +100,19 @@ def _loudness(ax: Axes, voice, centres: list[float], layout: Layout) -> None:
     ax.set_ylim(low, high)
     ax.set_ylabel("loudness (dBFS)" if layout is NARROW else "loudness of speech\n(dBFS, RMS)")
     ax.set_xlabel("time into the recording (m:ss)")
+
+
+def _per_window(ax: Axes, centres: list[float], values: list, color: str) -> None:
+    """A value per window as a line of dots, broken where a window has none."""
+    ax.plot(
+        centres,
+        [float("nan") if v is None else v for v in values],
+        marker="o",
+        markersize=3,
+        linewidth=1.6,
+        color=color,
+        zorder=3,
+    )
 
 
 def _handles(voice) -> list:
