@@ -3,8 +3,6 @@ and the code Whisper knows it by. langcodes (with its language_data names) does 
 
 from __future__ import annotations
 
-from functools import cache
-
 import langcodes
 
 from rehearse.errors import InputError
@@ -13,13 +11,16 @@ from rehearse.errors import InputError
 _WHISPER_ALIASES = {"jv": "jw"}
 
 
-@cache
-def whisper_languages() -> tuple[str, ...]:
-    """The language codes Whisper transcribes (the same set in both engines)."""
-    # A Whisper engine (0.1 s to import): only when a language is checked, not for --help.
-    from faster_whisper.tokenizer import _LANGUAGE_CODES
-
-    return tuple(_LANGUAGE_CODES)
+# The language codes Whisper transcribes, in its tokenizer's order (the same set in both
+# engines; tests/test_bad_input.py checks it against faster-whisper's), so that only the
+# transcription module imports Whisper.
+_WHISPER_CODES = (
+    "af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha "
+    "haw he hi hr ht hu hy id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn "
+    "mr ms mt my ne nl nn no oc pa pl ps pt ro ru sa sd si sk sl sn so sq sr su sv sw ta te "
+    "tg th tk tl tr tt uk ur uz vi yi yo zh yue"
+)
+WHISPER_LANGUAGES = tuple(_WHISPER_CODES.split())
 
 
 def language_code(text: str) -> str:
@@ -37,8 +38,8 @@ def language_code(text: str) -> str:
     except (LookupError, ValueError):
         code = None
     code = _WHISPER_ALIASES.get(code, code)
-    if code not in whisper_languages():
-        known = ", ".join(whisper_languages())
+    if code not in WHISPER_LANGUAGES:
+        known = ", ".join(WHISPER_LANGUAGES)
         raise InputError(
             f"unknown language {value!r}: use a code or an English name such as pl, en, "
             f"polish (Whisper knows {known})"

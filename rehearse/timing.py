@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from rehearse.audio import longest_quiet
-from rehearse.measure import fillers as fillerlib
+from rehearse.hesitations import is_hesitation
 from rehearse.models import Segment, Transcript, Word
 
 WORD_BASE, WORD_PER_LETTER = 0.3, 0.1  # s; longest plausible word = base + per letter
@@ -70,7 +70,7 @@ def _trim(word: Word, *, at_start: bool, language: str | None) -> Word:
     """Cut a word longer than its letters allow; hesitations may be long and are kept."""
     letters = sum(c.isalnum() for c in word.text)
     longest = WORD_BASE + WORD_PER_LETTER * letters
-    if word.end - word.start <= longest or fillerlib.is_hesitation(word.text, language):
+    if word.end - word.start <= longest or is_hesitation(word.text, language):
         return word
     if at_start:
         return Word(word.text, round(word.end - longest, 3), word.end, word.probability)

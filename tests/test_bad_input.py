@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from rehearse.analysis import demo_files
 from rehearse.cli import app
-from rehearse.languages import language_code
+from rehearse.languages import WHISPER_LANGUAGES, language_code
 from rehearse.notes import load_notes
 from rehearse.report import write_report
 
@@ -59,6 +59,13 @@ def report_folder(tmp_path) -> Path:
 )  # fmt: skip
 def test_language_codes_and_names_in_any_case(written, code):
     assert language_code(written) == code
+
+
+def test_the_language_list_is_whispers():
+    """Our copy of Whisper's language codes, as faster-whisper's tokenizer has them."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    assert tuple(_LANGUAGE_CODES) == WHISPER_LANGUAGES
 
 
 def test_front_matter_language_name(tmp_path):

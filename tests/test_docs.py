@@ -3,6 +3,7 @@ and the code against ruff."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -145,3 +146,15 @@ def test_the_module_table_names_every_module_of_the_tree():
     }
     assert not tree - set(named), f"not in the table: {sorted(tree - set(named))}"
     assert not set(named) - tree, f"in the table, not in the tree: {sorted(set(named) - tree)}"
+
+
+def test_the_cli_reference_is_up_to_date():
+    """docs/cli.md is what scripts/cli_reference.py writes from the commands' own help."""
+    path = ROOT / "scripts" / "cli_reference.py"
+    spec = importlib.util.spec_from_file_location("cli_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert written == module.reference(), (
+        "docs/cli.md is out of date: python scripts/cli_reference.py"
+    )

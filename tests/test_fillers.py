@@ -2,7 +2,8 @@
 
 import pytest
 
-from rehearse.measure.fillers import filler_prompt, find_fillers, is_hesitation
+from rehearse.hesitations import is_hesitation
+from rehearse.measure.fillers import filler_prompt, find_fillers
 
 
 def labels(sentence: str, language: str, **kwargs) -> list[str]:

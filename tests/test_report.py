@@ -108,7 +108,7 @@ def test_dollars_and_emoji_in_the_notes_are_drawn_as_typed(tmp_path, caplog):
     import matplotlib
     from matplotlib.text import Text
 
-    from rehearse.report.charts import WIDE, _rc
+    from rehearse.report.charts import WIDE, rc
 
     text = NOTES.read_text(encoding="utf-8")
     point = "12. \U0001f3a4\U0001f984 $\\undefinedmacro{x}$ i $5 to $10"
@@ -124,7 +124,7 @@ def test_dollars_and_emoji_in_the_notes_are_drawn_as_typed(tmp_path, caplog):
         "the charts' font has no glyph for \U0001f3a4 \U0001f984 (from the notes): drawn as "
         "empty boxes"
     ]
-    with matplotlib.rc_context(_rc(WIDE)):
+    with matplotlib.rc_context(rc(WIDE)):
         assert Text()._preprocess_math("$5 to $10") == ("$5 to $10", False)
     result = CliRunner().invoke(app, ["report", str(folder / "analysis.json")])
     assert result.exit_code == 0, result.output

@@ -239,10 +239,7 @@ def test_a_job_a_stopped_server_did_not_finish_is_interrupted_and_runs_again(ser
         "/api/rehearsals", {"talk": TALK}, {"recording": ("a.mp3", RECORDING.read_bytes())}
     )
     assert status == 202, answer
-    deadline = time.monotonic() + READY
-    while server.json(f"/api/jobs/{answer['job']}")["state"] != "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_running(server, answer["job"])
     server.process.terminate()
     server.process.wait(timeout=30)
     reports = server.folder / "reports"
@@ -251,13 +248,26 @@ def test_a_job_a_stopped_server_did_not_finish_is_interrupted_and_runs_again(ser
     try:
         state = again.json(f"/api/jobs/{answer['job']}")
         assert state["state"] == "interrupted" and "stopped" in state["error"], state
-        status, rerun = again.post(f"/api/jobs/{answer['job']}/again", {}, {})
-        assert status == 202, rerun
-        assert wait_for(again, rerun["job"])["state"] == "done"
-        assert len(list(reports.glob("*/*/report.html"))) == 1
+        run_again(again, answer["job"], reports)
     finally:
         again.process.terminate()
         again.process.wait(timeout=30)
+
+
+def wait_running(server, job: str) -> None:
+    """Until the job is running (an assertion after ``READY`` seconds)."""
+    deadline = time.monotonic() + READY
+    while server.json(f"/api/jobs/{job}")["state"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def run_again(server, job: str, reports: Path) -> None:
+    """'Run again' of a job that left no report starts one that ends with the one report."""
+    status, rerun = server.post(f"/api/jobs/{job}/again", {}, {})
+    assert status == 202, rerun
+    assert wait_for(server, rerun["job"])["state"] == "done"
+    assert len(list(reports.glob("*/*/report.html"))) == 1
 
 
 @pytest.mark.slow
@@ -277,10 +287,7 @@ def test_a_cancelled_job_leaves_no_report_and_can_run_again(tmp_path, shared_reh
         assert status == 202, queued
         status, answer = server.post(f"/api/jobs/{queued['job']}/cancel", {}, {})
         assert status == 202 and answer["state"] in ("queued", "cancelled"), answer
-        deadline = time.monotonic() + READY
-        while server.json(f"/api/jobs/{running['job']}")["state"] != "running":
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_running(server, running["job"])
         status, answer = server.post(f"/api/jobs/{running['job']}/cancel", {}, {},
                                      {"X-CSRF-Token": "wrong"})  # fmt: skip
         assert status == 403, answer
@@ -300,10 +307,7 @@ def test_a_cancelled_job_leaves_no_report_and_can_run_again(tmp_path, shared_reh
         status, page = server.get(f"/jobs/{running['job']}")
         assert status == 200 and b'id="job-again">' in page  # "Run again" shown, not hidden
 
-        status, rerun = server.post(f"/api/jobs/{queued['job']}/again", {}, {})
-        assert status == 202, rerun
-        assert wait_for(server, rerun["job"])["state"] == "done"
-        assert len(list(reports.glob("*/*/report.html"))) == 1
+        run_again(server, queued["job"], reports)
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)

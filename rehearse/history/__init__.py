@@ -27,7 +27,7 @@ and ``trends`` (what the history says). Their public names are importable from h
 """
 
 from rehearse.history.db import DB_NAME, HistoryDB, Recorded, check_db, default_db
-from rehearse.history.past import past_of, pick_pair
+from rehearse.history.past import past_if_any, past_of, pick_pair
 from rehearse.history.rebuild import FORGOTTEN, Rebuilt, forget, keep_out, rebuild
 from rehearse.history.rows import rehearsal_of, timestamp
 from rehearse.history.schema import (
@@ -55,6 +55,7 @@ __all__ = [
     "default_db",
     "forget",
     "keep_out",
+    "past_if_any",
     "past_of",
     "pick_pair",
     "rebuild",

@@ -4,6 +4,7 @@ changing the history."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from rehearse.history.schema import HistoryError
 from rehearse.history.trends import Past, match_points
 from rehearse.models import Analysis, History, Rehearsal, Talk, analysis_folder, load_analysis
 from rehearse.textnorm import normal_speaker
+
+log = logging.getLogger(__name__)
 
 
 def pick_pair(
@@ -131,3 +134,17 @@ def past_of(path: str | Path, analysis: Analysis, report: str | Path | None = No
             if r.id != current.id and timestamp(r.created) < time
         )
     return Past(History(talk, current.speaker, (*earlier, current)), current, again=again)
+
+
+def past_if_any(
+    path: str | Path, analysis: Analysis, report: str | Path | None = None
+) -> Past | None:
+    """``past_of`` when there is a history at ``path`` to read; None (with a warning when it
+    cannot be read) otherwise: the report is then made without its history."""
+    if not Path(path).exists():
+        return None
+    try:
+        return past_of(path, analysis, report)
+    except HistoryError as exc:
+        log.warning("the report is made without its history: %s", exc)
+        return None

@@ -7,27 +7,21 @@ A lexicon entry is a word or phrase with a *position*:
   punctuation or the edge of the talk ("Nie ma na to rady, no." / "..., you know, ...").
 - ``initial``: like ``alone``, and also when it opens a sentence ("So I went", "No więc").
 
-Hesitation sounds (yyy, eee, um, uh...) are matched by pattern, so "yyyy" and "Eeem" count too.
+Hesitation sounds (yyy, eee, um, uh...) are matched by pattern (rehearse.hesitations), so
+"yyyy" and "Eeem" count too.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rehearse.hesitations import PUNCTUATION, fold_word, hesitation_pattern, language_key
 from rehearse.textnorm import SENTENCE_END
 
 Position = Literal["any", "alone", "initial"]
-
-PUNCTUATION = SENTENCE_END + ",;:—–-\"'«»„”“()"
-
-HESITATIONS: dict[str, re.Pattern[str]] = {
-    "pl": re.compile(r"^(y{2,}|y+m+|e{2,}m*|e+m{2,}|m{2,}|h+m+|yhm)$"),
-    "en": re.compile(r"^(u+m+|u+h+|u+h+m+|e+r+m*|h+m+|m{2,}|a+h+)$"),
-}
 
 # Canonical label -> (phrase, position). The phrase is matched on casefolded words.
 LEXICONS: dict[str, tuple[tuple[str, Position], ...]] = {
@@ -80,14 +74,14 @@ def filler_prompt(language: str | None) -> str:
     Whisper drops hesitations unless its context shows them; a long prompt makes it drop
     whole sentences instead, so this stays under twenty words.
     """
-    return PROMPTS.get(_lang(language), PROMPTS["en"])
+    return PROMPTS.get(language_key(language), PROMPTS["en"])
 
 
 def lexicon(
     language: str | None, extra: Iterable[str] = ()
 ) -> tuple[tuple[tuple[str, ...], Position, str], ...]:
     """The language's entries plus ``extra`` fillers (counted anywhere), longest first."""
-    entries = [(p, pos, LABELS.get(p, p)) for p, pos in LEXICONS.get(_lang(language), ())]
+    entries = [(p, pos, LABELS.get(p, p)) for p, pos in LEXICONS.get(language_key(language), ())]
     known = {p for p, _, _ in entries}
     entries += [(e, "any", e) for e in (fold_word(x) for x in extra) if e and e not in known]
     return tuple(
@@ -112,7 +106,7 @@ def find_fillers(
     """
     tokens = [fold_word(w) for w in words]
     pauses = list(pauses_before) if pauses_before is not None else [False] * len(words)
-    hesitation = HESITATIONS.get(_lang(language), HESITATIONS["en"])
+    hesitation = hesitation_pattern(language)
     entries = lexicon(language, extra)
     found: list[FillerMatch] = []
     i = 0
@@ -124,10 +118,6 @@ def find_fillers(
         else:
             i += 1
     return found
-
-
-def is_hesitation(word: str, language: str | None) -> bool:
-    return bool(HESITATIONS.get(_lang(language), HESITATIONS["en"]).match(fold_word(word)))
 
 
 def _match_at(i, words, tokens, pauses, hesitation, entries) -> FillerMatch | None:
@@ -162,12 +152,3 @@ def _hesitation_label(token: str) -> str:
 def _ends_with(word: str, chars: str) -> bool:
     word = word.rstrip()
     return bool(word) and word[-1] in chars
-
-
-def fold_word(word: str) -> str:
-    """Casefolded word without surrounding punctuation; keeps Polish letters."""
-    return unicodedata.normalize("NFC", word).strip().strip(PUNCTUATION + " ").casefold()
-
-
-def _lang(language: str | None) -> str:
-    return (language or "en").split("-")[0].split("_")[0].casefold()

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from rehearse import textnorm
 from rehearse.errors import InputError
+from rehearse.hesitations import fold_word, is_hesitation
 from rehearse.measure import fillers as fillerlib
 from rehearse.models import (
     Analysis,
@@ -370,7 +371,7 @@ def _filler_matches(words, language, extra) -> list[fillerlib.FillerMatch]:
 def _prompted_for_fillers(transcript: Transcript) -> bool:
     prompt = transcript.initial_prompt or ""
     language = transcript.language
-    return any(fillerlib.is_hesitation(w, language) for w in prompt.split())
+    return any(is_hesitation(w, language) for w in prompt.split())
 
 
 def find_repetitions(
@@ -381,14 +382,14 @@ def find_repetitions(
     Hesitations ("yyy yyy") and repeats the notes themselves make ("znacznie, znacznie")
     are not reported.
     """
-    tokens = [textnorm.fold(fillerlib.fold_word(w.text)) for w in words]
+    tokens = [textnorm.fold(fold_word(w.text)) for w in words]
     in_notes = _repeats_in_notes(notes)
     out: list[Repetition] = []
     i = 0
     while i < len(tokens):
         n = _repeat_length(tokens, i)
         phrase = " ".join(tokens[i : i + n])
-        if n and phrase not in in_notes and not fillerlib.is_hesitation(tokens[i], language):
+        if n and phrase not in in_notes and not is_hesitation(tokens[i], language):
             out.append(Repetition(phrase, round(words[i].start, 2), owner[i]))
         i += 2 * n if n else 1
     return out

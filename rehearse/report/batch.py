@@ -19,7 +19,7 @@ from rehearse.clock import clock
 from rehearse.errors import OutputError
 from rehearse.files import write_atomic
 from rehearse.models import BatchReport, BatchRow, to_json
-from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, _png, _rc, glyph_warnings
+from rehearse.report.charts import COLORS, NARROW, WIDE, Layout, glyph_warnings, rc, to_png
 from rehearse.report.html import data_uri
 from rehearse.report.markdown import escape_md
 from rehearse.report.view import environment, shorten
@@ -107,7 +107,7 @@ def against(row: BatchRow) -> str:
 def batch_chart(report: BatchReport, layout: Layout = WIDE) -> bytes:
     """Coverage per recording and the spread of talk times against the target: side by side,
     or one above the other in the ``NARROW`` (phone) layout."""
-    with matplotlib.rc_context(_rc(layout)):
+    with matplotlib.rc_context(rc(layout)):
         ok = [r for r in report.rows if r.ok]
         bars = max(2.6, 1.2 + layout.row * len(ok))
         if layout is NARROW:
@@ -118,7 +118,7 @@ def batch_chart(report: BatchReport, layout: Layout = WIDE) -> bytes:
             coverage_ax, time_ax = fig.subplots(1, 2, width_ratios=(3, 2))
         _coverage(coverage_ax, ok)
         _durations(time_ax, ok)
-        return _png(fig, layout)
+        return to_png(fig, layout)
 
 
 def _coverage(ax, rows: list[BatchRow]) -> None:
