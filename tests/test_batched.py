@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import re
 import statistics
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_windows import words  # the words of a transcript, folded, with their times
 
 from rehearse.audio import scan
 from rehearse.transcribe import TranscribeOptions, cache_key, transcribe, weights, windows
 
 SOURCES = Path(__file__).parent.parent / "benchmarks" / "sources"
-
-
-def words(transcript) -> list[tuple[str, float, float]]:
-    return [
-        (re.sub(r"[^\w']", "", w.text.casefold()), w.start, w.end)
-        for w in transcript.words
-        if re.sub(r"[^\w']", "", w.text)
-    ]
 
 
 @pytest.mark.slow
