@@ -35,7 +35,8 @@
     meaning, over the whole stretch, says it is most about that point (an ad-lib is speech
     about none of the points, not speech without the note's words); ``_misplaced``: a
     second delivery of a point said elsewhere that sits where a missed point belongs and is
-    by meaning clearly about that one is that one.
+    by meaning clearly about that one is that one; ``_split_repeats``: of such a second
+    delivery in notes order, a missed point takes the sentences meaning finds clearly about it.
 12. ``_restore``: a stretch cut in step 9 that no missed point took goes back to its run when
     it is about the talk (``_Topic``); only asides stay off script.
 13. ``_echoes``: words said twice, word for word (a restart re-delivers what was said the
