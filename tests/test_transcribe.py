@@ -213,7 +213,6 @@ def test_cache_key_covers_every_decoding_option() -> None:
     base = cache_key("f" * 64, source, TranscribeOptions())
     variants = [
         TranscribeOptions(language="pl"),
-        TranscribeOptions(expected="pl"),
         TranscribeOptions(vad=True),
         TranscribeOptions(initial_prompt="yyy, eee"),
         TranscribeOptions(beam_size=1),
@@ -227,6 +226,8 @@ def test_cache_key_covers_every_decoding_option() -> None:
     other = weights.ModelSource("openai", "base", "/m.pt", True, "base:abc")
     assert cache_key("f" * 64, other, TranscribeOptions()) != base
     assert cache_key("f" * 64, source, TranscribeOptions(cache=False, check_language=False)) == base
+    forced, expected = TranscribeOptions(language="pl"), TranscribeOptions(expected="pl")
+    assert cache_key("f" * 64, source, forced) == cache_key("f" * 64, source, expected)
 
 
 def test_language_rule_is_conservative() -> None:

@@ -171,7 +171,8 @@ def transcribe(
     source = weights.resolve(options.engine, options.model)
     key = cache_key(sha256, source, options)
     cache_file = _cache_dir(options) / f"{_digest(key)[:32]}.json"
-    if options.cache and (entry := _read_cache(cache_file, key)):
+    entry = _read_cache(cache_file, key) if options.cache else None
+    if entry and entry[0].language == _spoken(entry[1], entry[2], options):
         transcript, guess, contradicted = entry
         _check_language(guess, contradicted, options, str(path))
         tracker.skip(*TRANSCRIPTION)
@@ -358,7 +359,10 @@ def _check_language(
 
 def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptions) -> dict:
     """Everything that changes a transcript: audio content, engine, model, decoding options,
-    the window size (batched: the chunk size)."""
+    the window size (batched: the chunk size). A forced and an expected language share a
+    key (a recording in that language gives the same transcript); an entry answers only when
+    its transcript's language is the one this call would transcribe in, from its stored
+    language guess."""
     batch_size = options.batch_size if source.engine == "faster" else 0
     chunk = {"chunk": windows.CHUNK} if batch_size else {}  # the plain keys stay as they were
     return {
@@ -366,7 +370,7 @@ def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptio
         "audio": sha256,
         "engine": source.engine,
         "model": source.identity,
-        "language": options.language,
+        "language": options.language or options.expected,  # what the entry's language says
         "vad": options.vad and source.engine == "faster",
         "initial_prompt": options.initial_prompt,
         "beam_size": options.beam_size,
@@ -374,7 +378,6 @@ def cache_key(sha256: str, source: weights.ModelSource, options: TranscribeOptio
         "window": options.window,
         "batch_size": batch_size,
         **chunk,
-        **({"expected": options.expected} if options.expected else {}),
     }
 
 
