@@ -57,6 +57,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import re
@@ -210,6 +211,11 @@ class _Speech:
     def tokens(self, first: int, last: int) -> tuple[int, int]:
         """Token span of units ``first..last`` (inclusive)."""
         return int(self.units[first]), int(self.units[last + 1])
+
+    @functools.cached_property
+    def unit_content(self) -> np.ndarray:
+        """Per unit: how many content words it holds."""
+        return np.add.reduceat(self.content.astype(np.float32), self.units[:-1])
 
     def seconds(self, first: int, last: int) -> float:
         a, b = self.tokens(first, last)
@@ -377,10 +383,8 @@ def _split_long(starts, cues, strengths, sentences, end, owner, words):
 
 def _emissions(speech: _Speech, evidence: ev.Evidence) -> np.ndarray:
     """Point x unit: evidence in the unit minus what the point finds in ordinary speech."""
-    starts = speech.units[:-1]
-    sums = np.add.reduceat(evidence.hit, starts, axis=1)
-    content = np.add.reduceat(speech.content.astype(np.float32), starts)
-    return sums - (evidence.rate + _BASE_RATE)[:, None] * content[None, :]
+    sums = np.add.reduceat(evidence.hit, speech.units[:-1], axis=1)
+    return sums - (evidence.rate + _BASE_RATE)[:, None] * speech.unit_content[None, :]
 
 
 # --- 4. meaning -------------------------------------------------------------------------------
@@ -392,12 +396,15 @@ class _Meaning:
     z-score across the points: the model's cosines are compressed, only their spread
     counts)."""
 
-    def __init__(self, notes: Notes, speech: _Speech, by_unit: bool = False) -> None:
-        """``by_unit``: each unit is asked alone, not its whole sentence."""
+    def __init__(
+        self, notes: Notes, speech: _Speech, by_unit: bool = False, points: np.ndarray | None = None
+    ) -> None:
+        """``by_unit``: each unit is asked alone, not its whole sentence; ``points``: the
+        points' vectors when already embedded."""
         self.notes, self.speech = notes, speech
         opens = np.ones_like(speech.sentence) if by_unit else speech.sentence
         self.sentence = np.cumsum(opens) - 1  # unit -> sentence index
-        self._points: np.ndarray | None = None
+        self._points = points
         self._z: dict[int, np.ndarray] = {}
         self._top: dict[int, float] = {}
 
@@ -455,7 +462,7 @@ def _meaning(
     if foreign:
         return _foreign_meaning(notes, speech)
     found = _Meaning(notes, speech)
-    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    content = speech.unit_content
     sentences = found.sentence
     per_sentence = np.zeros((len(emit), sentences[-1] + 1), dtype=np.float32)
     np.add.at(per_sentence.T, sentences, np.maximum(emit, 0.0).T)
@@ -477,9 +484,10 @@ def _foreign_meaning(notes: Notes, speech: _Speech) -> _Meant:
     every unit is asked, by its own words and its sentence's (``_FOREIGN_MIX``), and meaning
     weighs per content word as heard words do: a unit more about a point than ``_FOREIGN_Z``
     spreads above the points' mean counts for it, one less counts against it."""
-    found = _Meaning(notes, speech, by_unit=True)
-    whole = _Meaning(notes, speech)
-    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    points = meaning.embed_points([p.text for p in notes.points])
+    found = _Meaning(notes, speech, by_unit=True, points=points)
+    whole = _Meaning(notes, speech, points=points)
+    content = speech.unit_content
     asked = content >= 1
     z = np.zeros((len(notes.points), len(content)), dtype=np.float32)
     if asked.any():
@@ -501,7 +509,7 @@ def _assign(
 ) -> list[_Run]:
     """Runs of units per point after the Viterbi pass and the evidence checks; ``allowed``
     (point x unit, updated in place) starts from what an earlier assignment forbade."""
-    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    content = speech.unit_content
     off_emit = -_OFF_RATE * content
     allowed = np.ones_like(emit, dtype=bool) if allowed is None else allowed
     runs: list[_Run] = []
@@ -610,9 +618,7 @@ def _foreign_said(meant: _Meant, run: _Run) -> bool:
     """With notes in another language, a run is said when its speech, over all its units
     (each by its words), is most about its point, ``_FOREIGN_SAID`` spreads above the mean."""
     z = meant.z[:, run.first : run.last + 1]
-    words = meant.meaning.speech
-    content = np.add.reduceat(words.content.astype(np.float32), words.units[:-1])
-    weight = content[run.first : run.last + 1]
+    weight = meant.meaning.speech.unit_content[run.first : run.last + 1]
     mean = (z * weight).sum(axis=1) / max(float(weight.sum()), 1.0)
     return int(mean.argmax()) == run.point and mean[run.point] >= _FOREIGN_SAID
 
@@ -1459,7 +1465,7 @@ def _echo_bonus(echo: np.ndarray, emit: np.ndarray, runs: list[_Run], speech: _S
     """Emission that makes each echoing unit at least as much its echo's point as the point
     it is in now, plus a margin, in proportion to its content words echoed; None when every
     echo already lies in its point."""
-    content = np.add.reduceat(speech.content.astype(np.float32), speech.units[:-1])
+    content = speech.unit_content
     label = _labels(runs, echo.shape[1])
     echoing = np.flatnonzero(echo.max(axis=0) > 0)
     point = echo[:, echoing].argmax(axis=0)
