@@ -223,7 +223,7 @@ def languages_warning(notes: Notes, transcript: Transcript) -> list[str]:
     return [
         f"the notes are in {language_name(notes.language)} and the talk in "
         f"{language_name(transcript.language)}: points are followed by what you meant, not "
-        "by their words (--language forces one language)"
+        "by their words"
     ]
 
 
