@@ -561,3 +561,19 @@ def test_a_passage_taken_as_a_repeat_where_a_missed_point_belongs_is_that_point(
     assert points[1].said and 7.0 < points[1].start < 19.0
     assert abs(points[2].start - 50.63) < 2.0 and not points[2].repeats
     assert points[2].out_of_order and points[5].out_of_order
+
+
+def test_a_restart_opens_where_the_speaker_says_the_opening_again():
+    """The Polish interview, points 1-3, then straight back to the top with no pause: the
+    re-delivery's first 20 s ("natomiast długości w kopalniach odkrywkowych...") share no word
+    with note 1 ("coraz dłuższe przenośniki, Bełchatów ~150 km") and went to point 3, so the
+    restart was reported 21 s late. They repeat the first delivery's opening word for word,
+    so the restart starts there (a looked-at case of benchmark batch 10)."""
+    cases = Path(__file__).parent.parent / "benchmarks" / "cases" / "heldout"
+    notes = load_notes(cases / "gornictwo-6.md")
+    name = "ho10-gornictwo-restart-top3.json"
+    transcript = from_json(Transcript, (cases / "transcripts" / "faster" / name).read_text())
+    coverage = align(notes, transcript)
+    assert [(r.from_point, abs(r.at - 63.34) < 2.0) for r in coverage.restarts] == [(1, True)]
+    assert abs(coverage.points[0].start - 63.34) < 2.0
+    assert abs(coverage.points[2].repeats[0].end - 63.34) < 2.0  # point 3 ends where it broke off

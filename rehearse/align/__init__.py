@@ -43,7 +43,10 @@
     first time), in runs of two points go to the one that fits the notes order at more of the
     two places (else the one their words hold more), and steps 5-12 run again with that
     (``_echo_bonus``), kept unless it costs a point found without it.
-14. ``_started_again``: a run whose opening is said again word for word after a break is an
+14. ``_reopened``: the opening of a point's earlier delivery, said again word for word just
+    before a later run of that point, opens that run (a restart starts with the passage's
+    first sentences, not with the first word the notes share); ``_started_again``: a run
+    whose opening is said again word for word after a break is an
     attempt and a re-delivery; ``_deliveries``: a point said more than once keeps its last
     complete delivery as its time and its other deliveries as ``repeats``;
     ``_named_in_passing``: a skipped point named inside another passage (one of its rare,
@@ -181,6 +184,7 @@ _ECHO_GRAM = 3  # content words in a row that, said again elsewhere, make an ech
 _ECHO_LEN = 4  # content words an echo must last (shorter: stock phrases count)
 _ECHO_OCCURRENCES = 6  # a phrase said more often than this is a refrain, not an echo
 _ECHO_MARGIN = 0.5  # heard words an echoing unit gets beyond the point it is in now
+_OPENING = 2  # units that open a delivery: said again word for word, they open the re-delivery
 _RESTART_BREAK = 0.9  # a pause this high among the speaker's before a re-said opening breaks off
 # the attempt even without a full stop (lower: a repeated phrase mid-passage starts a point again)
 _EDGE_UNITS = 8  # longest edge a missed point may take from another run, in units
@@ -257,6 +261,7 @@ def align(notes: Notes, transcript: Transcript, options: AlignOptions | None = N
         found = _explain(notes, speech, evidence, again, meant, options, language, allowed)
         if not {r.point for r in runs} - {r.point for r in found[0]}:
             runs, mentions = found  # unless the echoes cost a point found without them
+    runs = _reopened(runs, speech)
     runs = _started_again(runs, speech)
     deliveries = _deliveries(runs, speech, evidence)
     mentions = {k: v for k, v in mentions.items() if k not in deliveries}
@@ -1516,6 +1521,29 @@ def _started_again(runs: list[_Run], speech: _Speech) -> list[_Run]:
         out.append(_Run(run.point, start, end, run.gain))
         out.append(_Run(run.point, again, run.last, run.gain, again=True))
     return out
+
+
+def _reopened(runs: list[_Run], speech: _Speech) -> list[_Run]:
+    """``runs`` with each re-delivery starting where the speaker said its point's opening
+    again: the opening of an earlier delivery of a point (its first ``_OPENING`` units), said
+    word for word (``_said_twice``) inside the run just before a later run of that point,
+    belongs to the later run (a restart opens with the passage's first sentences, which need
+    not share a word with the notes)."""
+    keys, unit_of = _content_keys(speech)
+    runs = sorted(runs, key=lambda r: r.first)
+    for i, j, _ in _said_twice(keys):
+        first, again = int(unit_of[i]), int(unit_of[j])
+        said = next((r for r in runs if r.first <= first <= r.last), None)
+        if said is None or first - said.first >= _OPENING:
+            continue
+        k = next((k for k, r in enumerate(runs) if r.first <= again <= r.last), None)
+        if k is None or k + 1 >= len(runs):
+            continue
+        before, later = runs[k], runs[k + 1]
+        adjacent = later.first == before.last + 1
+        if later.point == said.point != before.point and adjacent and again > before.first:
+            before.last, later.first = again - 1, again
+    return runs
 
 
 def _breaks(speech: _Speech, unit: int) -> bool:
