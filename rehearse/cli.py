@@ -937,7 +937,7 @@ def history(
                 print_talks(talks, opened.path)
             return
         past = opened.talk_history(notes, talk, speaker)
-    chart = write_progress(past, out or database.parent)
+    chart = write_progress(past, database, out)
     if as_json:
         console.print_json(data=shapes.history_json(past))
         return
