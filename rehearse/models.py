@@ -765,10 +765,6 @@ def to_json(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent)
 
 
-def from_json(cls: type[T], text: str) -> T:
-    return from_dict(cls, json.loads(text))
-
-
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
