@@ -4,6 +4,7 @@ change once committed."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -50,9 +51,7 @@ def test_streamed_words_match_the_offline_transcript(streamed) -> None:
     assert errors / len(reference) <= WORD_ERRORS, (errors, len(reference))
     # the same words at the same times: pair them in order by text
     pairs = [
-        (a.start, b.start)
-        for a, b in zip(reference, live, strict=False)
-        if _key(a) == _key(b)
+        (a.start, b.start) for a, b in zip(reference, live, strict=False) if _key(a) == _key(b)
     ]
     assert len(pairs) >= 0.8 * len(reference)
     gaps = np.abs(np.subtract(*zip(*pairs, strict=True)))
@@ -61,7 +60,7 @@ def test_streamed_words_match_the_offline_transcript(streamed) -> None:
 
 def test_committed_words_never_change_and_keep_time_order(streamed) -> None:
     streamer, snapshots = streamed
-    for before, after in zip(snapshots, snapshots[1:], strict=False):
+    for before, after in itertools.pairwise(snapshots):
         assert after[: len(before)] == before
     starts = [w.start for w in streamer.committed]
     assert starts == sorted(starts)

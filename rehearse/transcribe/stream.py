@@ -104,6 +104,11 @@ class Streamer:
         """Seconds of audio received so far."""
         return self._offset + len(self._buffer) / SAMPLE_RATE
 
+    @property
+    def tentative(self) -> tuple[Word, ...]:
+        """The last pass's words after the committed ones (the next pass may change them)."""
+        return tuple(self._before)
+
     def add(self, samples: np.ndarray) -> None:
         """Append 16 kHz mono float32 samples."""
         samples = np.asarray(samples, dtype=np.float32).ravel()
@@ -156,8 +161,12 @@ class Streamer:
         )
         last = self.committed[-1].end if self.committed else 0.0
         words = [
-            Word(w.word, round(w.start + self._offset, 3), round(w.end + self._offset, 3),
-                 float(w.probability))
+            Word(
+                w.word,
+                round(w.start + self._offset, 3),
+                round(w.end + self._offset, 3),
+                float(w.probability),
+            )
             for s in segments
             for w in s.words or ()
         ]
