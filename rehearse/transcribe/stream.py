@@ -34,8 +34,8 @@ MIN_CHUNK = 1.0  # s
 # The buffer is cut after a committed sentence end once it is this long (longer: more
 # context for Whisper, slower passes), and after any committed word once it is MAX_BUFFER
 # long (a speaker who never ends a sentence must not slow every pass down).
-TRIM_AT = 12.0  # s
-MAX_BUFFER = 24.0  # s
+TRIM_AT = 6.0  # s
+MAX_BUFFER = 15.0  # s
 # Committed text given as the prompt of a pass (Whisper keeps its last 223 tokens anyway).
 PROMPT_CHARS = 200
 # A new word starting this long before the last committed word's end is audio already
@@ -55,6 +55,8 @@ CONTEXT_PAD = 1.0  # s
 # A pass may write at most this many tokens per second of audio (speech is 3-5): a pass
 # that loops ("_____...") stops early instead of costing seconds.
 TOKENS_PER_SECOND = 8
+# ... and never more than this: Whisper's 448 tokens hold it and a full 224-token prompt.
+MAX_TOKENS = 220
 _PUNCT = re.compile(r"[^\w]+")
 
 
@@ -122,7 +124,7 @@ class Streamer:
     def step(self) -> Pass:
         """Transcribe the buffer, commit what this pass and the last agree on, trim."""
         started = time.perf_counter()
-        heard = self.heard
+        heard, count = self.heard, len(self.committed)
         self._pending = 0.0
         words = self._hypothesis()
         agreed = _agreed(self._before, words)
@@ -130,7 +132,8 @@ class Streamer:
         self._before = words[len(agreed) :]
         self._trim()
         buffer = len(self._buffer) / SAMPLE_RATE
-        return Pass(tuple(agreed), heard, time.perf_counter() - started, buffer)
+        done = tuple(self.committed[count:])
+        return Pass(done, heard, time.perf_counter() - started, buffer)
 
     def finish(self) -> tuple[Word, ...]:
         """At the end of the audio: commit the last pass's words as they are."""
@@ -157,7 +160,7 @@ class Streamer:
             initial_prompt=prompt,
             word_timestamps=True,
             condition_on_previous_text=True,
-            max_new_tokens=int(TOKENS_PER_SECOND * min(length, 30.0)) + 10,
+            max_new_tokens=min(MAX_TOKENS, int(TOKENS_PER_SECOND * length) + 10),
         )
         last = self.committed[-1].end if self.committed else 0.0
         words = [
@@ -175,7 +178,9 @@ class Streamer:
 
     def _trim(self) -> None:
         """Cut the buffer after the last committed sentence end past ``trim_at`` (any
-        committed word past ``max_buffer``)."""
+        committed word past ``max_buffer``). A buffer ``max_buffer`` long with nothing
+        committed to cut at (passes that keep disagreeing, or no speech) commits the last
+        pass's words older than ``trim_at`` s as they are, or drops that audio."""
         length = len(self._buffer) / SAMPLE_RATE
         if length < self.options.trim_at:
             return
@@ -183,13 +188,25 @@ class Streamer:
         ends = [w for w in inside if w.text.strip().endswith(tuple(SENTENCE_END))]
         if not ends and length >= self.options.max_buffer:
             ends = inside
+        if not ends and length >= self.options.max_buffer:
+            old = self._offset + length - self.options.trim_at
+            forced = [w for w in self._before if w.end <= old]
+            self.committed.extend(forced)
+            self._before = self._before[len(forced) :]
+            ends = forced
+            if not forced:
+                self._cut(old)
+                return
         if not ends:
             return
-        cut = ends[-1].end
-        drop = round((cut - self._offset) * SAMPLE_RATE)
-        self._buffer = self._buffer[max(0, drop) :]
-        self._offset = cut
+        self._cut(ends[-1].end)
         self._prompt_from = self.committed.index(ends[-1], self._prompt_from) + 1
+
+    def _cut(self, at: float) -> None:
+        """Drop the buffer's audio before ``at`` s."""
+        drop = round((at - self._offset) * SAMPLE_RATE)
+        self._buffer = self._buffer[max(0, drop) :]
+        self._offset = at
 
 
 def _frames(seconds: float, short: bool) -> int:

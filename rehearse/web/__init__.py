@@ -42,6 +42,8 @@ from rehearse.notes.text import check_target, parse_duration
 from rehearse.report import check_output
 from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
+from rehearse.web.live import LiveSessions
+from rehearse.web.live import routes as live_routes
 from rehearse.web.since import since_last
 from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
@@ -399,6 +401,7 @@ def make_app(options: ServeOptions) -> Starlette:
             await form.close()
         return JSONResponse({"talk": key, "url": f"/talks/{key}"}, 201)
 
+    live = LiveSessions(options.folder / "recordings")  # the record page's live panel
     routes = [
         Route("/", talks_page),
         Route("/talks/{key:path}", talk_page),
@@ -415,6 +418,7 @@ def make_app(options: ServeOptions) -> Starlette:
         Route("/api/notes", api_notes, methods=["POST"]),
         Route("/api/jobs/{id}/again", api_again, methods=["POST"]),
         Route("/api/jobs/{id}/cancel", api_cancel, methods=["POST"]),
+        *live_routes(live, state.talk, lambda request: _check_post(request, state)),
     ]
     hosts = [options.host, "localhost", "127.0.0.1", "[::1]", "::1"]
     if not is_loopback(options.host):  # other devices name this one as they know it; the
