@@ -55,6 +55,7 @@ class Run:
     max_lag: float
     cpu: float  # CPU s per audio s
     words: int
+    passes: list[tuple[float, float]]  # per pass: its wall seconds, the buffer it decoded (s)
 
 
 def stream(case: Path, model, beam: int) -> Run:
@@ -69,7 +70,7 @@ def stream(case: Path, model, beam: int) -> Run:
         notes, model, truth_data["language"], options=StreamOptions(truth_data["language"], beam)
     )
     step = int(CHUNK * SAMPLE_RATE)
-    clock, max_lag, shown = 0.0, 0.0, [(0.0, None)]
+    clock, max_lag, shown, passes = 0.0, 0.0, [(0.0, None)], []
     cpu = time.process_time()
     sent = 0
     while sent < len(samples):
@@ -81,6 +82,7 @@ def stream(case: Path, model, beam: int) -> Run:
         if not live.ready():
             continue
         done = live.step()
+        passes.append((done.seconds, done.buffer))
         clock += done.seconds
         max_lag = max(max_lag, clock - done.heard)
         view = live.view
@@ -90,7 +92,7 @@ def stream(case: Path, model, beam: int) -> Run:
     clock += time.perf_counter() - started
     shown.append((clock, view.current if view.clear else None))
     cpu = (time.process_time() - cpu) / duration
-    return Run(case.name, duration, shown, truth, max_lag, cpu, len(live.words))
+    return Run(case.name, duration, shown, truth, max_lag, cpu, len(live.words), passes)
 
 
 def delays(run: Run) -> list[float]:
@@ -151,9 +153,11 @@ def main() -> None:
         wrong_s, lag = wrong(run), max(lag, run.max_lag)
         wrong_total += wrong_s
         kept_up = "kept up" if run.max_lag <= 5.0 else "fell behind"
+        took, buffer = np.mean(run.passes, axis=0)
         print(
             f"\n{name}: {run.duration:.0f} s, {run.words} words, CPU {run.cpu:.2f} cores/s, "
-            f"max lag {run.max_lag:.1f} s ({kept_up}), wrong {wrong_s:.1f} s"
+            f"max lag {run.max_lag:.1f} s ({kept_up}), wrong {wrong_s:.1f} s; "
+            f"{len(run.passes)} passes of {took:.2f} s on {buffer:.1f} s of audio on average"
         )
         for (start, _, point), delay in zip(run.truth, found, strict=True):
             print(f"  point {point + 1:>2} at {start:6.1f} s: shown after {delay:5.1f} s")

@@ -5,9 +5,9 @@ and minute 60. The tail's tokens get the aligner's word evidence (``evidence.gat
 IDF-weighted hits of every point's words, minus what each point finds in ordinary speech).
 The view moves to another point when its evidence over the current point's, summed over the
 latest stretch of the tail that favours it (a CUSUM change test), beats ``MARGIN`` plus the
-cost of the jump (the next point, or the one
-after the furthest reached, is cheap; going back or far ahead is dearer), so it follows skips,
-late points and restarts, but not a stray keyword. Points left behind without being said are
+cost of the jump (the next point, or the one after the furthest reached, is free; going back
+or far ahead is dearer), so it follows skips, late points and restarts, but not a stray
+keyword. Points left behind without being said are
 "not said yet" until they come; a stretch where no point is heard shows as unclear ("…").
 """
 
@@ -35,8 +35,9 @@ ENTER = 0.8
 DISTINCT = 2
 # How much more evidence than the current point another one needs to take over ...
 MARGIN = 0.6
-# ... plus this for a jump that is not to the next point (after the current or the furthest
-# reached): going back, or skipping points (per point skipped beyond one, up to JUMP_MAX).
+# ... plus this per point skipped over on the way (from the current point or the furthest
+# reached; a point passed by and not said yet costs one), at most JUMP_MAX, which going back
+# to a point said before costs.
 JUMP = 0.4
 JUMP_MAX = 1.2
 # Below this evidence over the recent words for every point, the view is unclear ("…").

@@ -125,13 +125,13 @@ class Streamer:
         """Transcribe the buffer, commit what this pass and the last agree on, trim."""
         started = time.perf_counter()
         heard, count = self.heard, len(self.committed)
+        buffer = len(self._buffer) / SAMPLE_RATE
         self._pending = 0.0
         words = self._hypothesis()
         agreed = _agreed(self._before, words)
         self.committed.extend(agreed)
         self._before = words[len(agreed) :]
         self._trim()
-        buffer = len(self._buffer) / SAMPLE_RATE
         done = tuple(self.committed[count:])
         return Pass(done, heard, time.perf_counter() - started, buffer)
 
