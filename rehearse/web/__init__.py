@@ -42,6 +42,8 @@ from rehearse.notes.text import check_target, parse_duration
 from rehearse.report import check_output
 from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
+from rehearse.web.live import LiveSessions
+from rehearse.web.live import routes as live_routes
 from rehearse.web.since import since_last
 from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
@@ -268,6 +270,7 @@ def make_app(options: ServeOptions) -> Starlette:
     """The app over ``options`` (already checked); its jobs start and stop with it."""
     state = _State(options)
     pages, api = _Pages(state), _Api(state)
+    live = LiveSessions(options.folder / "recordings")  # the record page's live panel
     routes = [
         Route("/", pages.talks),
         Route("/talks/{key:path}", pages.talk),
@@ -284,6 +287,7 @@ def make_app(options: ServeOptions) -> Starlette:
         Route("/api/notes", api.notes, methods=["POST"]),
         Route("/api/jobs/{id}/again", api.again, methods=["POST"]),
         Route("/api/jobs/{id}/cancel", api.cancel, methods=["POST"]),
+        *live_routes(live, state.talk, lambda request: _check_post(request, state)),
     ]
     app = Starlette(
         routes=routes,
