@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, decode
+from rehearse import audio
+from rehearse.audio import SAMPLE_RATE
 from rehearse.live import LiveRehearsal
 from rehearse.notes import load_notes
 from rehearse.transcribe.stream import LIVE_BEAM, StreamOptions, live_model
@@ -64,7 +65,7 @@ def stream(case: Path, model, beam: int) -> Run:
     notes = load_notes(case.parent / truth_data["notes"])
     number = {p.number: p.index for p in notes.points}
     truth = [(p["start"], p["end"], number[p["point"]]) for p in truth_data["points"]]
-    samples = decode(recording)
+    samples = np.concatenate(list(audio.stream(recording)))  # a case: a few minutes at most
     duration = len(samples) / SAMPLE_RATE
     live = LiveRehearsal(
         notes, model, truth_data["language"], options=StreamOptions(truth_data["language"], beam)

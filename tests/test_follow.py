@@ -8,8 +8,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from model_json import from_json
+
 from rehearse.align.live import Follower
-from rehearse.models import Transcript, from_json
+from rehearse.models import Transcript
 from rehearse.notes import load_notes
 
 CASES = Path(__file__).parent.parent / "benchmarks" / "cases" / "tune"

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clips import decode
+from model_json import from_json
 from rapidfuzz.distance import Levenshtein
 
-from rehearse.audio import SAMPLE_RATE, decode
-from rehearse.models import Transcript, from_json
+from rehearse.audio import SAMPLE_RATE
+from rehearse.models import Transcript
 from rehearse.transcribe.stream import Streamer, StreamOptions, _key, live_model
 
 CASES = Path(__file__).parent.parent / "benchmarks" / "cases" / "tune"
