@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -40,17 +39,7 @@ def live_server(tmp_path):
 @pytest.fixture
 def browser(tmp_path):
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    microphone = tmp_path / "rehearsal.wav"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(RECORDING), "-ar", "48000",
-                    "-ac", "1", str(microphone)], check=True)  # fmt: skip
-    options = chrome.options(
-        webdriver, tmp_path / "profile", "900,1000", "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-        f"--use-file-for-fake-audio-capture={microphone}%noloop",
-    )  # fmt: skip
-    driver = webdriver.Chrome(options=options, service=Service(chrome.CHROMEDRIVER))
+    driver = chrome.with_microphone(webdriver, tmp_path, RECORDING, "900,1000")
     yield driver
     driver.quit()
 
