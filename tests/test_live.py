@@ -80,7 +80,9 @@ def test_the_live_api_checks_every_post_and_answers_the_view(live_server):
     import urllib.error
     import urllib.request
 
-    from rehearse.audio import SAMPLE_RATE, decode
+    from clips import decode
+
+    from rehearse.audio import SAMPLE_RATE
 
     server = live_server
 
