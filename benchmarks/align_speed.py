@@ -11,12 +11,13 @@ other speech, at ~150 words per minute.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from pathlib import Path
 
 from rehearse.align import AlignOptions, align
-from rehearse.models import Notes, Point, Segment, Transcript, Word, from_json
+from rehearse.models import Notes, Point, Segment, Transcript, Word, from_dict
 from rehearse.textnorm import split_words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def vocabulary() -> list[str]:
     words = []
     for path in sorted((ROOT / "tests/data/transcripts").glob("*.json")):
-        words += [w.text.strip() for w in from_json(Transcript, path.read_text()).words]
+        words += [w.text.strip() for w in from_dict(Transcript, json.loads(path.read_text())).words]
     for path in sorted((ROOT / "notes").glob("*.md")):
         words += split_words(path.read_text())
     return [w for w in words if w]

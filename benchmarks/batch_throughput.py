@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))  # for clips: short recordings decoded whole
 TUNE = HERE / "cases" / "tune"
 # Short recordings of three talks in both languages: about 5 minutes of audio in all.
 DEFAULT_CLASS = (
@@ -77,7 +78,7 @@ def write_manifest(folder: Path) -> Path:
 
 
 def audio_seconds() -> float:
-    from rehearse.audio import load_audio
+    from clips import load_audio
 
     return sum(load_audio(TUNE / recording).duration for recording, _ in DEFAULT_CLASS)
 

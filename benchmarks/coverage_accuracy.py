@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from rehearse.align import AlignOptions, align
-from rehearse.models import Coverage, Notes, Transcript, from_json, overlap
+from rehearse.models import Coverage, Notes, Transcript, from_dict, overlap
 from rehearse.notes import load_notes
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -294,7 +294,9 @@ class Case:
 
     def transcript(self, engine: str) -> Transcript | None:
         path = self.folder / "transcripts" / engine / f"{self.name}.json"
-        return from_json(Transcript, path.read_text(encoding="utf-8")) if path.is_file() else None
+        if not path.is_file():
+            return None
+        return from_dict(Transcript, json.loads(path.read_text(encoding="utf-8")))
 
 
 def cases(folder: Path) -> list[Case]:

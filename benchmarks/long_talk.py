@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))  # for clips: short recordings decoded whole
 SOURCES = HERE / "sources"
 READINGS = (
     ("babylon", HERE / "cases" / "tune" / "babylon.md"),
@@ -131,7 +132,9 @@ def write_notes(path: Path) -> Path:
 
 def build(minutes: float, folder: Path) -> Path:
     """A ``minutes``-long MP3 of the readings one after another (reused if it exists)."""
-    from rehearse.audio import SAMPLE_RATE, load_audio
+    from clips import load_audio
+
+    from rehearse.audio import SAMPLE_RATE
 
     path = folder / f"long-{minutes:g}min.mp3"
     if path.exists():

@@ -25,6 +25,7 @@ import wave
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))  # for clips: short recordings decoded whole
 DEFAULT_RECORDING = HERE / "cases" / "pl-full.ogg"
 TARGET_RTF = 0.25
 TARGET_RSS_MB = 600
@@ -64,7 +65,9 @@ def run_child(engine: str, args: argparse.Namespace) -> dict:
 
 def measure(args: argparse.Namespace) -> dict:
     """In the child: warm up, then time one uncached transcription of the whole recording."""
-    from rehearse.audio import SAMPLE_RATE, load_audio
+    from clips import load_audio
+
+    from rehearse.audio import SAMPLE_RATE
     from rehearse.transcribe import TranscribeOptions, transcribe
 
     (engine,) = args.engine

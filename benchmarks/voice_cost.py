@@ -16,12 +16,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
-from rehearse.audio import load_audio
 from rehearse.measure.voice import measure_voice
 from rehearse.transcribe import TranscribeOptions, transcribe
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # for clips
+from clips import load_audio  # short recordings decoded whole
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RECORDING = HERE / "sources" / "babylon.mp3"

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.errors import AudioError, first_line
-from rehearse.files import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +34,6 @@ QUIET_BLIP = 0.03  # s; a louder blip this short inside a silence (a click, a br
 # a recording is scanned; shorter blocks cost more Python calls per minute of audio.
 BLOCK = 30.0  # s
 _DB_FLOOR = 1e-10  # amplitude taken for digital silence in the levels (-200 dBFS)
-
-
-@dataclass(frozen=True)
-class Audio:
-    """A decoded recording: 16 kHz mono float32 samples in [-1, 1] (short clips; a whole talk
-    goes through ``stream`` instead)."""
-
-    path: str
-    samples: np.ndarray = field(repr=False, compare=False)
-    sha256: str
-    sample_rate: int = SAMPLE_RATE
-
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / self.sample_rate
-
-    def levels(self) -> Levels:
-        return measure_levels([self.samples])
-
-    def speech_start(self) -> float:
-        """Seconds to the first frame with speech-like energy (0.0 if none)."""
-        return self.levels().speech_start()
 
 
 @dataclass(frozen=True)
@@ -117,16 +94,6 @@ def audio_file(path: str | Path) -> Path:
     return path
 
 
-def load_audio(path: str | Path, *, sha256: str | None = None) -> Audio:
-    """Decode ``path`` whole to 16 kHz mono float32; AudioError if missing, empty, corrupt or
-    silent. ``sha256``: the file's hash when the caller already has it. For short clips: a
-    talk is read with ``scan`` and ``spans``."""
-    path = audio_file(path)
-    samples = decode(path)
-    check_sound(path, measure_levels([samples]))
-    return Audio(str(path), samples, sha256 or sha256_file(path))
-
-
 def scan(path: str | Path, progress: Callable[[float], None] | None = None) -> Levels:
     """One pass over the decoded stream of ``path``: its ``Levels``; AudioError if it is
     missing, empty, corrupt or silent. ``progress(seconds decoded)`` after each block."""
@@ -134,12 +101,6 @@ def scan(path: str | Path, progress: Callable[[float], None] | None = None) -> L
     levels = measure_levels(stream(path), progress)
     check_sound(path, levels)
     return levels
-
-
-def decode(path: Path) -> np.ndarray:
-    """All audio of the first audio stream as 16 kHz mono float32, in one array."""
-    blocks = list(stream(path))
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
 
 def stream(path: str | Path, *, block: float = BLOCK) -> Iterator[np.ndarray]:

@@ -44,12 +44,11 @@ from rehearse.console.summary import (
     print_warnings,
 )
 from rehearse.console.tables import print_coverage, print_pacing, print_points
-from rehearse.errors import InputError, OutputError, RehearseError, reason
-from rehearse.files import write_atomic
+from rehearse.errors import InputError, OutputError, RehearseError
 from rehearse.history import default_db, pick_pair
 from rehearse.history.trends import compare as compared
 from rehearse.measure.pacing import PAUSE_RANGE, PacingOptions, budget_sources, point_budgets
-from rehearse.notes import format_notes, load_notes
+from rehearse.notes import deck_as_notes, load_notes
 from rehearse.notes.text import check_target, parse_duration
 from rehearse.pipeline import Who, rehearse
 from rehearse.report import shapes, view, write_progress
@@ -865,17 +864,10 @@ def notes(deck: Deck, out: NotesFileOut = None, force: Replace = False) -> None:
 
     Example: rehearse notes slides.pptx -o notes/talk.md
     """
-    if out is not None and out.exists() and not force:
-        raise InputError(f"{out} exists: choose another name or add --force to replace it")
-    parsed = load_notes(deck)
-    text = format_notes(parsed, deck.name)
+    parsed, text = deck_as_notes(deck, out, replace=force)
     if out is None:
         typer.echo(text, nl=False)
     else:
-        try:
-            write_atomic(out, text)
-        except OSError as exc:
-            raise OutputError(f"cannot write {out}: {reason(exc)}") from None
         print_notes_written(parsed, out)
     for warning in parsed.warnings:
         warn(warning)
@@ -937,7 +929,7 @@ def history(
                 print_talks(talks, opened.path)
             return
         past = opened.talk_history(notes, talk, speaker)
-    chart = write_progress(past, out or database.parent)
+    chart = write_progress(past, database, out)
     if as_json:
         console.print_json(data=shapes.history_json(past))
         return

@@ -53,6 +53,32 @@ class _Judged:
         return self.status == "uncertain"
 
 
+class _JudgedPoints:
+    """What a list of judged points (``_judged``: an analysis's or a rehearsal's) says: how
+    many were said, and the numbers of those skipped, said out of order and heard too badly
+    to judge."""
+
+    _judged: tuple[Any, ...] = ()  # of PointReport or RehearsalPoint
+
+    @property
+    def said(self) -> int:
+        """How many points were said (covered or partly)."""
+        return sum(p.said for p in self._judged)
+
+    @property
+    def skipped(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self._judged if p.skipped)
+
+    @property
+    def out_of_order(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self._judged if p.out_of_order)
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        """Points heard too badly to judge: neither said (not in ``coverage``) nor skipped."""
+        return tuple(p.number for p in self._judged if p.uncertain)
+
+
 # Field metadata: leave the field out of the JSON when it is None (a field that only some
 # inputs have, such as a deck point's slide, so that other reports stay as they were).
 OMIT_NONE = "omit_none"
@@ -484,7 +510,7 @@ class PointReport(_Judged):
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_JudgedPoints):
     """The headline: share of points said, the recording's length, the target, the point
     numbers skipped, said out of order and heard too badly to judge. Only the target is its
     own; the rest is derived from the analysis's points and transcript, which ``Analysis``
@@ -496,43 +522,29 @@ class Summary:
         "coverage", "duration", "skipped", "out_of_order", "target", "uncertain",
     )  # fmt: skip
     # What it is derived from (set by ``of``; a summary on its own has no points).
-    _points = ()  # tuple[PointReport, ...]
     _duration = 0.0
 
     def of(self, points: tuple[PointReport, ...], duration: float) -> Summary:
         """This summary for an analysis's points and recording length."""
         summary = Summary(target=self.target)
-        object.__setattr__(summary, "_points", points)
+        object.__setattr__(summary, "_judged", points)
         object.__setattr__(summary, "_duration", duration)
         return summary
 
     @property
     def coverage(self) -> float:
         """The share of points said (of all points: an uncertain point is not said)."""
-        points = self._points
-        return sum(p.said for p in points) / len(points) if points else 0.0
+        points = self._judged
+        return self.said / len(points) if points else 0.0
 
     @property
     def duration(self) -> float:
         """The recording's length (the transcript's)."""
         return self._duration
 
-    @property
-    def skipped(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self._points if p.skipped)
-
-    @property
-    def out_of_order(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self._points if p.out_of_order)
-
-    @property
-    def uncertain(self) -> tuple[int, ...]:
-        """Points heard too badly to judge: neither said (not in ``coverage``) nor skipped."""
-        return tuple(p.number for p in self._points if p.uncertain)
-
 
 @dataclass(frozen=True)
-class Analysis:
+class Analysis(_JudgedPoints):
     talk: TalkInfo
     recording: RecordingInfo
     transcription: TranscriptionInfo
@@ -554,9 +566,8 @@ class Analysis:
         object.__setattr__(self, "summary", self.summary.of(self.points, self.transcript.duration))
 
     @property
-    def said(self) -> int:
-        """How many points were said (covered or partly)."""
-        return sum(p.said for p in self.points)
+    def _judged(self) -> tuple[PointReport, ...]:
+        return self.points
 
 
 # --- history ------------------------------------------------------------------
@@ -584,7 +595,7 @@ class RehearsalPoint(_Judged):
 
 
 @dataclass(frozen=True)
-class Rehearsal:
+class Rehearsal(_JudgedPoints):
     """One rehearsal in the history. ``id`` is its history id (None when it is not in the
     history); ``created`` is when it was first analysed, which places it in time, and
     ``analysed`` when the analysis kept was made. ``duration`` is the recording's length,
@@ -626,24 +637,12 @@ class Rehearsal:
     points: tuple[RehearsalPoint, ...] = ()
 
     @property
-    def said(self) -> int:
-        return sum(p.said for p in self.points)
-
-    @property
-    def skipped(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if p.skipped)
-
-    @property
-    def uncertain(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if p.uncertain)
+    def _judged(self) -> tuple[RehearsalPoint, ...]:
+        return self.points
 
     @property
     def corrected(self) -> tuple[int, ...]:
         return tuple(p.number for p in self.points if p.corrected)
-
-    @property
-    def out_of_order(self) -> tuple[int, ...]:
-        return tuple(p.number for p in self.points if p.out_of_order)
 
 
 @dataclass(frozen=True)
@@ -764,10 +763,6 @@ class SchemaError(ValueError):
 
 def to_json(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent)
-
-
-def from_json(cls: type[T], text: str) -> T:
-    return from_dict(cls, json.loads(text))
 
 
 @cache

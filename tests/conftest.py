@@ -47,8 +47,10 @@ def shared_rehearsals(rehearse_home) -> dict[str, Path]:
     """The three shared rehearsals, with their real Whisper transcripts put in the session's
     transcript cache, so `rehearse analyze` of them (notes in Polish, the base model) runs
     the real pipeline without the minute of transcription."""
+    from model_json import from_json
+
     from rehearse.files import sha256_file
-    from rehearse.models import Transcript, from_json
+    from rehearse.models import Transcript
     from rehearse.transcribe import (
         LanguageGuess,
         TranscribeOptions,

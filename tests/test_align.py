@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_json import from_json
 
 from rehearse.align import AlignOptions, align
-from rehearse.models import Coverage, Segment, Transcript, Word, from_json, to_json
+from rehearse.models import Coverage, Segment, Transcript, Word, to_json
 from rehearse.notes import load_notes, parse_notes
 
 DATA = Path(__file__).parent / "data"

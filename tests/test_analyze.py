@@ -12,10 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clips import load_audio
 from typer.testing import CliRunner
 
 from rehearse.analysis import demo_files
-from rehearse.audio import SAMPLE_RATE, load_audio
+from rehearse.audio import SAMPLE_RATE
 from rehearse.cli import app
 from rehearse.clock import clock
 from rehearse.models import load_analysis

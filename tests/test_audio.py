@@ -8,18 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clips import decode, load_audio
 from typer.testing import CliRunner
 
-from rehearse.audio import (
-    BLOCK,
-    SAMPLE_RATE,
-    decode,
-    load_audio,
-    measure_levels,
-    scan,
-    spans,
-    stream,
-)
+from rehearse.audio import BLOCK, SAMPLE_RATE, measure_levels, scan, spans, stream
 from rehearse.cli import app
 from rehearse.errors import AudioError
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import chrome
 import pytest
+from model_json import from_json
 from typer.testing import CliRunner
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
 from rehearse.cli import app
 from rehearse.measure.pacing import PacingOptions, measure_pacing
-from rehearse.models import Transcript, from_json, load_analysis
+from rehearse.models import Transcript, load_analysis
 from rehearse.notes import load_notes
 from rehearse.report import write_report
 from rehearse.report.charts import NARROW

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from decks import S, make_deck
+from model_json import from_json
 from test_report import PNG, make_analysis, png_size
 from typer.testing import CliRunner
 
 from rehearse.cli import app
-from rehearse.models import Analysis, from_json, to_json
+from rehearse.models import Analysis, to_json
 from rehearse.notes import load_notes, parse_notes
 from rehearse.report import render, write_report
 from rehearse.report.charts import charts

@@ -11,9 +11,10 @@ import typing
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_json import from_json
 
 from rehearse import models
-from rehearse.models import Segment, Transcript, Word, from_dict, from_json, to_dict, to_json
+from rehearse.models import Segment, Transcript, Word, from_dict, to_dict, to_json
 
 CLASSES = [
     cls

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_json import from_json
 
 from rehearse.align import align
 from rehearse.errors import InputError
@@ -28,7 +29,6 @@ from rehearse.models import (
     Segment,
     Transcript,
     Word,
-    from_json,
 )
 from rehearse.notes import load_notes
 from rehearse.textnorm import split_words

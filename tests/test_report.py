@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from clips import load_audio
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
+from model_json import from_json
 from typer.testing import CliRunner
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis, demo_files
-from rehearse.audio import load_audio
 from rehearse.cli import app
 from rehearse.errors import InputError, OutputError
 from rehearse.measure.pacing import PacingOptions, measure_pacing
@@ -30,7 +31,6 @@ from rehearse.models import (
     Transcript,
     Voice,
     VoiceSpan,
-    from_json,
     load_analysis,
     to_dict,
     to_json,

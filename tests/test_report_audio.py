@@ -11,11 +11,12 @@ from pathlib import Path
 
 import av
 import pytest
+from clips import decode
 from test_report import make_analysis as make_report_analysis
 from typer.testing import CliRunner
 
 from rehearse.analysis import demo_files
-from rehearse.audio import SAMPLE_RATE, decode
+from rehearse.audio import SAMPLE_RATE
 from rehearse.cli import app
 from rehearse.clock import clock
 from rehearse.models import Analysis, RecordingInfo

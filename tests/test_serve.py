@@ -537,19 +537,8 @@ RECORDED_ANALYSED = 420  # s: the take is new audio, so Whisper really transcrib
 @pytest.fixture
 def browser(tmp_path):
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    microphone = tmp_path / "rehearsal.wav"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(RECORDING), "-ar", "48000",
-                    "-ac", "1", str(microphone)], check=True)  # fmt: skip
-    options = chrome.options(
-        webdriver, tmp_path / "profile", "390,900", "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-        f"--use-file-for-fake-audio-capture={microphone}%noloop",
-    )  # fmt: skip
-    phone = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3}}
-    options.add_experimental_option("mobileEmulation", phone)  # headless windows are >= 500
-    driver = webdriver.Chrome(options=options, service=Service(chrome.CHROMEDRIVER))
+    phone = {"width": 390, "height": 844, "pixelRatio": 3}  # headless windows are >= 500
+    driver = chrome.with_microphone(webdriver, tmp_path, RECORDING, "390,900", phone)
     yield driver
     driver.quit()
 

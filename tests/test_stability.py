@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_json import from_json
 
 from rehearse.align import align
-from rehearse.models import Segment, Transcript, Word, from_json
+from rehearse.models import Segment, Transcript, Word
 from rehearse.notes import load_notes
 
 CASES = Path(__file__).parent.parent / "benchmarks" / "cases" / "tune"

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from model_json import from_json
 
 from rehearse.align import align
 from rehearse.analysis import build_analysis
 from rehearse.measure.pacing import PacingOptions, measure_pacing
-from rehearse.models import Analysis, Transcript, from_json
+from rehearse.models import Analysis, Transcript
 from rehearse.notes import load_notes
 from rehearse.report import render
 from rehearse.report.talkmap import talk_map

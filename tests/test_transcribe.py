@@ -9,13 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from model_json import from_json
 from rapidfuzz import fuzz
 from typer.testing import CliRunner
 
 from rehearse.audio import QUIET_FRAME
 from rehearse.cli import app
 from rehearse.errors import LanguageMismatchError, ModelError
-from rehearse.models import Segment, Transcript, Word, from_dict, from_json, to_dict
+from rehearse.models import Segment, Transcript, Word, from_dict, to_dict
 from rehearse.stages import TRANSCRIPTION, Step, Tracker
 from rehearse.transcribe import (
     LanguageGuess,
@@ -378,9 +379,10 @@ class ScriptedDetector:
 def test_an_english_greeting_before_a_polish_talk_is_no_mismatch(
     data_dir: Path, tmp_path: Path
 ) -> None:
+    from clips import load_audio
     from test_audio import write_wav
 
-    from rehearse.audio import load_audio, scan
+    from rehearse.audio import scan
     from rehearse.transcribe import _detect
 
     speech = load_audio(data_dir / "jfk.flac").samples
@@ -401,9 +403,10 @@ def test_the_recording_as_a_whole_decides_its_language(data_dir: Path, tmp_path:
     """What Whisper base said of the three windows of benchmarks/cases/tune/pl-full.ogg: sure
     of Polish at first, then Czech and Latin, English never above 0.03. The first rule
     (refuse only when every window is sure) let it through against English notes."""
+    from clips import load_audio
     from test_audio import write_wav
 
-    from rehearse.audio import load_audio, scan
+    from rehearse.audio import scan
     from rehearse.transcribe import _detect
 
     speech = load_audio(data_dir / "jfk.flac").samples

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clips import load_audio
+from model_json import from_json
 
-from rehearse.audio import SAMPLE_RATE, load_audio
+from rehearse.audio import SAMPLE_RATE
 from rehearse.measure.voice import (
     FRAME,
     MONOTONE_ST,
@@ -27,7 +29,6 @@ from rehearse.models import (
     Voice,
     Word,
     from_dict,
-    from_json,
     to_dict,
     to_json,
 )

@@ -11,7 +11,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from rehearse.console import console, correction, count, dates
-from rehearse.history.trends import habits, numbers, talk_time, target_band
+from rehearse.history.trends import against_target, habits, numbers, talk_time
 from rehearse.report import view
 
 # `history` on a narrow terminal leaves out columns, least needed first, rather than cut them
@@ -87,8 +87,7 @@ def _talk_time_cell(r, one_target: float | None) -> str:
     time = view.clock(talk_time(r))
     if not r.target:
         return time
-    low, high = target_band(r.target)
-    colour = "red" if talk_time(r) > high else "blue" if talk_time(r) < low else "green"
+    colour = {"over": "red", "under": "blue", "on": "green"}[against_target(r)]
     return f"[{colour}]{time}[/]" + ("" if one_target else f" of {view.clock(r.target)}")
 
 

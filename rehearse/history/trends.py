@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
@@ -116,6 +117,16 @@ def talk_time(rehearsal: Rehearsal) -> float:
     """The time compared with the target: first to last word (the recording's length for a
     schema 1 analysis that did not measure it)."""
     return rehearsal.talk_time if rehearsal.talk_time is not None else rehearsal.duration
+
+
+def against_target(rehearsal: Rehearsal) -> Literal["over", "under", "on"] | None:
+    """Whether the talk time was over, under or within the target's band (``target_band``);
+    None for a rehearsal without a target."""
+    if not rehearsal.target:
+        return None
+    low, high = target_band(rehearsal.target)
+    time = talk_time(rehearsal)
+    return "over" if time > high else "under" if time < low else "on"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 from charset_normalizer import from_bytes
 
-from rehearse.errors import InputError, NotesError
+from rehearse.errors import InputError, NotesError, OutputError, reason
+from rehearse.files import write_atomic
 from rehearse.models import Notes, Point, Section
 from rehearse.notes import deck
 from rehearse.notes.text import (
@@ -273,6 +274,24 @@ def _encoding_name(encoding: str) -> str:
 
 
 # --- writing notes as Markdown --------------------------------------------------------------
+
+
+def deck_as_notes(
+    deck: str | Path, out: Path | None = None, replace: bool = False
+) -> tuple[Notes, str]:
+    """A deck's notes and their Markdown (``format_notes``), written to the file ``out`` when
+    given: InputError before the deck is read if ``out`` is there and not to be replaced,
+    OutputError if it cannot be written."""
+    if out is not None and out.exists() and not replace:
+        raise InputError(f"{out} exists: choose another name or add --force to replace it")
+    notes = load_notes(deck)
+    text = format_notes(notes, Path(deck).name)
+    if out is not None:
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {out}: {reason(exc)}") from None
+    return notes, text
 
 
 def format_notes(notes: Notes, source: str = "") -> str:

@@ -164,14 +164,18 @@ def write_report(
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_progress(history: History, out_root: str | Path) -> Path:
+def write_progress(
+    history: History, database: str | Path, out_root: str | Path | None = None
+) -> Path:
     """The talk's progress chart, ``<out_root>/<talk-slug>/progress.png`` beside its report
-    folders (``progress-<speaker-slug>.png`` for a named speaker)."""
+    folders (``progress-<speaker-slug>.png`` for a named speaker). ``out_root`` is the reports
+    folder given (``history --out``), else the folder of the history ``database``."""
     from rehearse.report.charts import glyph_warnings, progress_chart  # matplotlib: see above
 
     stem = Path(PROGRESS_CHART).stem
     name = f"{stem}-{slugify(history.speaker)}.png" if history.speaker else PROGRESS_CHART
-    path = Path(out_root) / slugify(history.talk.title) / name
+    root = Path(out_root) if out_root is not None else Path(database).parent
+    path = root / slugify(history.talk.title) / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with glyph_warnings():

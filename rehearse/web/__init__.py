@@ -42,6 +42,8 @@ from rehearse.notes.text import check_target, parse_duration
 from rehearse.report import check_output
 from rehearse.web.compare import COMPARE_URL, compare_html
 from rehearse.web.jobs import JOBS_FILE, Jobs, JobState, Work, new_id
+from rehearse.web.live import LiveSessions
+from rehearse.web.live import routes as live_routes
 from rehearse.web.since import since_last
 from rehearse.web.talks import Talk, find_talks, history_of, rehearsals, skipped, summary
 from rehearse.web.uploads import MAX_UPLOAD_MB, SNIFF_BYTES, TooLarge, audio_kind
@@ -267,28 +269,72 @@ class _State:
 def make_app(options: ServeOptions) -> Starlette:
     """The app over ``options`` (already checked); its jobs start and stop with it."""
     state = _State(options)
+    pages, api = _Pages(state), _Api(state)
+    live = LiveSessions(options.folder / "recordings")  # the record page's live panel
+    routes = [
+        Route("/", pages.talks),
+        Route("/talks/{key:path}", pages.talk),
+        Route("/record", pages.record),
+        Route("/jobs/{id}", pages.job),
+        Route(COMPARE_URL, pages.compare),  # before the reports' files: no file is named so
+        Route("/reports/{path:path}", pages.report_file),
+        Route("/static/{name}", pages.static_file),
+        Route("/api/talks", api.talks),
+        Route("/api/session", api.session),
+        Route("/api/jobs", api.jobs),
+        Route("/api/jobs/{id}", api.job),
+        Route("/api/rehearsals", api.rehearsals, methods=["POST"]),
+        Route("/api/notes", api.notes, methods=["POST"]),
+        Route("/api/jobs/{id}/again", api.again, methods=["POST"]),
+        Route("/api/jobs/{id}/cancel", api.cancel, methods=["POST"]),
+        *live_routes(live, state.talk, lambda request: _check_post(request, state)),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lambda app: _running_jobs(state),
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=_hosts(options.host))],
+        exception_handlers={RehearseError: _error, HTTPException: _http_error},
+    )
+    return _Guard(app, options)
 
-    @asynccontextmanager
-    async def lifespan(app):
-        state.jobs = Jobs(options.workers, options.reports / JOBS_FILE)
-        try:
-            yield
-        finally:
-            state.jobs.close()
 
-    def job_json(job: JobState) -> dict:
-        url = f"/reports/{job.report}/report.html" if job.report else None
-        return {"job": job.id, "talk": job.talk, "state": job.state, "share": job.share,
-                "stage": job.stage, "report": url, "error": job.error,
-                "seconds_left": job.seconds_left()}  # fmt: skip
+@asynccontextmanager
+async def _running_jobs(state: _State):
+    """The app's lifespan: its jobs' workers, from start to stop."""
+    state.jobs = Jobs(state.options.workers, state.options.reports / JOBS_FILE)
+    try:
+        yield
+    finally:
+        state.jobs.close()
 
-    # --- pages
 
-    async def talks_page(request: Request) -> Response:
-        listed = await run_in_threadpool(_talk_summaries, state)
-        return state.page("talks.html.j2", request, talks=listed, jobs=_jobs(state, job_json))
+def _hosts(host: str) -> list[str]:
+    """The Host headers the app answers: its own names on loopback, any beyond it."""
+    if not is_loopback(host):  # other devices name this one as they know it; the
+        return ["*"]  # token, asked of every request, keeps out whoever does not have it
+    return [host, "localhost", "127.0.0.1", "[::1]", "::1"]
 
-    async def talk_page(request: Request) -> Response:
+
+def _job_json(job: JobState) -> dict:
+    url = f"/reports/{job.report}/report.html" if job.report else None
+    return {"job": job.id, "talk": job.talk, "state": job.state, "share": job.share,
+            "stage": job.stage, "report": url, "error": job.error,
+            "seconds_left": job.seconds_left()}  # fmt: skip
+
+
+class _Pages:
+    """The pages' handlers: the talks, a talk, the record page, a job, two rehearsals
+    compared, and the files of the reports folder and of the app."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    async def talks(self, request: Request) -> Response:
+        listed = await run_in_threadpool(_talk_summaries, self.state)
+        return self.state.page("talks.html.j2", request, talks=listed, jobs=_jobs(self.state))
+
+    async def talk(self, request: Request) -> Response:
+        state = self.state
         talk = state.talk(request.path_params["key"])
         past = await run_in_threadpool(rehearsals, state.options.history, talk)
         rows = [
@@ -301,8 +347,8 @@ def make_app(options: ServeOptions) -> Starlette:
         return state.page("talk.html.j2", request, talk=talk, sections=talk.sections, rows=rows,
                           progress=progress, compare=COMPARE_URL)  # fmt: skip
 
-    async def record_page(request: Request) -> Response:
-        talks = await run_in_threadpool(state.talks)
+    async def record(self, request: Request) -> Response:
+        talks = await run_in_threadpool(self.state.talks)
         chosen = talks.get(request.query_params.get("talk", ""))
         chosen = chosen or (next(iter(talks.values())) if talks else None)
         plans = {
@@ -313,19 +359,21 @@ def make_app(options: ServeOptions) -> Starlette:
             }
             for key, t in talks.items()
         }
-        return state.page("record.html.j2", request, talks=talks, chosen=chosen,
-                          plans=plans)  # fmt: skip
+        return self.state.page("record.html.j2", request, talks=talks, chosen=chosen,
+                               plans=plans)  # fmt: skip
 
-    async def job_page(request: Request) -> Response:
+    async def job(self, request: Request) -> Response:
+        state = self.state
         job = state.jobs.get(request.path_params["id"]) if state.jobs else None
         if job is None:
             raise HTTPException(404, "no such job (jobs last as long as the server)")
         talk = (await run_in_threadpool(state.talks)).get(job.talk)
         title = talk.notes.title if talk else job.talk
         since = await run_in_threadpool(_since, state, job)
-        return state.page("job.html.j2", request, job=job_json(job), title=title, since=since)
+        return state.page("job.html.j2", request, job=_job_json(job), title=title, since=since)
 
-    async def compare_page(request: Request) -> Response:
+    async def compare(self, request: Request) -> Response:
+        state = self.state
         talk = state.talk(request.query_params.get("talk", ""))
         past = await run_in_threadpool(rehearsals, state.options.history, talk)
         query = request.query_params
@@ -336,36 +384,44 @@ def make_app(options: ServeOptions) -> Starlette:
             raise HTTPException(400, first_line(exc)) from None
         return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
 
-    async def report_file(request: Request) -> Response:
-        target = _report_path(state.options.reports, request.path_params["path"])
+    async def report_file(self, request: Request) -> Response:
+        target = _report_path(self.state.options.reports, request.path_params["path"])
         return FileResponse(target, headers={"Content-Security-Policy": REPORT_CSP})
 
-    async def static_file(request: Request) -> Response:
+    async def static_file(self, request: Request) -> Response:
         name = request.path_params["name"]
         files = {p.name: p for p in STATIC.iterdir()}
         if name not in files:
             raise HTTPException(404, "no such file")
         return FileResponse(files[name])
 
-    # --- the API
 
-    async def api_talks(request: Request) -> Response:
-        return JSONResponse({"talks": await run_in_threadpool(_talk_summaries, state)})
+class _Api:
+    """The JSON API's handlers: talks, the session's CSRF token, jobs; and the POSTs that
+    start, run again or cancel a rehearsal's analysis and add a talk's notes."""
 
-    async def api_session(request: Request) -> Response:
-        return JSONResponse({"csrf": state.csrf})
+    def __init__(self, state: _State) -> None:
+        self.state = state
 
-    async def api_jobs(request: Request) -> Response:
-        return JSONResponse({"jobs": _jobs(state, job_json)})
+    async def talks(self, request: Request) -> Response:
+        return JSONResponse({"talks": await run_in_threadpool(_talk_summaries, self.state)})
 
-    async def api_job(request: Request) -> Response:
+    async def session(self, request: Request) -> Response:
+        return JSONResponse({"csrf": self.state.csrf})
+
+    async def jobs(self, request: Request) -> Response:
+        return JSONResponse({"jobs": _jobs(self.state)})
+
+    async def job(self, request: Request) -> Response:
+        state = self.state
         job = state.jobs.get(request.path_params["id"]) if state.jobs else None
         if job is None:
             return JSONResponse({"error": "no such job"}, 404)
         since = await run_in_threadpool(_since, state, job)
-        return JSONResponse(job_json(job) | {"since": since})
+        return JSONResponse(_job_json(job) | {"since": since})
 
-    async def api_rehearsals(request: Request) -> Response:
+    async def rehearsals(self, request: Request) -> Response:
+        state = self.state
         _check_post(request, state)
         form = await request.form(max_files=2, max_fields=10)
         try:
@@ -375,7 +431,8 @@ def make_app(options: ServeOptions) -> Starlette:
         job = state.jobs.submit(work, talk_key)
         return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
 
-    async def api_again(request: Request) -> Response:
+    async def again(self, request: Request) -> Response:
+        state = self.state
         _check_post(request, state)
         job = state.jobs.again(request.path_params["id"]) if state.jobs else None
         if job is None:
@@ -383,49 +440,22 @@ def make_app(options: ServeOptions) -> Starlette:
             return JSONResponse({"error": error}, 404)
         return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
 
-    async def api_cancel(request: Request) -> Response:
+    async def cancel(self, request: Request) -> Response:
+        state = self.state
         _check_post(request, state)
         job = state.jobs.cancel(request.path_params["id"]) if state.jobs else None
         if job is None:
             return JSONResponse({"error": "no queued or running job of that id"}, 404)
-        return JSONResponse(job_json(job), 202)
+        return JSONResponse(_job_json(job), 202)
 
-    async def api_notes(request: Request) -> Response:
-        _check_post(request, state)
+    async def notes(self, request: Request) -> Response:
+        _check_post(request, self.state)
         form = await request.form(max_files=1, max_fields=5)
         try:
-            key = await run_in_threadpool(_new_notes, state, form)
+            key = await run_in_threadpool(_new_notes, self.state, form)
         finally:
             await form.close()
         return JSONResponse({"talk": key, "url": f"/talks/{key}"}, 201)
-
-    routes = [
-        Route("/", talks_page),
-        Route("/talks/{key:path}", talk_page),
-        Route("/record", record_page),
-        Route("/jobs/{id}", job_page),
-        Route(COMPARE_URL, compare_page),  # before the reports' files: no file is named so
-        Route("/reports/{path:path}", report_file),
-        Route("/static/{name}", static_file),
-        Route("/api/talks", api_talks),
-        Route("/api/session", api_session),
-        Route("/api/jobs", api_jobs),
-        Route("/api/jobs/{id}", api_job),
-        Route("/api/rehearsals", api_rehearsals, methods=["POST"]),
-        Route("/api/notes", api_notes, methods=["POST"]),
-        Route("/api/jobs/{id}/again", api_again, methods=["POST"]),
-        Route("/api/jobs/{id}/cancel", api_cancel, methods=["POST"]),
-    ]
-    hosts = [options.host, "localhost", "127.0.0.1", "[::1]", "::1"]
-    if not is_loopback(options.host):  # other devices name this one as they know it; the
-        hosts = ["*"]  # token, asked of every request, keeps out whoever does not have it
-    app = Starlette(
-        routes=routes,
-        lifespan=lifespan,
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
-        exception_handlers={RehearseError: _error, HTTPException: _http_error},
-    )
-    return _Guard(app, options)
 
 
 def _talk_summaries(state: _State) -> list[dict]:
@@ -455,8 +485,8 @@ def _date(rehearsal) -> str:
         return rehearsal.created[:16]
 
 
-def _jobs(state: _State, as_json) -> list[dict]:
-    return [as_json(j) for j in state.jobs.all()] if state.jobs else []
+def _jobs(state: _State) -> list[dict]:
+    return [_job_json(j) for j in state.jobs.all()] if state.jobs else []
 
 
 def _check_post(request: Request, state: _State) -> None:

@@ -10,7 +10,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from rehearse.history.trends import TARGET_BAND, point_rows, talk_time, target_band
+from rehearse.history.trends import (
+    TARGET_BAND,
+    against_target,
+    point_rows,
+    talk_time,
+    target_band,
+)
 from rehearse.measure.voice import MONOTONE_ST
 from rehearse.models import History, Rehearsal
 from rehearse.report.charts.style import (
@@ -206,11 +212,8 @@ def _pitch_spreads(ax: Axes, rehearsals, xs: list[int]) -> None:
 
 
 def _band_color(rehearsal: Rehearsal) -> str:
-    if not rehearsal.target:
-        return COLORS["ink"]
-    low, high = target_band(rehearsal.target)
-    time = talk_time(rehearsal)
-    return COLORS["over"] if time > high else COLORS["actual"] if time < low else COLORS["band"]
+    side = against_target(rehearsal)
+    return COLORS[{None: "ink", "over": "over", "under": "actual", "on": "band"}[side]]
 
 
 def _heatmap(ax: Axes, rehearsals, points, layout: Layout) -> None:

@@ -89,13 +89,74 @@ function jobPage() {
   poll();
 }
 
+// --- Live following: the microphone at 16 kHz posted to /api/live, the view it answers ------
+function follower(source, talk, slot) {
+  const RATE = 16000, SEND_EVERY = 1.0;  // s of audio per post
+  let id = null, context = null, pending = [], queued = 0, busy = false, stopped = false;
+
+  function show(view) {
+    $("live").hidden = false;
+    const cur = view.current;
+    $("live-now").textContent = !cur ? "Listening…" : view.clear ? `${cur.number}. ${cur.text}` : `… (${cur.number}?)`;
+    $("live-time").textContent = cur ? (view.budget ? `${clock(view.on_point)} of ${clock(view.budget)}` : clock(view.on_point)) : "";
+    $("live-drift").textContent = view.drift == null ? "" : view.drift > 0 ? `${clock(view.drift)} behind` : `${clock(-view.drift)} ahead`;
+    $("live-drift").classList.toggle("over", view.drift > 0);
+    $("live-missed").hidden = !view.not_said.length;
+    $("live-missed").textContent = `Not said yet: ${view.not_said.join(", ")}`;
+    $("live-next").textContent = view.next ? `${view.next.number}. ${view.next.text}` : "The end";
+  }
+
+  async function flush() {
+    if (busy || !id || !queued) return;
+    const body = new Float32Array(queued);
+    let at = 0;
+    for (const part of pending) { body.set(part, at); at += part.length; }
+    pending = []; queued = 0; busy = true;
+    try {
+      const response = await fetch(`/api/live/${id}/audio`, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/octet-stream" },
+      });
+      if (response.ok && !stopped) show(await response.json());
+    } finally { busy = false; }
+  }
+
+  (async () => {
+    const form = new FormData();
+    form.append("talk", talk);
+    if (slot) form.append("target", slot);
+    try { id = (await post("/api/live", form)).id; } catch (error) { $("live-now").textContent = error.message; return; }
+    if (stopped) return;
+    context = new AudioContext({ sampleRate: RATE });
+    const node = context.createScriptProcessor(4096, 1, 1);
+    node.onaudioprocess = (event) => {
+      if (stopped || context.state !== "running") return;
+      pending.push(new Float32Array(event.inputBuffer.getChannelData(0)));
+      queued += event.inputBuffer.length;
+      if (queued >= SEND_EVERY * RATE) flush();
+    };
+    context.createMediaStreamSource(source).connect(node);
+    node.connect(context.destination);
+  })();
+
+  return {
+    pause() { if (context) context.suspend(); },
+    resume() { if (context) context.resume(); },
+    async stop() {
+      stopped = true;
+      if (context) context.close();
+      if (id) { try { await post(`/api/live/${id}/stop`, new FormData()); } catch (e) { /* gone */ } }
+    },
+  };
+}
+
 // --- Record: MediaRecorder, level meter, presenter view, upload -------------------------------
 function recordPage() {
   if (!$("plans")) return;
   const plans = JSON.parse($("plans").textContent);
   const status = $("status");
   let recorder = null, chunks = [], take = null, stream = null, audio = null;
-  let started = 0, pausedFor = 0, pausedAt = 0, timer = null, file = null;
+  let started = 0, pausedFor = 0, pausedAt = 0, timer = null, file = null, live = null;
 
   function plan() { return plans[$("talk").value]; }
 
@@ -184,6 +245,8 @@ function recordPage() {
   }
 
   function stopInputs() {
+    if (live) live.stop();
+    live = null;
     if (stream) stream.getTracks().forEach((track) => track.stop());
     if (audio) audio.close();
     stream = null; audio = null;
@@ -212,6 +275,7 @@ function recordPage() {
     };
     recorder.start(1000);
     meter(stream);
+    live = follower(stream, $("talk").value, $("target").value.trim());
     started = performance.now(); pausedFor = 0; pausedAt = 0;
     timer = setInterval(presenter, 250);
     presenter();
@@ -222,9 +286,11 @@ function recordPage() {
   $("pause").addEventListener("click", () => {
     if (recorder.state === "recording") {
       recorder.pause(); pausedAt = performance.now(); buttons("paused");
+      if (live) live.pause();
       status.textContent = "Paused.";
     } else if (recorder.state === "paused") {
       recorder.resume(); pausedFor += performance.now() - pausedAt; pausedAt = 0;
+      if (live) live.resume();
       buttons("recording"); status.textContent = "Recording…";
     }
   });
