@@ -5,6 +5,9 @@ classes, so ``to_dict``/``from_dict`` give a lossless JSON round trip and the
 JSON report is just ``to_dict(analysis)``. ``Analysis`` holds each fact once; what can be
 derived from it (points said, took minus budget) is a property, not a field. New facts are
 new fields with defaults: readers ignore fields they do not know, so they stay schema 2.
+
+Over 500 lines because it is the one set of dataclasses shared end to end, kept in one file
+so the JSON schema reads in one place.
 """
 
 from __future__ import annotations

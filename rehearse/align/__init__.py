@@ -55,6 +55,9 @@
     before, or starting again the point just begun, is a restart.
 16. ``_out_of_order``: points none of whose deliveries lie on the longest in-order chain;
     ``_adlibs``: speech outside every run, ``adlib`` seconds or more.
+
+One module, over 500 lines, because the steps share private state (the units, their
+evidence, the runs) and read as one algorithm, in the order above.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """What every report format says the same way: labels, times, verdicts, transcript tags; the
-``Report`` the writers take."""
+``Report`` the writers take.
+
+Over 500 lines of small functions because it is the one home of every wording and figure
+the HTML, Markdown and terminal outputs share, so each is written once and they cannot drift."""
 
 from __future__ import annotations
 

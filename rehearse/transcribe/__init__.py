@@ -13,6 +13,11 @@ cached by audio content + engine + model + decoding and windowing options, so th
 recording is never transcribed twice.
 
 This is the only module that imports whisper, faster_whisper or ctranslate2 (lazily).
+
+Over 500 lines because the two engines, the language check, the cache and the gap repair
+are steps of the one pass ``transcribe`` runs and share its private helpers (``_segment``,
+``_drop_collapsed``, ``_shifted``); the parts that stand alone (windows, weights, convert,
+hearing, stream) have their own modules.
 """
 
 from __future__ import annotations

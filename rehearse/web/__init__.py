@@ -4,6 +4,10 @@ pages; analyses run in worker processes (``web.jobs``), uploads are checked in `
 
 Every request path that names a file is looked up, never joined: a talk is a key of the
 folder's notes found by ``web.talks``, a report file must resolve inside the reports folder.
+
+Over 500 lines because the pages and the API are thin handlers over one ``_State`` and its
+checks (``_check_post``, ``_Guard``); the parts with logic of their own (jobs, uploads, talks,
+compare, since, written) have their own modules.
 """
 
 from __future__ import annotations
