@@ -183,29 +183,16 @@ def transcribe(
         tracker.skip(*TRANSCRIPTION)
         tracker.audio_length(transcript.duration)
         return TranscribeResult(transcript, True, time.perf_counter() - started, sha256)
-    stated = probe_duration(path)
-    tracker.audio_length(stated)
-    # The model loads while the recording is decoded (each takes seconds, mostly outside
-    # the GIL); a recording that cannot be read is still the first error.
-    pool = ThreadPoolExecutor(1, thread_name_prefix="rehearse-model")
-    try:
-        loading = pool.submit(_ENGINES[source.engine], source, _threads(options))
-        levels = scan(path, tracker.start("decoding", stated, audio=True))
-        tracker.audio_length(levels.duration)
-        tracker.start("language")
-        engine = loading.result()
-    finally:
-        pool.shutdown(wait=False)
+    engine, levels = _load_while_decoding(path, source, options, tracker)
     guess, contradicted = _detect(engine, path, levels, options.language or options.expected)
     _check_language(guess, contradicted, options, str(path))
     language = _spoken(guess, contradicted, options)
     log.info("transcribing %s (%s, %s, language %s)", path, source.engine, source.name, language)
     quiet = levels.quiet()
     update = tracker.start("transcribing", levels.duration, audio=True)
-    if options.batch_size and isinstance(engine, FasterEngine):
-        segments = _transcribe_batched(engine, path, levels, quiet, language, options, update)
-    else:
-        segments = _transcribe_windows(engine, path, levels, quiet, language, options, update)
+    run = _Run(engine, path, levels, quiet, language, options, update)
+    batched = options.batch_size and isinstance(engine, FasterEngine)
+    segments = _transcribe_batched(run) if batched else _transcribe_windows(run)
     segments = snap_to_silence(segments, quiet)
     if not any(s.words for s in segments):
         raise AudioError(f"{path}: no speech recognised")
@@ -225,68 +212,92 @@ def transcribe(
     return TranscribeResult(transcript, False, seconds, sha256)
 
 
-def _transcribe_windows(
-    engine,
-    path: Path,
-    levels: Levels,
-    quiet: np.ndarray,
-    language: str,
-    options: TranscribeOptions,
-    progress: Callable[[float], None],
-) -> list[Segment]:
+def _load_while_decoding(
+    path: Path, source: weights.ModelSource, options: TranscribeOptions, tracker: Tracker
+) -> tuple[FasterEngine | OpenaiEngine, Levels]:
+    """The engine, and the recording's levels: the model loads while the recording is decoded
+    (each takes seconds, mostly outside the GIL); a recording that cannot be read is still the
+    first error."""
+    stated = probe_duration(path)
+    tracker.audio_length(stated)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="rehearse-model")
+    try:
+        loading = pool.submit(_ENGINES[source.engine], source, _threads(options))
+        levels = scan(path, tracker.start("decoding", stated, audio=True))
+        tracker.audio_length(levels.duration)
+        tracker.start("language")
+        return loading.result(), levels
+    finally:
+        pool.shutdown(wait=False)
+
+
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """One transcription pass over a recording: the loaded engine, the recording, its levels
+    and quiet frames, the language, the options, and where the seconds heard so far go."""
+
+    engine: FasterEngine | OpenaiEngine
+    path: Path
+    levels: Levels
+    quiet: np.ndarray
+    language: str
+    options: TranscribeOptions
+    progress: Callable[[float], None]
+
+    def settled(self, heard: list[Segment], samples: np.ndarray, start: float) -> list[Segment]:
+        """``heard`` in ``samples``, which start ``start`` s into the recording: collapsed
+        segments dropped, gaps heard again, times in the recording's."""
+        heard = _drop_collapsed(heard)
+        engine, language, options = self.engine, self.language, self.options
+        heard = _repair_gaps(engine, samples, start, heard, language, options, self.quiet)
+        return _shifted(heard, start)
+
+
+def _transcribe_windows(run: _Run) -> list[Segment]:
     """The recording transcribed window by window (one window's samples in memory at a
     time), each prompted with what was heard in the one before, times in the recording's."""
-    planned = windows.plan(quiet, levels.duration, options.window)
-    reach = [
-        (w.bounds[0], round(min(w.end + LOOKAHEAD, levels.duration) * SAMPLE_RATE)) for w in planned
-    ]
-    out, context = [], options.initial_prompt
-    for window, samples in zip(planned, spans(path, reach), strict=True):
+    duration = run.levels.duration
+    planned = windows.plan(run.quiet, duration, run.options.window)
+    reach = [(w.bounds[0], round(min(w.end + LOOKAHEAD, duration) * SAMPLE_RATE)) for w in planned]
+    out, context = [], run.options.initial_prompt
+    for window, samples in zip(planned, spans(run.path, reach), strict=True):
 
         def heard_until(done: float, _total: float, start: float = window.start) -> None:
-            progress(start + done)
+            run.progress(start + done)
 
         last = window is planned[-1]
         until = None if last else window.silence_end - window.start
-        heard, said = engine.transcribe(samples, language, options, context, heard_until, until)
+        heard, said = run.engine.transcribe(
+            samples, run.language, run.options, context, heard_until, until
+        )
         own = samples[: window.bounds[1] - window.bounds[0]]
-        heard = _drop_collapsed(heard)
-        heard = _repair_gaps(engine, own, window.start, heard, language, options, quiet)
-        out.extend(_shifted(heard, window.start))
+        out.extend(run.settled(heard, own, window.start))
         context = said or context
-        progress(window.end)
+        run.progress(window.end)
     return _monotonic(out)
 
 
-def _transcribe_batched(
-    engine: FasterEngine,
-    path: Path,
-    levels: Levels,
-    quiet: np.ndarray,
-    language: str,
-    options: TranscribeOptions,
-    progress: Callable[[float], None],
-) -> list[Segment]:
+def _transcribe_batched(run: _Run) -> list[Segment]:
     """The recording cut in silences into chunks Whisper takes whole (``windows.CHUNK``), the
     chunks with sound decoded ``batch_size`` at a time side by side (one batch's samples in
     memory at a time), times in the recording's."""
+    quiet, duration = run.quiet, run.levels.duration
     chunks = [
         c
-        for c in windows.plan(quiet, levels.duration, windows.CHUNK)
+        for c in windows.plan(quiet, duration, windows.CHUNK)
         if len(_sound(quiet[int(c.start / QUIET_FRAME) : int(c.end / QUIET_FRAME)]))
     ]
-    size = options.batch_size
+    size = run.options.batch_size
     batches = [chunks[i : i + size] for i in range(0, len(chunks), size)]
     reach = [(b[0].bounds[0], b[-1].bounds[1]) for b in batches]
     out = []
-    for batch, samples in zip(batches, spans(path, reach), strict=True):
+    for batch, samples in zip(batches, spans(run.path, reach), strict=True):
         start = batch[0].start
         clips = [(c.start - start, c.end - start) for c in batch]
-        heard = _drop_collapsed(engine.transcribe_clips(samples, clips, language, options))
-        heard = _repair_gaps(engine, samples, start, heard, language, options, quiet)
-        out.extend(_shifted(heard, start))
-        progress(batch[-1].end)
-    progress(levels.duration)
+        heard = run.engine.transcribe_clips(samples, clips, run.language, run.options)
+        out.extend(run.settled(heard, samples, start))
+        run.progress(batch[-1].end)
+    run.progress(duration)
     return _monotonic(out)
 
 
