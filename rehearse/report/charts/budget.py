@@ -6,27 +6,18 @@ from matplotlib.patches import Patch
 
 from rehearse.measure.pacing import OVER_SECONDS, OVER_SHARE
 from rehearse.models import Analysis, PointReport
+from rehearse.report.charts import style
 from rehearse.report.charts.rows import point_axis, row_areas, row_grid
-from rehearse.report.charts.style import (
-    COLORS,
-    WIDE,
-    Layout,
-    add_legend,
-    new_figure,
-    set_title,
-    styled,
-    to_png,
-    unsaid,
-)
+from rehearse.report.charts.style import COLORS, WIDE, Layout
 from rehearse.report.view import rows
 
 
-@styled
+@style.styled
 def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
     table = rows(analysis)
     points = analysis.points
     grid = row_grid(analysis)
-    fig = new_figure(layout, height=1.8 + (layout.row + 0.04) * grid.count)
+    fig = style.new_figure(layout, height=1.8 + (layout.row + 0.04) * grid.count)
     ax = fig.add_subplot()
     longest = 1.0
     for y, row in zip(grid.ys, table, strict=True):
@@ -63,9 +54,10 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
     ax.set_xlim(0, longest * (1.22 if layout is WIDE else 1.35))
     ax.set_xlabel("seconds")
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
-    set_title(fig, ax, "Time per point" + (" against its budget" if layout is WIDE else ""), layout)
+    title = "Time per point" + (" against its budget" if layout is WIDE else "")
+    style.set_title(fig, ax, title, layout)
     over = f"over (> {OVER_SHARE:.0%} and ≥ {OVER_SECONDS:g} s)"
-    add_legend(
+    style.add_legend(
         fig,
         [
             Patch(facecolor=COLORS["planned"], edgecolor=COLORS["planned_edge"], label="budget"),
@@ -74,12 +66,12 @@ def budget_chart(analysis: Analysis, layout: Layout) -> bytes:
         ],
         layout,
     )
-    return to_png(fig, layout, lambda: row_areas(fig, ax, points, grid))
+    return style.to_png(fig, layout, lambda: row_areas(fig, ax, points, grid))
 
 
 def _budget_note(point: PointReport, over: bool) -> str:
     if point.duration is None and not point.said:
-        return unsaid(point)
+        return style.unsaid(point)
     if point.budget is None or point.duration is None:
         return ""
     delta = round(point.duration - point.budget)

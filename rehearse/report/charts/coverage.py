@@ -6,33 +6,19 @@ from matplotlib.axes import Axes
 
 from rehearse.align import AlignOptions
 from rehearse.models import Analysis, PointReport
+from rehearse.report.charts import style
 from rehearse.report.charts.rows import point_axis, row_areas, row_grid
-from rehearse.report.charts.style import (
-    COLORS,
-    NARROW,
-    OUT_OF_ORDER_MARK,
-    WIDE,
-    Layout,
-    add_legend,
-    any_uncertain,
-    mark_handle,
-    new_figure,
-    set_title,
-    status_handles,
-    styled,
-    to_png,
-    unsaid,
-)
+from rehearse.report.charts.style import COLORS, NARROW, OUT_OF_ORDER_MARK, WIDE, Layout
 from rehearse.report.view import (
     shorten,
 )
 
 
-@styled
+@style.styled
 def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     points = analysis.points
     grid = row_grid(analysis)
-    fig = new_figure(layout, height=1.8 + layout.row * grid.count)
+    fig = style.new_figure(layout, height=1.8 + layout.row * grid.count)
     ax = fig.add_subplot()
     ys = grid.ys
     scores = [p.score / 100 for p in points]
@@ -54,13 +40,13 @@ def coverage_chart(analysis: Analysis, layout: Layout) -> bytes:
     ax.grid(axis="x", color=COLORS["grid"], zorder=0)
     said = analysis.said
     title = f"Coverage: {said} of {len(points)} points said ({analysis.summary.coverage:.0%})"
-    set_title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
-    add_legend(fig, [*status_handles(any_uncertain(points)), mark_handle()], layout)
-    return to_png(fig, layout, lambda: row_areas(fig, ax, points, grid))
+    style.set_title(fig, ax, title if wide else f"{said} of {len(points)} points said", layout)
+    style.add_legend(fig, style.status_legend(points), layout)
+    return style.to_png(fig, layout, lambda: row_areas(fig, ax, points, grid))
 
 
 def _coverage_note(ax: Axes, y: int, point: PointReport, score: float, layout: Layout) -> None:
-    parts = [unsaid(point)] if point.start is None else [f"{score:.0%}"]
+    parts = [style.unsaid(point)] if point.start is None else [f"{score:.0%}"]
     if point.out_of_order:
         parts.append(OUT_OF_ORDER_MARK if layout is NARROW else f"{OUT_OF_ORDER_MARK} out of order")
     if point.missing and layout is WIDE:

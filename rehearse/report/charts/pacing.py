@@ -8,26 +8,10 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from rehearse.measure.pacing import planned
 from rehearse.models import Analysis
+from rehearse.report.charts import style
 from rehearse.report.charts.budget import has_budget
 from rehearse.report.charts.rows import point_axis, row_areas, row_grid
-from rehearse.report.charts.style import (
-    COLORS,
-    NARROW,
-    OUT_OF_ORDER_MARK,
-    WIDE,
-    Layout,
-    add_legend,
-    any_uncertain,
-    chart_end,
-    mark_handle,
-    new_figure,
-    set_title,
-    status_handles,
-    styled,
-    time_axis,
-    to_png,
-    unsaid,
-)
+from rehearse.report.charts.style import COLORS, NARROW, OUT_OF_ORDER_MARK, WIDE, Layout
 from rehearse.report.view import (
     SlideTime,
     clock,
@@ -38,13 +22,13 @@ from rehearse.report.view import (
 LABEL_ROOM = 0.7
 
 
-@styled
+@style.styled
 def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
     timeline_h = 1.0 + layout.row * row_grid(analysis).count
     drift = _drift_points(analysis)
     heights = [timeline_h, 1.6] if drift else [timeline_h]
     heights.append(2.0)
-    fig = new_figure(layout, height=sum(heights) + 2.4)  # titles, tick labels, legends
+    fig = style.new_figure(layout, height=sum(heights) + 2.4)  # titles, tick labels, legends
     fig.get_layout_engine().set(hspace=0.02, h_pad=0.06)
     grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
     top = fig.add_subplot(grid[0])
@@ -53,7 +37,7 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
         axes.append(fig.add_subplot(grid[1], sharex=top))
     bottom = fig.add_subplot(grid[-1], sharex=top)
     axes.append(bottom)
-    end = chart_end(analysis)
+    end = style.chart_end(analysis)
     _timeline(top, analysis, layout)
     if drift:
         _drift(axes[1], drift, layout)
@@ -61,20 +45,22 @@ def pacing_chart(analysis: Analysis, layout: Layout) -> bytes:
     for ax in axes:
         _pauses(ax, analysis)
         ax.grid(axis="x", color=COLORS["grid"], zorder=0)
-        time_axis(ax, end, layout)
+        style.time_axis(ax, end, layout)
         ax.tick_params(labelbottom=True)
     bottom.set_xlabel("time into the recording (m:ss)")
-    set_title(fig, top, _pacing_title(analysis, layout), layout)
+    style.set_title(fig, top, _pacing_title(analysis, layout), layout)
     handles = []
     if has_budget(analysis):
         handles.append(
             Patch(facecolor=COLORS["planned"], edgecolor=COLORS["planned_edge"], label="planned")
         )
-    handles += [*status_handles(any_uncertain(analysis.points)), mark_handle()]
+    handles += style.status_legend(analysis.points)
     if analysis.pacing.pauses:
         handles.append(Patch(facecolor=COLORS["pause"], alpha=0.3, label="pause"))
-    add_legend(fig, handles, layout)
-    return to_png(fig, layout, lambda: row_areas(fig, top, analysis.points, row_grid(analysis)))
+    style.add_legend(fig, handles, layout)
+    return style.to_png(
+        fig, layout, lambda: row_areas(fig, top, analysis.points, row_grid(analysis))
+    )
 
 
 def _pacing_title(analysis: Analysis, layout: Layout) -> str:
@@ -106,7 +92,7 @@ def _timeline(ax: Axes, analysis: Analysis, layout: Layout) -> None:
             ax.text(
                 planned_end / 60 if p.budget else 0.02,
                 y,
-                f" {unsaid(p)}",
+                f" {style.unsaid(p)}",
                 va="center",
                 fontsize=layout.font - 1,
                 color=COLORS["missed"] if p.skipped else COLORS["muted"],
@@ -145,7 +131,7 @@ def _slide_span(ax: Axes, y: float, slide: SlideTime, analysis: Analysis, layout
             zorder=3, solid_joinstyle="miter")  # fmt: skip
     plan = f" of {clock(slide.budget)}" if slide.budget is not None else ""
     # Right of the bracket, or left of it when the bracket ends near the axis's end.
-    near_end = end > LABEL_ROOM * chart_end(analysis) / 60
+    near_end = end > LABEL_ROOM * style.chart_end(analysis) / 60
     ax.text(start if near_end else end, y, f" {clock(slide.took)}{plan} ",
             ha="right" if near_end else "left", va="center", fontsize=layout.font - 1,
             color=color, fontweight="bold", zorder=3)  # fmt: skip

@@ -19,21 +19,8 @@ from rehearse.history.trends import (
 )
 from rehearse.measure.voice import MONOTONE_ST
 from rehearse.models import History, Rehearsal
-from rehearse.report.charts.style import (
-    COLORS,
-    NARROW,
-    OUT_OF_ORDER_MARK,
-    WIDE,
-    Layout,
-    add_legend,
-    any_uncertain,
-    mark_handle,
-    new_figure,
-    set_title,
-    status_handles,
-    styled,
-    to_png,
-)
+from rehearse.report.charts import style
+from rehearse.report.charts.style import COLORS, NARROW, OUT_OF_ORDER_MARK, WIDE, Layout
 from rehearse.report.view import (
     clock,
     shorten,
@@ -45,7 +32,7 @@ NARROW_REHEARSALS = 8  # the phone layout shows the latest rehearsals only
 MIN_COLUMNS = {"wide": 6, "narrow": 4}
 
 
-@styled
+@style.styled
 def progress_chart(history: History, layout: Layout, *, current: str | None = None) -> bytes:
     """The rehearsals of one talk by one speaker, one column each, oldest first: coverage
     and talk time (against the target band) on top; below, one row per point (in the latest
@@ -68,16 +55,16 @@ def progress_chart(history: History, layout: Layout, *, current: str | None = No
                                   edgecolor=COLORS["ink"], linewidth=1.6))  # fmt: skip
     lines = [ax for ax in (cover, timing, voice) if ax is not None]
     _columns(lines, cells, shown, layout, marked, current)
-    set_title(fig, cover, _title(history, len(shown), layout), layout)
-    add_legend(fig, _handles(shown, voiced, marked), layout)
-    return to_png(fig, layout)
+    style.set_title(fig, cover, _title(history, len(shown), layout), layout)
+    style.add_legend(fig, _handles(shown, voiced, marked), layout)
+    return style.to_png(fig, layout)
 
 
 def _panels(layout: Layout, rows: int, voiced: bool):
     """The figure and its panels, sharing the rehearsal axis: coverage, talk time, pitch
     spread (None unless ``voiced``) and the points' cells (``rows`` of them)."""
     heights = [1.3, 1.5, *([1.3] if voiced else []), layout.row * rows]
-    fig = new_figure(layout, height=sum(heights) + 2.6)
+    fig = style.new_figure(layout, height=sum(heights) + 2.6)
     grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
     cover = fig.add_subplot(grid[0])
     timing = fig.add_subplot(grid[1], sharex=cover)
@@ -124,9 +111,8 @@ def _title(history: History, shown: int, layout: Layout) -> str:
 def _handles(shown, voiced: bool, marked) -> list:
     """The legend: statuses, absent points, the out-of-order mark, then the target band,
     the monotone band and this rehearsal when the chart shows them."""
-    unsure = any(any_uncertain(r.points) for r in shown)
-    handles = [*status_handles(unsure), Patch(facecolor=ABSENT, label="not in the notes then")]
-    handles.append(mark_handle())
+    absent = Patch(facecolor=ABSENT, label="not in the notes then")
+    handles = style.status_legend([p for r in shown for p in r.points], absent)
     if any(r.target for r in shown):
         band = f"target ±{TARGET_BAND:.0%}"
         handles.append(Patch(facecolor=COLORS["band"], alpha=0.3, label=band))

@@ -177,6 +177,12 @@ def unsaid(point: PointReport) -> str:
     return "uncertain" if point.uncertain else "skipped"
 
 
+def status_legend(points, *between) -> list:
+    """The legend of the statuses (uncertain only when some point is), then ``between``, then
+    the out-of-order mark: how every per-point chart's legend begins."""
+    return [*status_handles(any_uncertain(points)), *between, mark_handle()]
+
+
 def mark_handle() -> Line2D:
     with matplotlib.rc_context({"text.parse_math": True}):  # a "$...$" marker is a glyph
         return Line2D(

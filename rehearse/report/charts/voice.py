@@ -10,19 +10,8 @@ from matplotlib.patches import Patch
 
 from rehearse.measure.voice import MONOTONE_ST, WINDOW
 from rehearse.models import Analysis
-from rehearse.report.charts.style import (
-    COLORS,
-    NARROW,
-    WIDE,
-    Layout,
-    add_legend,
-    chart_end,
-    new_figure,
-    set_title,
-    styled,
-    time_axis,
-    to_png,
-)
+from rehearse.report.charts import style
+from rehearse.report.charts.style import COLORS, NARROW, WIDE, Layout
 
 VOICE_CHART = "voice.png"
 
@@ -32,29 +21,30 @@ def has_voice(analysis: Analysis) -> bool:
     return voice is not None and voice.measured and bool(voice.windows)
 
 
-@styled
+@style.styled
 def voice_chart(analysis: Analysis, layout: Layout) -> bytes:
     """Pitch variation and loudness per 10 s window over time, the points as bands, monotone
     spans and sentences that trail off marked."""
     voice = analysis.voice
-    fig = new_figure(layout, height=5.2 if layout is WIDE else 5.6)
+    fig = style.new_figure(layout, height=5.2 if layout is WIDE else 5.6)
     fig.get_layout_engine().set(hspace=0.04, h_pad=0.08)
     pitch = fig.add_subplot(2, 1, 1)
     loud = fig.add_subplot(2, 1, 2, sharex=pitch)
-    end = chart_end(analysis)
+    end = style.chart_end(analysis)
     centres = [(w.start + WINDOW / 2) / 60 for w in voice.windows]
     for ax in (pitch, loud):
         _point_bands(ax, analysis, layout)
         ax.grid(axis="y", color=COLORS["grid"], zorder=0)
-        time_axis(ax, end, layout)
+        style.time_axis(ax, end, layout)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     _pitch(pitch, voice, centres, layout)
     _loudness(loud, voice, centres, layout)
     title = f"Voice: {voice.verdict}, pitch spread {voice.pitch_variation_st:.1f} semitones"
-    set_title(fig, pitch, title if layout is WIDE else f"Voice: {voice.verdict}", layout)
-    add_legend(fig, _handles(voice), layout if layout is WIDE else replace(layout, legend_cols=2))
-    return to_png(fig, layout)
+    style.set_title(fig, pitch, title if layout is WIDE else f"Voice: {voice.verdict}", layout)
+    legend = layout if layout is WIDE else replace(layout, legend_cols=2)
+    style.add_legend(fig, _handles(voice), legend)
+    return style.to_png(fig, layout)
 
 
 def _pitch(ax: Axes, voice, centres: list[float], layout: Layout) -> None:
@@ -152,7 +142,7 @@ def _point_bands(ax: Axes, analysis: Analysis, layout: Layout) -> None:
             linewidth=0,
             zorder=0.1,
         )
-        wide_enough = (p.end - p.start) / chart_end(analysis) > 0.5 / layout.width / 2
+        wide_enough = (p.end - p.start) / style.chart_end(analysis) > 0.5 / layout.width / 2
         if wide_enough:
             ax.text(
                 (p.start + p.end) / 120,
