@@ -420,7 +420,7 @@ class _Api:
         state = self.state
         job = state.jobs.get(request.path_params["id"]) if state.jobs else None
         if job is None:
-            return JSONResponse({"error": "no such job"}, 404)
+            return _no_job("no such job")
         since = await run_in_threadpool(_since, state, job)
         return JSONResponse(_job_json(job) | {"since": since})
 
@@ -432,25 +432,28 @@ class _Api:
             work, talk_key = await run_in_threadpool(_new_work, state, form)
         finally:
             await form.close()
-        job = state.jobs.submit(work, talk_key)
-        return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
+        return _queued(state.jobs.submit(work, talk_key))
 
     async def again(self, request: Request) -> Response:
-        state = self.state
-        _check_post(request, state)
-        job = state.jobs.again(request.path_params["id"]) if state.jobs else None
+        job = self._on_job(request, Jobs.again)
         if job is None:
-            error = "no failed, cancelled or interrupted job of that id"
-            return JSONResponse({"error": error}, 404)
-        return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
+            return _no_job("no failed, cancelled or interrupted job of that id")
+        return _queued(job)
 
     async def cancel(self, request: Request) -> Response:
+        job = self._on_job(request, Jobs.cancel)
+        if job is None:
+            return _no_job("no queued or running job of that id")
+        return JSONResponse(_job_json(job), 202)
+
+    def _on_job(
+        self, request: Request, act: Callable[[Jobs, str], JobState | None]
+    ) -> JobState | None:
+        """``act`` (again, cancel) done to the job a POST names: the job, or None where there
+        is none it applies to."""
         state = self.state
         _check_post(request, state)
-        job = state.jobs.cancel(request.path_params["id"]) if state.jobs else None
-        if job is None:
-            return JSONResponse({"error": "no queued or running job of that id"}, 404)
-        return JSONResponse(_job_json(job), 202)
+        return act(state.jobs, request.path_params["id"]) if state.jobs else None
 
     async def notes(self, request: Request) -> Response:
         _check_post(request, self.state)
@@ -460,6 +463,14 @@ class _Api:
         finally:
             await form.close()
         return JSONResponse({"talk": key, "url": f"/talks/{key}"}, 201)
+
+
+def _queued(job: JobState) -> Response:
+    return JSONResponse({"job": job.id, "url": f"/jobs/{job.id}"}, 202)
+
+
+def _no_job(error: str) -> Response:
+    return JSONResponse({"error": error}, 404)
 
 
 def _talk_summaries(state: _State) -> list[dict]:
