@@ -16,6 +16,12 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def say(text: str) -> None:
+    """A message line on stdout, as every one-line result is printed: rich markup kept, no
+    automatic highlighting, long lines wrapped by the terminal rather than cut."""
+    console.print(text, highlight=False, soft_wrap=True)
+
+
 def warn(message: str) -> None:
     err_console.print(
         f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True

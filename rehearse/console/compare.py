@@ -9,17 +9,15 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from rehearse.console import console, correction, dates
+from rehearse.console import console, correction, dates, say
 from rehearse.history.trends import talk_time
 from rehearse.report import view
 
 
 def print_comparison(c) -> None:
-    console.print(
+    say(
         f"[bold]{escape(c.b.title)}[/bold]: A {escape(_rehearsal_name(c.a))} → "
-        f"B {escape(_rehearsal_name(c.b))}",
-        highlight=False,
-        soft_wrap=True,
+        f"B {escape(_rehearsal_name(c.b))}"
     )
     _print_changed(c.changed)
     _print_corrections(c)

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from rehearse.console import console, correction, count, dates
+from rehearse.console import console, correction, count, dates, say
 from rehearse.history.trends import against_target, habits, numbers, talk_time
 from rehearse.report import view
 
@@ -206,21 +206,17 @@ def print_forgotten(rehearsal_id: int, rehearsal, marker: Path | None) -> None:
         highlight=False,
     )
     if marker is not None:
-        console.print(
+        say(
             f"Its report folder stays: {escape(str(marker.parent))} (with {marker.name}, so "
-            "--rebuild leaves it out too).",
-            highlight=False,
-            soft_wrap=True,
+            "--rebuild leaves it out too)."
         )
 
 
 def print_rebuilt(database: Path, reports: Path, done) -> None:
     forgotten = f", {done.forgotten} forgotten left out" if done.forgotten else ""
-    console.print(
+    say(
         f"Rebuilt {escape(str(database))} from {done.analyses} analyses under "
-        f"{escape(str(reports))}: {done.rehearsals} rehearsals{forgotten}.",
-        highlight=False,
-        soft_wrap=True,
+        f"{escape(str(reports))}: {done.rehearsals} rehearsals{forgotten}."
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
-from rehearse.console import console, count, err_console
+from rehearse.console import console, count, err_console, say
 
 
 def print_transcribed(result, paths) -> None:
@@ -25,7 +25,7 @@ def print_transcribed(result, paths) -> None:
         highlight=False,
     )
     for path in paths.values():
-        console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
+        say(f"  {escape(str(path))}")
 
 
 def print_models(models, folder: Path) -> None:
@@ -63,24 +63,21 @@ def print_batch(report, out: Path) -> None:
             soft_wrap=True,
         )
     page = out / "batch.html"
-    console.print(
-        f"Class report: [bold]{escape(str(page))}[/bold]", highlight=False, soft_wrap=True
-    )
+    say(f"Class report: [bold]{escape(str(page))}[/bold]")
 
 
 def print_serving(folder: Path, url: str, loopback: bool, https: bool) -> None:
     """Where the web app listens; off loopback, how another device reaches it."""
-    console.print(f"Serving {escape(str(folder.resolve()))} at [bold]{escape(url)}[/bold] "
-                  "(Ctrl-C stops)", highlight=False, soft_wrap=True)  # fmt: skip
+    say(f"Serving {escape(str(folder.resolve()))} at [bold]{escape(url)}[/bold] "
+        "(Ctrl-C stops)")  # fmt: skip
     if loopback:
         return
     record = ("Over HTTPS another device can record too (its browser must trust the "
               "certificate)." if https else "Browsers allow the microphone only on "
               "localhost or HTTPS, so another device can upload a recording but not "
               "record (--cert/--key serve HTTPS).")  # fmt: skip
-    console.print("Other devices: open that address with this machine's name or IP "
-                  f"for the host; the token in it is asked of every request. {record}",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+    say("Other devices: open that address with this machine's name or IP "
+        f"for the host; the token in it is asked of every request. {record}")  # fmt: skip
 
 
 def print_notes_written(parsed, out: Path) -> None:

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rehearse.console import console, warn
+from rehearse.console import console, say, warn
 from rehearse.measure.voice import NO_VERDICT
 from rehearse.report import view
 
@@ -115,7 +115,7 @@ def _slide_lines(analysis) -> str:
 
 def print_report_path(folder: Path, open_: bool) -> None:
     page = folder / "report.html"
-    console.print(f"Report: [bold]{escape(str(page))}[/bold]", highlight=False, soft_wrap=True)
+    say(f"Report: [bold]{escape(str(page))}[/bold]")
     if open_ and not webbrowser.open(page.resolve().as_uri()):
         warn("no browser found to open the report; open the path above yourself")
 
@@ -125,9 +125,7 @@ def print_marked(marked, point: int, status: str) -> None:
     [changed] = [p for p in marked.analysis.points if p.number == point]
     was = view.STATUS_LABELS[changed.corrected] if changed.corrected else "so too"
     where = f"rehearsal {marked.recorded} in the history" if marked.recorded else "no history entry"
-    console.print(
+    say(
         f"Point {point} marked {status} by hand (the analysis said {was}); analysis.json, the "
-        f"report and {where} updated.",
-        highlight=False,
-        soft_wrap=True,
+        f"report and {where} updated."
     )
