@@ -122,7 +122,6 @@ _LONG_PAUSE = 0.9  # a pause longer than nine in ten of the speaker's ends a sen
 # or not
 
 # Emissions.
-_BASE_RATE = 0.03  # evidence per content word a point must beat to hold a unit
 _OFF_RATE = 0.06  # what off-script speech costs per content word (higher: fewer ad-libs)
 _COSTS = Costs()
 _PASSES = 12  # assignment passes (each forbids what failed its checks)
@@ -392,7 +391,7 @@ def _split_long(starts, cues, strengths, sentences, end, owner, words):
 def _emissions(speech: _Speech, evidence: ev.Evidence) -> np.ndarray:
     """Point x unit: evidence in the unit minus what the point finds in ordinary speech."""
     sums = np.add.reduceat(evidence.hit, speech.units[:-1], axis=1)
-    return sums - (evidence.rate + _BASE_RATE)[:, None] * speech.unit_content[None, :]
+    return sums - (evidence.rate + ev.BASE_RATE)[:, None] * speech.unit_content[None, :]
 
 
 # --- 4. meaning -------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from rehearse.textnorm import is_stopword, split_words, word_forms
 FLOOR = 62  # rapidfuzz ratio below which two words are unrelated (higher: fewer misspellings)
 SCALE = 200  # similarities are stored as 0..SCALE in uint8
 HIT = 0.5  # similarity (0-1) from which a point word counts as heard
+BASE_RATE = 0.03  # evidence per content word a point must beat to hold speech, beyond its
+# background (the aligner's units and live following's tail alike)
 BACKGROUND_PERCENTILE = 90  # a point's background: this percentile of its recall elsewhere
 
 

@@ -43,8 +43,6 @@ JUMP_MAX = 1.2
 # Below this evidence over the recent words for every point, the view is unclear ("…").
 CLEAR = 0.3
 CLEAR_SECONDS = 8.0  # s of the latest speech judged for that
-# What ordinary speech costs per content word beyond a point's background (as the aligner's).
-BASE_RATE = 0.03
 
 
 @dataclass(frozen=True)
@@ -146,7 +144,7 @@ class Follower:
         content = np.array([t.content for t in tokens], dtype=bool)
         found = ev.gather(self.notes, [t.forms for t in tokens], content, self.language)
         ends = np.array([t.end for t in tokens], dtype=np.float32)
-        gain = found.hit - (found.rate + BASE_RATE)[:, None] * content[None, :]
+        gain = found.hit - (found.rate + ev.BASE_RATE)[:, None] * content[None, :]
         recent = ends >= ends[-1] - CLEAR_SECONDS
         self._heard = bool(gain[:, recent].sum(axis=1).max() >= CLEAR)
         own = gain if self._current is None else gain - gain[self._current]

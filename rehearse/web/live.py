@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from rehearse.align.live import LiveView
+from rehearse.audio import SAMPLE_RATE
 from rehearse.errors import RehearseError
 from rehearse.live import LiveRehearsal
 from rehearse.models import Notes
@@ -91,7 +92,7 @@ class LiveSessions:
 
     def add(self, key: str, body: bytes) -> _Session:
         session = self.get(key)
-        if len(body) % SAMPLE_BYTES or len(body) > MAX_CHUNK * 16_000 * SAMPLE_BYTES:
+        if len(body) % SAMPLE_BYTES or len(body) > MAX_CHUNK * SAMPLE_RATE * SAMPLE_BYTES:
             raise HTTPException(400, "send 16 kHz mono float32 samples, at most 10 s at a time")
         samples = np.frombuffer(body, dtype="<f4")
         if not np.isfinite(samples).all():
@@ -154,12 +155,12 @@ class LiveSessions:
         with wave.open(str(path), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
-            out.setframerate(16_000)
+            out.setframerate(SAMPLE_RATE)
             out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
         log.warning(
             "a live take ended without its page (closed mid-take?): %.0f s kept in %s; "
             "analyse it with: rehearse analyze %s --notes %s",
-            len(samples) / 16_000, path, path, session.live.notes.path,
+            len(samples) / SAMPLE_RATE, path, path, session.live.notes.path,
         )  # fmt: skip
 
 
